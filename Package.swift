@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+// SwiftVirt: a libvirt-compatible virtualization toolkit. See docs/ARCHITECTURE.md for the layering.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "SwiftVirt",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SwiftVirt", targets: ["SwiftVirt"]),
+        .library(name: "VirshCommands", targets: ["VirshCommands"]),
+        .executable(name: "virtsh", targets: ["virtsh"]),
+        .executable(name: "virt-bench", targets: ["virt-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "VirtError", swiftSettings: strict),
+        .target(name: "VirtXML", dependencies: ["VirtError"], swiftSettings: strict),
+        .target(name: "VirtCore", dependencies: ["VirtError", "VirtXML", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "VirtDriverTest", dependencies: ["VirtCore", "VirtXML"], swiftSettings: strict),
+        .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest"], swiftSettings: strict),
+        .target(name: "VirshCommands", dependencies: ["SwiftVirt"], swiftSettings: strict),
+        .executableTarget(name: "virtsh", dependencies: ["VirshCommands"], swiftSettings: strict),
+        .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt"], swiftSettings: strict),
+        .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt"], swiftSettings: strict),
+        .testTarget(name: "VirshCommandsTests", dependencies: ["VirshCommands"], swiftSettings: strict),
+        .testTarget(name: "DifferentialTests", exclude: ["Scripts", "Fixtures"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+@_exported import VirtCore
+@_exported import VirtError
+@_exported import VirtXML
+import VirtDriverTest
+
+extension DriverRegistry {
+    /// The drivers built into SwiftVirt: `test:///` (in memory).
+    public static let builtIn: DriverRegistry = {
+        var registry = DriverRegistry()
+        registry.register("test", TestDriver.open)
+        return registry
+    }()
+}
+
+extension Connection {
+    /// The URI used when none is given: `LIBVIRT_DEFAULT_URI` if set, else the embedded
+    /// `test:///default`, which needs no daemon.
+    public static var defaultURI: String {
+        if let value = getenv("LIBVIRT_DEFAULT_URI"), let text = String(validatingCString: value), !text.isEmpty {
+            return text
+        }
+        return "test:///default"
+    }
+
+    /// Opens `uri` (or ``defaultURI``) with SwiftVirt's built-in drivers.
+    /// Corresponds to `virConnectOpen` and, with `readOnly`, `virConnectOpenReadOnly`.
+    public static func open(_ uri: String? = nil, readOnly: Bool = false) async throws(VirError) -> Connection {
+        try await open(uri ?? defaultURI, readOnly: readOnly, drivers: .builtIn)
+    }
+}

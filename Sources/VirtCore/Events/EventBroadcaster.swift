@@ -1,0 +1,46 @@
+import Synchronization
+
+/// Fans a driver's lifecycle events out to every subscriber. Each subscriber gets its own
+/// `AsyncStream`; a subscriber that stops iterating is removed.
+public final class EventBroadcaster: Sendable {
+    private struct Subscribers: ~Copyable {
+        var next = 0
+        var continuations: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
+    }
+    private let state = Mutex(Subscribers())
+
+    /// An empty broadcaster.
+    public init() {}
+
+    /// A new stream that receives every event emitted after this call.
+    public func subscribe() -> AsyncStream<DomainEvent> {
+        let (stream, continuation) = AsyncStream<DomainEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        let key = state.withLock { subscribers in
+            subscribers.next += 1
+            subscribers.continuations[subscribers.next] = continuation
+            return subscribers.next
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.continuations.removeValue(forKey: key) }
+        }
+        return stream
+    }
+
+    /// Whether anyone listens; lets a driver skip building events nobody reads.
+    public var hasSubscribers: Bool { state.withLock { !$0.continuations.isEmpty } }
+
+    /// Delivers `event` to every subscriber.
+    public func emit(_ event: DomainEvent) {
+        let targets = state.withLock { Array($0.continuations.values) }
+        for continuation in targets { continuation.yield(event) }
+    }
+
+    /// Ends every subscriber's stream, as closing a connection does.
+    public func finish() {
+        let targets = state.withLock { subscribers in
+            defer { subscribers.continuations.removeAll() }
+            return Array(subscribers.continuations.values)
+        }
+        for continuation in targets { continuation.finish() }
+    }
+}

@@ -1,0 +1,45 @@
+import VirtCore
+import VirtError
+import VirtXML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension TestDriver {
+    /// Corresponds to `virConnectGetType`.
+    public func hypervisorType() async throws -> String { "TEST" }
+
+    /// Corresponds to `virConnectGetVersion`: libvirt's test driver reports 0.0.2.
+    public func hypervisorVersion() async throws -> UInt64 { 2 }
+
+    /// Corresponds to `virConnectGetHostname`: the real host name, as libvirt's test driver.
+    public func hostname() async throws -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else {
+            throw VirError(.systemError, "failed to determine host name", domain: .test)
+        }
+        return String(cString: buffer)
+    }
+
+    /// Corresponds to `virConnectGetCapabilities`.
+    public func capabilities() async throws -> String {
+        try read { $0.capabilities.format() }
+    }
+
+    /// Corresponds to `virNodeGetInfo`.
+    public func nodeInfo() async throws -> NodeInfo {
+        try read { $0.nodeInfo }
+    }
+
+    /// Corresponds to `virNodeGetCPUMap`: libvirt's test driver reports 8 CPUs, of which
+    /// 0, 2 and 4 are online.
+    public func nodeCPUMap() async throws -> (cpus: Int, online: CPUMap) {
+        (8, CPUMap(bytes: [0x15]))
+    }
+
+    /// Corresponds to `virNodeGetSecurityModel`.
+    public func securityModel() async throws -> SecurityModel {
+        SecurityModel(model: "testSecurity", doi: "")
+    }
+}
