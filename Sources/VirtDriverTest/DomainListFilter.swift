@@ -3,7 +3,7 @@ import VirtCore
 /// libvirt's `virConnectListAllDomains` filter groups: within a group the bits are
 /// alternatives, and a group with no bit set does not filter (`virDomainObjListFilter`).
 enum DomainListFilter {
-    static func matches(_ domain: TestDomain, _ flags: ListDomainsFlags) -> Bool {
+    static func matches(_ domain: DomainSummary, _ flags: ListDomainsFlags) -> Bool {
         func group(_ a: ListDomainsFlags, _ aHolds: Bool, _ b: ListDomainsFlags, _ bHolds: Bool) -> Bool {
             guard flags.contains(a) || flags.contains(b) else { return true }
             return (flags.contains(a) && aHolds) || (flags.contains(b) && bHolds)
@@ -22,7 +22,7 @@ enum DomainListFilter {
             && group(.persistent, domain.isPersistent, .transient, !domain.isPersistent)
             && group(.managedsave, domain.hasManagedSave, .noManagedsave, !domain.hasManagedSave)
             && group(.autostart, domain.autostart, .noAutostart, !domain.autostart)
-            && group(.hasSnapshot, domain.snapshots.count > 0, .noSnapshot, domain.snapshots.count == 0)
+            && group(.hasSnapshot, domain.hasSnapshots, .noSnapshot, !domain.hasSnapshots)
             && group(.hasCheckpoint, false, .noCheckpoint, true)
     }
 }

@@ -3,10 +3,17 @@ import VirtError
 import VirtXML
 
 extension TestDriver {
-    /// Corresponds to `virConnectListAllDomains`.
+    /// Corresponds to `virConnectListAllDomains`. Like libvirt's, the order is unspecified
+    /// but stable while the set of domains does not change.
     public func listAllDomains(flags: ListDomainsFlags) async throws -> [DomainIdentity] {
-        try read { node in
-            node.sortedDomains.filter { DomainListFilter.matches($0, flags) }.map(\.identity)
+        try flags.check(supported: .known, function: "testConnectListAllDomains")
+        return try read { node in
+            var result: [DomainIdentity] = []
+            result.reserveCapacity(node.summaries.count)
+            for summary in node.summaries.values where DomainListFilter.matches(summary, flags) {
+                result.append(summary.identity)
+            }
+            return result
         }
     }
 

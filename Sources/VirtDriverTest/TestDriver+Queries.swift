@@ -16,15 +16,15 @@ extension TestDriver {
 
     /// Corresponds to `virDomainGetInfo`.
     public func info(_ domain: DomainIdentity) async throws -> DomainInfo {
-        let d = try read { node throws(VirError) in try node.domain(domain) }
-        return DomainInfo(state: d.state, maxMemory: d.definition.memory, memory: d.definition.currentMemory,
-                          virtualCPUs: UInt16(clamping: d.definition.vcpu.current), cpuTime: Self.nowNanoseconds())
+        let d = try read { node throws(VirError) in try node.summary(domain) }
+        return DomainInfo(state: d.state, maxMemory: d.maxMemory, memory: d.memory,
+                          virtualCPUs: UInt16(clamping: d.vcpus), cpuTime: Self.nowNanoseconds())
     }
 
     /// Corresponds to `virDomainGetState`.
     public func state(_ domain: DomainIdentity) async throws -> (state: DomainState, reason: DomainStateReason) {
         try read { node throws(VirError) in
-            let d = try node.domain(domain)
+            let d = try node.summary(domain)
             return (d.state, d.reason)
         }
     }
@@ -41,13 +41,13 @@ extension TestDriver {
 
     /// Corresponds to `virDomainGetOSType`: libvirt's test driver always answers "linux".
     public func osType(_ domain: DomainIdentity) async throws -> String {
-        _ = try read { node throws(VirError) in try node.domain(domain) }
+        _ = try read { node throws(VirError) in try node.summary(domain) }
         return "linux"
     }
 
     /// Corresponds to `virDomainGetAutostart`.
     public func autostart(_ domain: DomainIdentity) async throws -> Bool {
-        try read { node throws(VirError) in try node.domain(domain).autostart }
+        try read { node throws(VirError) in try node.summary(domain).autostart }
     }
 
     /// Corresponds to `virDomainSetAutostart`.
@@ -59,24 +59,24 @@ extension TestDriver {
 
     /// Corresponds to `virDomainIsActive`.
     public func isActive(_ domain: DomainIdentity) async throws -> Bool {
-        try read { node throws(VirError) in try node.domain(domain).isActive }
+        try read { node throws(VirError) in try node.summary(domain).isActive }
     }
 
     /// Corresponds to `virDomainIsPersistent`.
     public func isPersistent(_ domain: DomainIdentity) async throws -> Bool {
-        try read { node throws(VirError) in try node.domain(domain).isPersistent }
+        try read { node throws(VirError) in try node.summary(domain).isPersistent }
     }
 
     /// Corresponds to `virDomainHasManagedSaveImage`.
     public func hasManagedSaveImage(_ domain: DomainIdentity) async throws -> Bool {
-        try read { node throws(VirError) in try node.domain(domain).hasManagedSave }
+        try read { node throws(VirError) in try node.summary(domain).hasManagedSave }
     }
 
     /// Corresponds to `virDomainGetSecurityLabel`: "libvirt-test", enforcing, while active;
     /// empty otherwise.
     public func securityLabel(_ domain: DomainIdentity) async throws -> DomainSecurityLabel {
         try read { node throws(VirError) in
-            try node.domain(domain).isActive ? DomainSecurityLabel(label: "libvirt-test", enforcing: true) : DomainSecurityLabel(label: "", enforcing: false)
+            try node.summary(domain).isActive ? DomainSecurityLabel(label: "libvirt-test", enforcing: true) : DomainSecurityLabel(label: "", enforcing: false)
         }
     }
 }

@@ -12,7 +12,7 @@ extension TestDriver {
 
     /// Corresponds to `virDomainGetMaxMemory`.
     public func maxMemory(_ domain: DomainIdentity) async throws -> UInt64 {
-        try read { node throws(VirError) in try node.domain(domain).definition.memory }
+        try read { node throws(VirError) in try node.summary(domain).maxMemory }
     }
 
     /// Corresponds to `virDomainSetMaxMemory`: `virDomainSetMemoryFlags` with `MEM_MAXIMUM`.

@@ -8,6 +8,9 @@ struct TestNode: Sendable {
     var nodeInfo: NodeInfo
     var capabilities: HostCapabilities
     private(set) var domains: [DomainUUID: TestDomain] = [:]
+    /// What listing needs of each domain, kept small so that listing 1000 domains does not
+    /// copy 1000 definitions.
+    private(set) var summaries: [DomainUUID: DomainSummary] = [:]
     private var uuidByName: [String: DomainUUID] = [:]
     private var nextID: Int32 = 1
 
@@ -21,20 +24,28 @@ struct TestNode: Sendable {
 
     // MARK: lookup
 
-    func find(_ key: DomainLookupKey) -> TestDomain? {
+    func find(_ key: DomainLookupKey) -> DomainSummary? {
         switch key {
-        case .uuid(let uuid): return domains[uuid]
-        case .name(let name): return uuidByName[name].flatMap { domains[$0] }
-        case .id(let id): return domains.values.first { $0.id == id }
+        case .uuid(let uuid): return summaries[uuid]
+        case .name(let name): return uuidByName[name].flatMap { summaries[$0] }
+        case .id(let id): return summaries.values.first { $0.identity.id == id }
         }
+    }
+
+    /// The listing view of the domain that `identity` names.
+    func summary(_ identity: DomainIdentity) throws(VirError) -> DomainSummary {
+        guard let summary = summaries[identity.uuid] else { throw Self.staleHandle(identity) }
+        return summary
+    }
+
+    static func staleHandle(_ identity: DomainIdentity) -> VirError {
+        VirError(.noDomain, "no domain with matching uuid '\(identity.uuid)' (\(identity.name))", domain: .test)
     }
 
     /// Runs `body` on the domain that `identity` names, as libvirt's `testDomObjFromDomain`:
     /// a stale handle gets `VIR_ERR_NO_DOMAIN`.
     mutating func withDomain<R>(_ identity: DomainIdentity, _ body: (inout TestDomain) throws(VirError) -> R) throws(VirError) -> R {
-        guard var domain = domains[identity.uuid] else {
-            throw VirError(.noDomain, "no domain with matching uuid '\(identity.uuid)' (\(identity.name))", domain: .test)
-        }
+        guard var domain = domains[identity.uuid] else { throw Self.staleHandle(identity) }
         let oldName = domain.definition.name
         let result = try body(&domain)
         store(domain, replacingName: oldName)
@@ -43,9 +54,7 @@ struct TestNode: Sendable {
 
     /// Reads the domain that `identity` names.
     func domain(_ identity: DomainIdentity) throws(VirError) -> TestDomain {
-        guard let domain = domains[identity.uuid] else {
-            throw VirError(.noDomain, "no domain with matching uuid '\(identity.uuid)' (\(identity.name))", domain: .test)
-        }
+        guard let domain = domains[identity.uuid] else { throw Self.staleHandle(identity) }
         return domain
     }
 
@@ -70,11 +79,13 @@ struct TestNode: Sendable {
         let uuid = domain.definition.uuid
         if let oldName, oldName != domain.definition.name { uuidByName[oldName] = nil }
         domains[uuid] = domain
+        summaries[uuid] = DomainSummary(domain)
         uuidByName[domain.definition.name] = uuid
     }
 
     mutating func remove(_ uuid: DomainUUID) {
         if let domain = domains.removeValue(forKey: uuid) { uuidByName[domain.definition.name] = nil }
+        summaries[uuid] = nil
     }
 
     // MARK: state transitions
@@ -103,16 +114,33 @@ struct TestNode: Sendable {
         domain.id = -1
         return !domain.isPersistent
     }
+}
 
-    /// Domains in libvirt's listing order as virsh shows it: active by id, then inactive by name.
-    var sortedDomains: [TestDomain] {
-        domains.values.sorted { a, b in
-            switch (a.isActive, b.isActive) {
-            case (true, true): return a.id < b.id
-            case (false, false): return a.definition.name < b.definition.name
-            case (true, false): return true
-            case (false, true): return false
-            }
-        }
+/// The listing view of a domain: identity plus the facts `virConnectListAllDomains` filters on.
+struct DomainSummary: Sendable {
+    let identity: DomainIdentity
+    let state: DomainState
+    let isPersistent: Bool
+    let autostart: Bool
+    let hasManagedSave: Bool
+    let hasSnapshots: Bool
+    let reason: DomainStateReason
+    let maxMemory: UInt64
+    let memory: UInt64
+    let vcpus: UInt32
+
+    init(_ domain: TestDomain) {
+        identity = domain.identity
+        state = domain.state
+        isPersistent = domain.isPersistent
+        autostart = domain.autostart
+        hasManagedSave = domain.hasManagedSave
+        hasSnapshots = domain.snapshots.count > 0
+        reason = domain.reason
+        maxMemory = domain.definition.memory
+        memory = domain.definition.currentMemory
+        vcpus = domain.definition.vcpu.current
     }
+
+    var isActive: Bool { identity.id != -1 }
 }
