@@ -15,11 +15,14 @@ extension TestDriver {
 
     /// Corresponds to `virConnectGetHostname`: the real host name, as libvirt's test driver.
     public func hostname() async throws -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let status = buffer.withUnsafeMutableBytes { raw in
+            gethostname(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count - 1)
+        }
+        guard status == 0 else {
             throw VirError(.systemError, "failed to determine host name", domain: .test)
         }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     /// Corresponds to `virConnectGetCapabilities`.

@@ -32,3 +32,27 @@ struct EventConformanceTests {
         }
     }
 }
+
+@Suite("Event streams")
+struct EventStreamTests {
+    @Test func closingTheConnectionEndsItsStreamsOnly() async throws {
+        let first = try await Connection.open("test:///default")
+        let second = try await Connection.open("test:///default")
+        let firstEvents = try await first.lifecycleEvents()
+        let secondEvents = try await second.lifecycleEvents()
+        await first.close()
+        var firstCount = 0
+        for await _ in firstEvents { firstCount += 1 }
+        #expect(firstCount == 0)
+        let name = "stream-\(UInt32.random(in: 0...UInt32.max))"
+        let domain = try await second.defineDomain(xml: demoXML(name))
+        try await domain.undefine()
+        var received: [DomainEventType] = []
+        for await event in secondEvents where event.domain.name == name {
+            received.append(event.type)
+            if received.count == 2 { break }
+        }
+        #expect(received == [.defined, .undefined])
+        await second.close()
+    }
+}

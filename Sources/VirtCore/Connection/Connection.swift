@@ -15,6 +15,7 @@ public final class Connection: Sendable {
     public let isReadOnly: Bool
     let driver: any HypervisorDriver
     private let closed = Atomic<Bool>(false)
+    let eventStreams = Mutex(EventStreams())
     private static let logger = Logger(label: "swiftvirt.core")
 
     private init(uri: ConnectionURI, readOnly: Bool, driver: any HypervisorDriver) {
@@ -36,6 +37,11 @@ public final class Connection: Sendable {
     /// Corresponds to `virConnectClose`.
     public func close() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let streams = eventStreams.withLock { streams in
+            defer { streams.open.removeAll() }
+            return Array(streams.open.values)
+        }
+        for stream in streams { stream.finish() }
         await driver.close()
     }
 
@@ -226,12 +232,35 @@ extension Connection {
 
 extension Connection {
     /// Lifecycle events of every domain of this connection, from now on. The stream ends
-    /// when the connection closes. Corresponds to `virConnectDomainEventRegisterAny` with
-    /// `VIR_DOMAIN_EVENT_ID_LIFECYCLE`; there is no event loop to register.
-    public func lifecycleEvents() async throws(VirError) -> AsyncMapSequence<AsyncStream<DomainEvent>, DomainLifecycleEvent> {
-        try await call("virConnectDomainEventRegisterAny") { try await $0.lifecycleEvents() }
-            .map { DomainLifecycleEvent(domain: Domain(connection: self, identity: $0.domain), type: $0.type, detail: $0.detail) }
+    /// when the connection closes, or when the consumer stops iterating. Corresponds to
+    /// `virConnectDomainEventRegisterAny` with `VIR_DOMAIN_EVENT_ID_LIFECYCLE`; there is no
+    /// event loop to register, and ending the iteration is the deregistration.
+    public func lifecycleEvents() async throws(VirError) -> AsyncStream<DomainLifecycleEvent> {
+        let source = try await call("virConnectDomainEventRegisterAny") { try await $0.lifecycleEvents() }
+        let (stream, continuation) = AsyncStream<DomainLifecycleEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        let forwarder = Task { [self] in
+            for await event in source {
+                continuation.yield(DomainLifecycleEvent(domain: Domain(connection: self, identity: event.domain), type: event.type, detail: event.detail))
+            }
+            continuation.finish()
+        }
+        let key = eventStreams.withLock { streams in
+            streams.next += 1
+            streams.open[streams.next] = continuation
+            return streams.next
+        }
+        continuation.onTermination = { [weak self] _ in
+            forwarder.cancel()
+            _ = self?.eventStreams.withLock { $0.open.removeValue(forKey: key) }
+        }
+        return stream
     }
+}
+
+/// The event streams a connection has handed out, so that closing it ends them.
+struct EventStreams: ~Copyable {
+    var next = 0
+    var open: [Int: AsyncStream<DomainLifecycleEvent>.Continuation] = [:]
 }
 
 /// A lifecycle event with a usable ``Domain`` handle.
