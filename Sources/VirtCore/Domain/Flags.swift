@@ -296,7 +296,7 @@ public struct DestroyFlags: OptionSet, Sendable, Hashable, KnownFlags {
     public static let known: Self = [.graceful, .removeLogs]
 }
 
-/// Methods of `virDomainShutdownFlags`; empty lets the driver choose. Corresponds to `virDomainShutdownFlagValues`.
+/// Methods of `virDomainShutdownFlags` and `virDomainReboot`; empty lets the driver choose. Corresponds to `virDomainShutdownFlagValues`.
 public struct ShutdownFlags: OptionSet, Sendable, Hashable, KnownFlags {
     /// The raw bits, as libvirt passes them.
     public let rawValue: UInt32
@@ -316,25 +316,9 @@ public struct ShutdownFlags: OptionSet, Sendable, Hashable, KnownFlags {
     public static let known: Self = [.acpiPowerBtn, .guestAgent, .initctl, .signal, .paravirt]
 }
 
-/// Methods of `virDomainReboot`; empty lets the driver choose. Corresponds to `virDomainRebootFlagValues`.
-public struct RebootFlags: OptionSet, Sendable, Hashable, KnownFlags {
-    /// The raw bits, as libvirt passes them.
-    public let rawValue: UInt32
-    /// Wraps raw bits.
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-    /// `VIR_DOMAIN_REBOOT_ACPI_POWER_BTN`
-    public static let acpiPowerBtn = Self(rawValue: 1)
-    /// `VIR_DOMAIN_REBOOT_GUEST_AGENT`
-    public static let guestAgent = Self(rawValue: 2)
-    /// `VIR_DOMAIN_REBOOT_INITCTL`
-    public static let initctl = Self(rawValue: 4)
-    /// `VIR_DOMAIN_REBOOT_SIGNAL`
-    public static let signal = Self(rawValue: 8)
-    /// `VIR_DOMAIN_REBOOT_PARAVIRT`
-    public static let paravirt = Self(rawValue: 16)
-    /// Every bit libvirt defines for this call.
-    public static let known: Self = [.acpiPowerBtn, .guestAgent, .initctl, .signal, .paravirt]
-}
+/// Methods of `virDomainReboot`; empty lets the driver choose. Corresponds to
+/// `virDomainRebootFlagValues`, whose bits are those of `virDomainShutdownFlagValues`.
+public typealias RebootFlags = ShutdownFlags
 
 /// Flags of `virDomainDefineXMLFlags`. Corresponds to `virDomainDefineFlags`.
 public struct DefineFlags: OptionSet, Sendable, Hashable, KnownFlags {
