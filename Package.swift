@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "VirtCore", dependencies: ["VirtError", "VirtXML", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "VirtDriverTest", dependencies: ["VirtCore", "VirtXML"], swiftSettings: strict),
         .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest"], swiftSettings: strict),
-        .target(name: "VirshCommands", dependencies: ["SwiftVirt"], swiftSettings: strict),
+        .target(name: "VirshCommands", dependencies: ["SwiftVirt"], exclude: ["JSON-SCHEMA.md"], swiftSettings: strict),
         .executableTarget(name: "virtsh", dependencies: ["VirshCommands"], swiftSettings: strict),
         .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt"], swiftSettings: strict),
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),

@@ -13,7 +13,9 @@ extension DomainSnapshotDefinition {
     var isExternal: Bool { memory == .external || disks.contains { $0.snapshot == .external } }
 
     /// Whether it passes the filter groups of `virDomainListAllSnapshots`; `hasChildren`
-    /// decides the leaves group. A group with none or all of its bits set does not filter.
+    /// decides the leaves group. In the state and location groups the set bits are
+    /// alternatives and a group with none or all of them set does not filter; `LEAVES` and
+    /// `NO_LEAVES` are each a condition, so both together match nothing, as in libvirt.
     func matches(_ flags: SnapshotListFlags, hasChildren: Bool) -> Bool {
         func group(_ members: [(SnapshotListFlags, Bool)]) -> Bool {
             let chosen = members.filter { flags.contains($0.0) }
@@ -21,8 +23,9 @@ extension DomainSnapshotDefinition {
             return chosen.contains { $0.1 }
         }
         if flags.contains(.noMetadata) && !flags.contains(.metadata) { return false }
-        return group([(.leaves, !hasChildren), (.noLeaves, hasChildren)])
-            && group([(.inactive, state == .shutoff), (.diskOnly, state == .diskSnapshot),
+        if flags.contains(.leaves) && hasChildren { return false }
+        if flags.contains(.noLeaves) && !hasChildren { return false }
+        return group([(.inactive, state == .shutoff), (.diskOnly, state == .diskSnapshot),
                       (.active, state != .shutoff && state != .diskSnapshot)])
             && group([(.internal, !isExternal), (.external, isExternal)])
     }

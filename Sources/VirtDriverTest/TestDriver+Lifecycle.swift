@@ -185,6 +185,14 @@ extension TestDriver {
         }
     }
 
+    /// Corresponds to `virDomainReset`: the in-memory guest has nothing to reset, so only
+    /// the state is checked, as in libvirt's test driver.
+    public func reset(_ domain: DomainIdentity) async throws {
+        _ = try read { node throws(VirError) in
+            guard try node.summary(domain).isActive else { throw Self.notRunning }
+        }
+    }
+
     /// What the guest stopping itself leads to: `restart` and `rename-restart` keep the
     /// domain running (same id, no event); every other action stops it.
     static func applyGuestStop(_ action: LifecycleAction, _ domain: DomainIdentity, node: inout TestNode, events: inout [DomainEvent]) throws(VirError) {

@@ -111,6 +111,10 @@ extension TestDriver {
         let name = requested.name ?? ""
         return try node.withDomain(domain) { d throws(VirError) in
             var snapshot = requested
+            if var embedded = snapshot.domain {
+                TestDefaults.apply(to: &embedded)
+                snapshot.domain = embedded
+            }
             if let parent = requested.parent {
                 if parent == name {
                     throw VirError(.invalidArg, "cannot set moment \(name) as its own parent", domain: .domain)

@@ -14,6 +14,7 @@ struct AccessConformanceTests {
         ("resume", { _, d in try await d.resume() }),
         ("shutdown", { _, d in try await d.shutdown() }),
         ("reboot", { _, d in try await d.reboot() }),
+        ("reset", { _, d in try await d.reset() }),
         ("undefine", { _, d in try await d.undefine() }),
         ("save", { _, d in try await d.save(to: "/tmp/none") }),
         ("setMaxMemory", { _, d in try await d.setMaxMemory(kib: 1024) }),

@@ -26,7 +26,8 @@ struct ConnectionConformanceTests {
     }
 
     @Test func openRejectsBadURIs() async {
-        await expectVirError(.invalidArg) { _ = try await Connection.open("not a uri") }
+        await expectVirError(.internalError) { _ = try await Connection.open("not a uri") }
+        await expectVirError(.internalError) { _ = try await Connection.open("test:///default?x=%zz") }
         await expectVirError(.noConnect) { _ = try await Connection.open("nosuchdriver:///x") }
         await expectVirError(.invalidArg) { _ = try await Connection.open("test://") }
         await expectVirError(.systemError) { _ = try await Connection.open("test:///nonexistent/node.xml") }

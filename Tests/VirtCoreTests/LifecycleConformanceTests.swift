@@ -26,6 +26,8 @@ struct LifecycleConformanceTests {
             #expect(try await started.state() == (.running, .runningUnpaused))
             await expectVirError(.operationInvalid, target.wrongStateCodes) { try await started.resume() }
 
+            try await started.reset()
+            #expect(try await started.state().state == .running)
             let info = try await started.info()
             #expect(info.state == .running && info.maxMemory == 65536 && info.memory == 65536 && info.virtualCPUs == 2)
 
@@ -35,6 +37,7 @@ struct LifecycleConformanceTests {
             await expectVirError(.operationInvalid, target.wrongStateCodes) { try await started.suspend() }
             await expectVirError(.operationInvalid, target.wrongStateCodes) { try await started.shutdown() }
             await expectVirError(.operationInvalid) { try await started.reboot() }
+            await expectVirError(.operationInvalid) { try await started.reset() }
 
             try await started.undefine()
             await expectVirError(.noDomain) { _ = try await conn.lookupDomain(name: "life") }

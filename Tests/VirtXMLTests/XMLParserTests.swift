@@ -39,7 +39,7 @@ struct XMLParserTests {
         ("", "Document is empty"),
         ("   ", "Document is empty"),
         ("<a>", "Premature end of data in tag a"),
-        ("<a><b></a>", "Opening and ending tag mismatch: b and a"),
+        ("<a><b></a>", "Opening and ending tag mismatch: b line 1 and a"),
         ("<a x=1/>", "AttValue"),
         ("<a x/>", "Specification mandates value for attribute x"),
         ("<a x='1' x='2'/>", "Attribute x redefined"),
@@ -62,9 +62,18 @@ struct XMLParserTests {
         #expect(error.message.hasPrefix("(test):1:"))
     }
 
-    @Test func reportsLineAndColumn() throws {
-        let error = try #require(parseError("<domain>\n  <name>x</nam>\n</domain>"))
-        #expect(error.message.hasPrefix("(test):2:12: Opening and ending tag mismatch: name and nam\n  <name>x</nam>\n-----------^"))
+    /// The report has libvirt's shape for libxml2 errors: line, message, the line where
+    /// the parser stopped, and a pointer to where; `(null)` when it stopped after the last
+    /// line break.
+    @Test func reportsLineAndPointerLikeLibvirt() throws {
+        let mismatch = try #require(parseError("<domain>\n  <name>x</nam>\n</domain>"))
+        #expect(mismatch.message == "(test):2: Opening and ending tag mismatch: name line 2 and nam\n  <name>x</nam>\n---------------^")
+        let truncated = try #require(parseError("<domain>\n<name>x</name>\n\n"))
+        #expect(truncated.message == "(test):4: Premature end of data in tag domain line 1\n(null)\n^")
+        let unterminated = try #require(parseError("<domain type='test'>"))
+        #expect(unterminated.message == "(test):1: Premature end of data in tag domain line 1\n<domain type='test'>\n--------------------^")
+        let empty = try #require(parseError(""))
+        #expect(empty.message == "(test):1: Document is empty\n(null)\n^")
     }
 
     @Test func refusesDoctypeBillionLaughs() throws {
@@ -98,7 +107,7 @@ struct XMLParserTests {
         bytes.insert(0xC3, at: 3)
         bytes.insert(0x28, at: 4)
         let error = try #require(throws: VirError.self) { try XMLParser.parse(bytes: bytes, documentName: "(test)") }
-        #expect(error.message.hasPrefix("(test):1:4: Input is not proper UTF-8"))
+        #expect(error.message.hasPrefix("(test):1: Input is not proper UTF-8"))
         for bad: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
             #expect(throws: VirError.self) { try XMLParser.parse(bytes: Array("<a>".utf8) + bad + Array("</a>".utf8)) }
         }

@@ -18,15 +18,16 @@ public struct ConnectionURI: Sendable, Equatable, CustomStringConvertible {
     /// The text it was parsed from.
     public let text: String
 
-    /// Parses `text`; a URI without `scheme://` is refused with `VIR_ERR_INVALID_ARG`.
+    /// Parses `text`. What is not a URI (no `scheme://`, a bad port, a bad `%` escape) is
+    /// refused as libvirt's `virURIParse` does: `VIR_ERR_INTERNAL_ERROR`, "Unable to parse URI".
     public init(_ text: String) throws(VirError) {
         self.text = text
         guard let schemeEnd = text.firstRange(of: "://") else {
-            throw VirError(.invalidArg, "Unable to parse URI \(text)", domain: .uri)
+            throw Self.unparsable(text)
         }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) else {
-            throw VirError(.invalidArg, "Unable to parse URI \(text)", domain: .uri)
+            throw Self.unparsable(text)
         }
         if let plus = scheme.firstIndex(of: "+") {
             driver = String(scheme[..<plus])
@@ -47,7 +48,7 @@ public struct ConnectionURI: Sendable, Equatable, CustomStringConvertible {
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
             guard let p = Int(authority[authority.index(after: colon)...]) else {
-                throw VirError(.invalidArg, "Unable to parse URI \(text)", domain: .uri)
+                throw Self.unparsable(text)
             }
             port = p
             authority = authority[..<colon]
@@ -55,10 +56,20 @@ public struct ConnectionURI: Sendable, Equatable, CustomStringConvertible {
             port = nil
         }
         host = String(authority)
-        query = queryText.split(separator: "&").map { pair in
+        var parameters: [(name: String, value: String)] = []
+        for pair in queryText.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (Self.percentDecode(parts[0]), parts.count > 1 ? Self.percentDecode(parts[1]) : "")
+            guard let name = Self.percentDecode(parts[0]), let value = Self.percentDecode(parts.count > 1 ? parts[1] : "") else {
+                throw Self.unparsable(text)
+            }
+            parameters.append((name, value))
         }
+        query = parameters
+        guard Self.percentDecode(Substring(path)) != nil else { throw Self.unparsable(text) }
+    }
+
+    private static func unparsable(_ text: String) -> VirError {
+        VirError(.internalError, "Unable to parse URI \(text)", domain: .uri)
     }
 
     /// The value of query parameter `name`, if present.
@@ -71,12 +82,13 @@ public struct ConnectionURI: Sendable, Equatable, CustomStringConvertible {
 
     public static func == (a: ConnectionURI, b: ConnectionURI) -> Bool { a.text == b.text }
 
-    private static func percentDecode(_ s: Substring) -> String {
+    /// Decodes `%XX` escapes and `+`; `nil` for a malformed escape.
+    private static func percentDecode(_ s: Substring) -> String? {
         var bytes: [UInt8] = []
         var utf8 = Array(s.utf8)[...]
         while let c = utf8.popFirst() {
-            if c == UInt8(ascii: "%"), utf8.count >= 2,
-               let v = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+            if c == UInt8(ascii: "%") {
+                guard utf8.count >= 2, let v = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) else { return nil }
                 bytes.append(v)
                 utf8 = utf8.dropFirst(2)
             } else if c == UInt8(ascii: "+") {

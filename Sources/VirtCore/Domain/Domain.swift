@@ -78,6 +78,12 @@ extension Domain {
         try await call("virDomainReboot", mutating: true) { try await $0.reboot(identity, flags: flags) }
     }
 
+    /// Resets the domain as a reset button would, without a clean shutdown.
+    /// Corresponds to `virDomainReset`.
+    public func reset() async throws(VirError) {
+        try await call("virDomainReset", mutating: true) { try await $0.reset(identity) }
+    }
+
     /// Corresponds to `virDomainUndefine` / `virDomainUndefineFlags`.
     public func undefine(flags: UndefineFlags = []) async throws(VirError) {
         try flags.checkKnown(function: "virDomainUndefineFlags")
@@ -175,7 +181,7 @@ extension Domain {
     /// Corresponds to `virDomainSetMemoryFlags`, in KiB; the default `.live` is what
     /// `virDomainSetMemory` means.
     public func setMemory(kib: UInt64, flags: MemoryFlags = .live) async throws(VirError) {
-        let function = flags == .live ? "virDomainSetMemory" : "virDomainSetMemoryFlags"
+        let function = flags.isEmpty ? "virDomainSetMemory" : "virDomainSetMemoryFlags"
         try flags.checkKnown(function: function)
         try Self.checkMemory(kib, function)
         if flags.contains(.live) && flags.contains(.config) {
@@ -194,7 +200,7 @@ extension Domain {
     /// Corresponds to `virDomainSetVcpusFlags`; the default `.live` is what
     /// `virDomainSetVcpus` means.
     public func setVcpus(_ count: UInt32, flags: VcpuFlags = .live) async throws(VirError) {
-        let function = flags == .live ? "virDomainSetVcpus" : "virDomainSetVcpusFlags"
+        let function = flags.isEmpty ? "virDomainSetVcpus" : "virDomainSetVcpusFlags"
         try flags.checkKnown(function: function)
         guard count > 0 else { throw VirError.invalidArg("nvcpus in \(function) must not be zero") }
         try requires(flags, .maximum, "VIR_DOMAIN_VCPU_MAXIMUM", .config, "VIR_DOMAIN_AFFECT_CONFIG", domain: .domain)

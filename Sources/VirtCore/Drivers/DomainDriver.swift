@@ -40,6 +40,8 @@ public protocol DomainDriver: Sendable {
     func shutdown(_ domain: DomainIdentity, flags: ShutdownFlags) async throws
     /// `virDomainReboot`
     func reboot(_ domain: DomainIdentity, flags: RebootFlags) async throws
+    /// `virDomainReset`
+    func reset(_ domain: DomainIdentity) async throws
     /// `virDomainSaveFlags`: saves the running state to `path` and stops the domain.
     func save(_ domain: DomainIdentity, to path: String, xml: String?, flags: SaveRestoreFlags) async throws
     /// `virDomainRestoreFlags`: starts a domain from a file written by ``save(_:to:xml:flags:)``.
@@ -105,6 +107,8 @@ extension DomainDriver {
     public func shutdown(_ domain: DomainIdentity, flags: ShutdownFlags) async throws { throw VirError.noSupport("virDomainShutdownFlags") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func reboot(_ domain: DomainIdentity, flags: RebootFlags) async throws { throw VirError.noSupport("virDomainReboot") }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func reset(_ domain: DomainIdentity) async throws { throw VirError.noSupport("virDomainReset") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func save(_ domain: DomainIdentity, to path: String, xml: String?, flags: SaveRestoreFlags) async throws { throw VirError.noSupport("virDomainSaveFlags") }
     /// Default: `VIR_ERR_NO_SUPPORT`.

@@ -46,21 +46,21 @@ struct XMLSyntaxError: Error {
     let offset: Int
     let what: String
 
-    /// `(name):LINE:COLUMN: what`, then the offending line and a caret, as libxml2 reports.
+    /// `(name):LINE: what`, then the line the parser stopped in and a pointer to where,
+    /// exactly as libvirt reports libxml2's errors; `(null)` when it stopped at the very end
+    /// after a line break.
     func virError(documentName: String, domain: ErrorDomain) -> VirError {
         let end = min(offset, bytes.count)
-        var line = 1
-        var lineStart = 0
-        for i in 0..<end where bytes[i] == 0x0A {
-            line += 1
-            lineStart = i + 1
+        let line = 1 + bytes[0..<end].reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+        if end == bytes.count && (bytes.isEmpty || bytes[end - 1] == 0x0A) {
+            return VirError(.xmlDetail, "\(documentName):\(line): \(what)\n(null)\n^", domain: domain)
         }
-        var lineEnd = lineStart
+        var lineStart = end
+        while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+        var lineEnd = end
         while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-        // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-        let column = bytes[lineStart..<end].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
         let context = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
-        let caret = String(repeating: "-", count: column - 1) + "^"
-        return VirError(.xmlDetail, "\(documentName):\(line):\(column): \(what)\n\(context)\n\(caret)", domain: domain)
+        let pointer = String(repeating: "-", count: end - lineStart) + "^"
+        return VirError(.xmlDetail, "\(documentName):\(line): \(what)\n\(context)\n\(pointer)", domain: domain)
     }
 }

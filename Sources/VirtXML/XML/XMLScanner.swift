@@ -60,7 +60,7 @@ struct XMLScanner {
         var element = XMLElement(name)
         while true {
             let hadSpace = skipSpace()
-            guard pos < bytes.count else { throw fail("Premature end of data in tag \(name)", at: start) }
+            guard pos < bytes.count else { throw fail("Premature end of data in tag \(name) line \(lineNumber(at: start))") }
             if bytes[pos] == UInt8(ascii: "/") {
                 guard matches("/>") else { throw fail("expected '>'") }
                 pos += 2
@@ -71,10 +71,9 @@ struct XMLScanner {
                 break
             }
             guard hadSpace else { throw fail("attributes construct error") }
-            let attributeStart = pos
             let attribute = try self.attribute()
             if element.attributes.contains(where: { $0.name == attribute.name }) {
-                throw fail("Attribute \(attribute.name) redefined", at: attributeStart)
+                throw fail("Attribute \(attribute.name) redefined")
             }
             element.attributes.append(attribute)
         }
@@ -107,15 +106,16 @@ struct XMLScanner {
         var children: [XMLNode] = []
         var hasElement = false
         while true {
-            guard pos < bytes.count else { throw fail("Premature end of data in tag \(name)", at: start) }
+            guard pos < bytes.count else { throw fail("Premature end of data in tag \(name) line \(lineNumber(at: start))") }
             if bytes[pos] != UInt8(ascii: "<") {
                 children.append(.text(try characterData(until: UInt8(ascii: "<"), inAttribute: false)))
             } else if matches("</") {
                 pos += 2
-                let endStart = pos
                 let endName = try self.name()
                 guard endName == name else {
-                    throw fail("Opening and ending tag mismatch: \(name) and \(endName)", at: endStart)
+                    skipSpace()
+                    if pos < bytes.count, bytes[pos] == UInt8(ascii: ">") { pos += 1 }
+                    throw fail("Opening and ending tag mismatch: \(name) line \(lineNumber(at: start)) and \(endName)")
                 }
                 skipSpace()
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: ">") else { throw fail("expected '>'") }
@@ -313,6 +313,11 @@ struct XMLScanner {
 
     private func isNameChar(_ b: UInt8) -> Bool {
         isNameStart(b) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+    }
+
+    /// The 1-based line of byte `offset`.
+    private func lineNumber(at offset: Int) -> Int {
+        1 + bytes[0..<min(offset, bytes.count)].reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
     }
 
     private func fail(_ what: String, at offset: Int? = nil) -> XMLSyntaxError {
