@@ -1,3 +1,5 @@
+import VirtXML
+
 /// A bitmap of host CPUs, one bit per CPU, 8 CPUs per byte, CPU 0 in the low bit of
 /// byte 0: the `cpumap` of `virDomainPinVcpu` and `virDomainGetVcpus`.
 ///
@@ -66,48 +68,15 @@ public struct CPUMap: Sendable, Hashable, CustomStringConvertible {
 
     /// Formats CPU numbers as libvirt's range syntax ("0-3,6").
     public static func format(_ cpus: [Int]) -> String {
-        var parts: [String] = []
-        var index = 0
-        while index < cpus.count {
-            var end = index
-            while end + 1 < cpus.count, cpus[end + 1] == cpus[end] + 1 { end += 1 }
-            parts.append(end == index ? "\(cpus[index])" : "\(cpus[index])-\(cpus[end])")
-            index = end + 1
-        }
-        return parts.joined(separator: ",")
+        CPUSet(cpus.map { UInt32($0) }).description
     }
 
     /// Parses libvirt's range syntax ("0-3,^2,6"), as `virBitmapParse`; `nil` when malformed
     /// or when a CPU is `>= limit`.
     public static func parse(_ text: String, limit: Int = 4096) -> CPUMap? {
-        var included = Set<Int>()
-        var excluded = Set<Int>()
-        for rawPart in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let part = rawPart.trimmingBlanks()
-            guard !part.isEmpty else { return nil }
-            if part.hasPrefix("^") {
-                guard let cpu = Int(part.dropFirst()), cpu >= 0, cpu < limit else { return nil }
-                excluded.insert(cpu)
-            } else if let dash = part.firstIndex(of: "-") {
-                guard let low = Int(part[..<dash]), let high = Int(part[part.index(after: dash)...]),
-                      low >= 0, low <= high, high < limit else { return nil }
-                included.formUnion(low...high)
-            } else {
-                guard let cpu = Int(part), cpu >= 0, cpu < limit else { return nil }
-                included.insert(cpu)
-            }
-        }
+        guard let set = CPUSet(parsing: text), set.cpus.allSatisfy({ Int($0) < limit }) else { return nil }
         var map = CPUMap(bytes: [])
-        for cpu in included.subtracting(excluded).sorted() { map.use(cpu) }
+        for cpu in set.cpus { map.use(Int(cpu)) }
         return map
-    }
-}
-
-extension Substring {
-    func trimmingBlanks() -> Substring {
-        var s = self
-        while let first = s.first, first == " " || first == "\t" { s = s.dropFirst() }
-        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
-        return s
     }
 }
