@@ -11,16 +11,26 @@ enum SaveImage {
     static let magic: [UInt8] = Array("TestGuestMagic".utf8) + [0]
     static let maximumXMLLength = 8192
 
-    /// Writes `xml` to `path` atomically (temporary file, fsync, rename), mode 0600.
+    /// Writes `xml` to `path` as a save image.
     static func write(xml: String, to path: String, domainName: String) throws(VirError) {
         let body = Array(xml.utf8)
         let length = UInt32(body.count)
         let bytes = magic + [UInt8(length & 0xff), UInt8(length >> 8 & 0xff), UInt8(length >> 16 & 0xff), UInt8(length >> 24)] + body
+        try writeAtomically(bytes, to: path, action: "saving domain '\(domainName)'")
+    }
+
+    /// Writes the test driver's core dump: the magic alone, as libvirt's test driver does.
+    static func writeCoreDump(to path: String, domainName: String) throws(VirError) {
+        try writeAtomically(magic, to: path, action: "dumping domain '\(domainName)'")
+    }
+
+    /// Writes `bytes` to `path` atomically (temporary file, fsync, rename), mode 0600.
+    private static func writeAtomically(_ bytes: [UInt8], to path: String, action: String) throws(VirError) {
         let temporary = path + ".swiftvirt-tmp"
         func failure(_ step: String) -> VirError {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            return VirError(.systemError, "saving domain '\(domainName)' to '\(path)': \(step) failed: \(reason)", domain: .test)
+            return VirError(.systemError, "\(action) to '\(path)': \(step) failed: \(reason)", domain: .test)
         }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure("open") }

@@ -27,3 +27,37 @@ extension TestDriver {
         }
     }
 }
+
+extension TestDriver {
+    /// Corresponds to `virDomainCoreDump`. With `VIR_DUMP_CRASH` the guest crashes after the
+    /// dump and its `on_crash` policy applies: `destroy` stops it (STOPPED/CRASHED, as
+    /// libvirt's test driver always does), `preserve` leaves it crashed for inspection,
+    /// and the restart policies keep it running (CRASHED/PANICKED, reason "crashed").
+    public func coreDump(_ domain: DomainIdentity, to path: String, flags: DumpFlags) async throws {
+        try flags.check(supported: .crash, function: "testDomainCoreDumpWithFormat")
+        try mutate { node, events throws(VirError) in
+            let current = try node.domain(domain)
+            guard current.isActive else { throw Self.notRunning }
+            try SaveImage.writeCoreDump(to: path, domainName: current.definition.name)
+            guard flags.contains(.crash) else { return }
+            switch current.definition.onCrash {
+            case .destroy, .coredumpDestroy:
+                try Self.stop(domain, reason: .shutoffCrashed, detail: .stoppedCrashed, node: &node, events: &events) { _ throws(VirError) in }
+            case .preserve:
+                let identity = try node.withDomain(domain) { d throws(VirError) in
+                    d.state = .crashed
+                    d.reason = .crashedPanicked
+                    return d.identity
+                }
+                events.append(DomainEvent(domain: identity, type: .crashed, detail: .crashedPanicked))
+            case .restart, .renameRestart, .coredumpRestart:
+                let identity = try node.withDomain(domain) { d throws(VirError) in
+                    d.state = .running
+                    d.reason = .runningCrashed
+                    return d.identity
+                }
+                events.append(DomainEvent(domain: identity, type: .crashed, detail: .crashedPanicked))
+            }
+        }
+    }
+}

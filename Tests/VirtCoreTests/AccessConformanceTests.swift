@@ -17,6 +17,7 @@ struct AccessConformanceTests {
         ("reset", { _, d in try await d.reset() }),
         ("undefine", { _, d in try await d.undefine() }),
         ("save", { _, d in try await d.save(to: "/tmp/none") }),
+        ("coreDump", { _, d in try await d.coreDump(to: "/tmp/none") }),
         ("setMaxMemory", { _, d in try await d.setMaxMemory(kib: 1024) }),
         ("setMemory", { _, d in try await d.setMemory(kib: 1024) }),
         ("setVcpus", { _, d in try await d.setVcpus(1) }),

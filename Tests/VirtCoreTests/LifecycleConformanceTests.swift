@@ -144,6 +144,43 @@ struct LifecycleConformanceTests {
     }
 
     @Test(arguments: ConformanceTarget.all)
+    func crashFollowsOnCrashPolicy(target: ConformanceTarget) async throws {
+        try await target.withConnection { conn in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-dump-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let dump = directory.appendingPathComponent("core").path
+            func domain(_ name: String, onCrash: String) async throws -> Domain {
+                let xml = demoXML(name).replacingOccurrences(of: "<devices>", with: "<on_crash>\(onCrash)</on_crash><devices>")
+                return try await conn.defineDomain(xml: xml).create()
+            }
+            let plain = try await domain("crash-destroy", onCrash: "destroy")
+            try await plain.coreDump(to: dump)
+            #expect(FileManager.default.fileExists(atPath: dump))
+            #expect(try await plain.state().state == .running)
+            try await plain.coreDump(to: dump, flags: .crash)
+            #expect(try await plain.state() == (.shutoff, .shutoffCrashed))
+            await expectVirError(.operationInvalid) { try await plain.coreDump(to: dump) }
+
+            let kept = try await domain("crash-preserve", onCrash: "preserve")
+            try await kept.coreDump(to: dump, flags: .crash)
+            #expect(try await kept.state() == (.crashed, .crashedPanicked))
+            #expect(try await kept.isActive())
+            try await kept.destroy()
+
+            let restarted = try await domain("crash-restart", onCrash: "restart")
+            try await restarted.coreDump(to: dump, flags: .crash)
+            #expect(try await restarted.state() == (.running, .runningCrashed))
+
+            await expectVirError(.invalidArg) { try await restarted.coreDump(to: dump, flags: [.crash, .live]) }
+            await expectVirError(.invalidArg) { try await restarted.coreDump(to: dump, flags: [.crash, .reset]) }
+            await expectVirError(.invalidArg) { try await restarted.coreDump(to: "") }
+            await expectVirError(.invalidArg) { try await restarted.coreDump(to: dump, flags: .memoryOnly) }
+            await expectVirError(.systemError) { try await restarted.coreDump(to: "/nonexistent-dir/core") }
+        }
+    }
+
+    @Test(arguments: ConformanceTarget.all)
     func saveAndRestoreThroughAFile(target: ConformanceTarget) async throws {
         try await target.withConnection { conn in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-save-\(UUID().uuidString)")

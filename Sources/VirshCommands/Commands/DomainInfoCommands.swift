@@ -15,7 +15,7 @@ enum DomainInfoCommands {
             (try await domain.info(), try await domain.osType(), try await domain.isPersistent(),
              try await domain.autostart(), try await domain.hasManagedSaveImage(), try await connection.securityModel())
         }
-        let id: Int32? = info.state.isActive ? domain.id : nil
+        let id: Int32? = domain.id == -1 ? nil : domain.id
         var lines = KeyValueList(width: 15)
         lines.add("Id:", id.map { "\($0)" } ?? "-")
         lines.add("Name:", domain.name)
@@ -34,7 +34,7 @@ enum DomainInfoCommands {
             lines.add("Security model:", model.model)
             lines.add("Security DOI:", model.doi)
             security = [("model", .string(model.model)), ("doi", .string(model.doi))]
-            if info.state.isActive, let label = try? await domain.securityLabel(), !label.label.isEmpty {
+            if let label = try? await domain.securityLabel(), !label.label.isEmpty {
                 lines.add("Security label:", "\(label.label) (\(label.enforcing ? "enforcing" : "permissive"))")
                 security += [("label", .string(label.label)), ("enforcing", .bool(label.enforcing))]
             }

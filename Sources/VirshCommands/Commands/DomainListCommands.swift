@@ -85,7 +85,7 @@ enum DomainListCommands {
         init(_ domain: Domain) async throws {
             self.domain = domain
             state = try await domain.state().state
-            id = state.isActive ? domain.id : nil
+            id = domain.id == -1 ? nil : domain.id
             hasManagedSave = try await domain.hasManagedSaveImage()
         }
 

@@ -1,8 +1,8 @@
 import SwiftVirt
 
-/// `save` and `restore`: a running domain's state to a file and back.
+/// `save` and `restore`: a running domain's state to a file and back; `dump`, its core.
 enum SaveRestoreCommands {
-    static let all: [Command] = [save, restore]
+    static let all: [Command] = [save, restore, dump]
 
     /// `save <domain> <file> [--bypass-cache] [--xml FILE] [--running] [--paused] [--verbose]`
     static let save = Command(CommandSpec(
@@ -47,6 +47,37 @@ enum SaveRestoreCommands {
         }
         ctx.info("Domain restored from \(file)\n")
         ctx.result(.object([("action", .string("restored")), ("file", .string(file))]))
+    }
+
+    /// `dump <domain> <file> [--live] [--crash] [--bypass-cache] [--reset] [--verbose] [--memory-only] [--format F]`
+    static let dump = Command(CommandSpec(
+        "dump", "dump the core of a domain to a file for analysis", description: "Core dump a domain.",
+        options: [
+            .domain(),
+            .data("file", "where to dump the core"),
+            .flag("live", "perform a live core dump if supported"),
+            .flag("crash", "crash the domain after core dump"),
+            .flag("bypass-cache", "avoid file system cache when dumping"),
+            .flag("reset", "reset the domain after core dump"),
+            .flag("verbose", "display the progress of dump"),
+            .flag("memory-only", "dump domain's memory only"),
+            .string("format", "specify the format of memory-only dump"),
+        ]
+    )) { ctx in
+        let domain = try await ctx.domain()
+        let label = try ctx.required("domain")
+        let file = try ctx.required("file")
+        if try ctx.string("format") != nil && !ctx.flag("memory-only") {
+            throw VirshError("--format only works with --memory-only", code: .invalidArg)
+        }
+        let flags: DumpFlags = ctx.flags([
+            ("live", .live), ("crash", .crash), ("bypass-cache", .bypassCache), ("reset", .reset), ("memory-only", .memoryOnly),
+        ])
+        try await VirshError.context("Failed to core dump domain '\(label)' to \(file)") {
+            try await domain.coreDump(to: file, flags: flags)
+        }
+        ctx.info("\nDomain '\(label)' dumped to \(file)\n")
+        ctx.result(DomainReport.json(domain, action: "dumped", extra: [("file", .string(file))]))
     }
 
     private static func flags(_ ctx: CommandContext) -> SaveRestoreFlags {

@@ -101,6 +101,18 @@ extension Domain {
     }
 }
 
+extension Domain {
+    /// Dumps the domain's core to `path`; with `.crash` the domain then crashes and its
+    /// `on_crash` policy applies. Corresponds to `virDomainCoreDump`.
+    public func coreDump(to path: String, flags: DumpFlags = []) async throws(VirError) {
+        try flags.checkKnown(function: "virDomainCoreDump")
+        guard !path.isEmpty else { throw VirError.invalidArg("to in virDomainCoreDump must not be NULL") }
+        try exclusive(flags, .crash, "VIR_DUMP_CRASH", .live, "VIR_DUMP_LIVE", domain: .domain)
+        try exclusive(flags, .crash, "VIR_DUMP_CRASH", .reset, "VIR_DUMP_RESET", domain: .domain)
+        try await call("virDomainCoreDump", mutating: true) { try await $0.coreDump(identity, to: path, flags: flags) }
+    }
+}
+
 // MARK: - Queries
 
 extension Domain {

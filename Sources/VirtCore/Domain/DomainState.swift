@@ -16,9 +16,6 @@ public enum DomainState: Int32, Sendable, CaseIterable {
     case crashed = 6
     /// `VIR_DOMAIN_PMSUSPENDED`
     case pmSuspended = 7
-
-    /// Whether a domain in this state is active (has an id), as `virDomainObjIsActive`.
-    public var isActive: Bool { self != .shutoff && self != .crashed && self != .noState }
 }
 
 /// Why a domain is in its state: the `reason` of `virDomainGetState`. Its numbering
@@ -41,7 +38,7 @@ public struct DomainStateReason: RawRepresentable, Hashable, Sendable {
     public static let runningFromSnapshot = Self(rawValue: 4)
     /// `VIR_DOMAIN_RUNNING_UNPAUSED`
     public static let runningUnpaused = Self(rawValue: 5)
-    /// `VIR_DOMAIN_RUNNING_CRASHED`
+    /// `VIR_DOMAIN_RUNNING_CRASHED`: running again after a guest crash.
     public static let runningCrashed = Self(rawValue: 9)
     /// `VIR_DOMAIN_PAUSED_USER`
     public static let pausedUser = Self(rawValue: 1)

@@ -331,3 +331,23 @@ public struct DefineFlags: OptionSet, Sendable, Hashable, KnownFlags {
     /// Every bit libvirt defines for this call.
     public static let known: Self = [.validate]
 }
+
+/// Flags of `virDomainCoreDump`. Corresponds to `virDomainCoreDumpFlags`.
+public struct DumpFlags: OptionSet, Sendable, Hashable, KnownFlags {
+    /// The raw bits, as libvirt passes them.
+    public let rawValue: UInt32
+    /// Wraps raw bits.
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// `VIR_DUMP_CRASH`: crash the domain after the dump; its `on_crash` policy applies.
+    public static let crash = Self(rawValue: 1)
+    /// `VIR_DUMP_LIVE`
+    public static let live = Self(rawValue: 2)
+    /// `VIR_DUMP_BYPASS_CACHE`
+    public static let bypassCache = Self(rawValue: 4)
+    /// `VIR_DUMP_RESET`
+    public static let reset = Self(rawValue: 8)
+    /// `VIR_DUMP_MEMORY_ONLY`
+    public static let memoryOnly = Self(rawValue: 16)
+    /// Every bit libvirt defines for this call.
+    public static let known: Self = [.crash, .live, .bypassCache, .reset, .memoryOnly]
+}

@@ -46,6 +46,8 @@ public protocol DomainDriver: Sendable {
     func save(_ domain: DomainIdentity, to path: String, xml: String?, flags: SaveRestoreFlags) async throws
     /// `virDomainRestoreFlags`: starts a domain from a file written by ``save(_:to:xml:flags:)``.
     func restore(from path: String, xml: String?, flags: SaveRestoreFlags) async throws
+    /// `virDomainCoreDump`
+    func coreDump(_ domain: DomainIdentity, to path: String, flags: DumpFlags) async throws
     /// `virDomainGetInfo`
     func info(_ domain: DomainIdentity) async throws -> DomainInfo
     /// `virDomainGetState`
@@ -113,6 +115,8 @@ extension DomainDriver {
     public func save(_ domain: DomainIdentity, to path: String, xml: String?, flags: SaveRestoreFlags) async throws { throw VirError.noSupport("virDomainSaveFlags") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func restore(from path: String, xml: String?, flags: SaveRestoreFlags) async throws { throw VirError.noSupport("virDomainRestoreFlags") }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func coreDump(_ domain: DomainIdentity, to path: String, flags: DumpFlags) async throws { throw VirError.noSupport("virDomainCoreDump") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func info(_ domain: DomainIdentity) async throws -> DomainInfo { throw VirError.noSupport("virDomainGetInfo") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
