@@ -11,13 +11,10 @@ public struct DriverRegistry: Sendable {
     /// An empty registry.
     public init() {}
 
-    /// Adds a driver under a short name (used in `virGetVersion`'s type check).
+    /// Adds a driver under a short name, which failures to open it mention.
     public mutating func register(_ name: String, _ opener: @escaping DriverOpener) {
         openers.append((name, opener))
     }
-
-    /// The registered driver names.
-    public var names: [String] { openers.map(\.name) }
 
     /// Opens the first driver that accepts `uri`; `VIR_ERR_NO_CONNECT` when none does.
     func open(_ uri: ConnectionURI, readOnly: Bool) async throws(VirError) -> any HypervisorDriver {
@@ -27,7 +24,7 @@ public struct DriverRegistry: Sendable {
             } catch let error as VirError {
                 throw error
             } catch {
-                throw VirError(.openFailed, "\(error)")
+                throw VirError(.openFailed, "\(entry.name) driver: \(error)")
             }
         }
         throw VirError(.noConnect, uri.text)

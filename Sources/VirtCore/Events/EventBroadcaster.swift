@@ -26,9 +26,6 @@ public final class EventBroadcaster: Sendable {
         return stream
     }
 
-    /// Whether anyone listens; lets a driver skip building events nobody reads.
-    public var hasSubscribers: Bool { state.withLock { !$0.continuations.isEmpty } }
-
     /// Delivers `event` to every subscriber.
     public func emit(_ event: DomainEvent) {
         let targets = state.withLock { Array($0.continuations.values) }
