@@ -18,6 +18,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "VirtError", swiftSettings: strict),
+        .target(name: "CVirtShim"),
+        .target(name: "VirtSystem", dependencies: ["CVirtShim", "VirtError"], swiftSettings: strict),
+        .target(name: "VirtContexts", dependencies: ["VirtSystem", "VirtError"], swiftSettings: strict),
+        // The init of a security context: C code behind an Embedded Swift entry point, linked
+        // statically, so that it carries no Swift runtime and runs behind any pivot_root.
+        .target(name: "CVirtInit"),
+        .executableTarget(name: "swiftvirt-init", dependencies: ["CVirtInit"],
+                          swiftSettings: [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo"])],
+                          linkerSettings: [.unsafeFlags(["-static-executable"])]),
         .target(name: "VirtXML", dependencies: ["VirtError"], swiftSettings: strict),
         .target(name: "VirtCore", dependencies: ["VirtError", "VirtXML", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "VirtDriverTest", dependencies: ["VirtCore", "VirtXML"], swiftSettings: strict),
@@ -30,6 +39,8 @@ let package = Package(
         .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt"], swiftSettings: strict),
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt"], swiftSettings: strict),
+        .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
+        .testTarget(name: "VirtContextsTests", dependencies: ["VirtContexts"], swiftSettings: strict),
         .testTarget(name: "VirshCommandsTests", dependencies: ["VirshCommands"], swiftSettings: strict),
         .testTarget(name: "DifferentialTests", exclude: ["Scripts", "Fixtures"], swiftSettings: strict),
     ]

@@ -1,0 +1,17 @@
+#ifndef CVIRTSHIM_CHILD_H
+#define CVIRTSHIM_CHILD_H
+/* Between spawn.c (parent) and child.c (child). */
+#include "cvirtshim.h"
+
+/** What the child gets: the spec and its end of the socket pair. Stored at the top of the
+ *  child's stack mapping, so it lives exactly as long as the child may need it. */
+struct cvs_child_args {
+    const struct cvs_spawn *spec;
+    int channel;
+    int parent_end;
+};
+
+/** The child's whole life: the steps of `struct cvs_spawn`, then execve. Never returns. */
+int cvs_child_main(void *args);
+
+#endif

@@ -1,0 +1,184 @@
+#ifndef CVIRTSHIM_H
+#define CVIRTSHIM_H
+/* CVirtShim: only what Swift's Glibc module lacks. Each function is short and documented
+ * where it is declared. Functions return -1 and set errno on failure, like libc, so that
+ * VirtSystem's one syscall funnel handles them all. */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/syscall.h>  /* SYS_* numbers, for seccomp rules */
+#include <sys/epoll.h>
+#include <linux/sched.h>  /* CLONE_* flags */
+#include <linux/filter.h> /* struct sock_filter, BPF_* */
+#include <linux/seccomp.h>
+
+/* ---- pidfd and process reaping ------------------------------------------------------- */
+
+/** pidfd_open(2): a pidfd (close-on-exec) for `pid`, which need not be our child. */
+int cvs_pidfd_open(pid_t pid);
+
+/** pidfd_send_signal(2): sends `sig` to the process behind `pidfd`. */
+int cvs_pidfd_send_signal(int pidfd, int sig);
+
+/** waitid(P_PIDFD, pidfd, …, WEXITED | `options`): reaps the child behind `pidfd`.
+ *  On success `*code` is the siginfo si_code (CLD_EXITED, CLD_KILLED, CLD_DUMPED), or 0 when
+ *  WNOHANG was given and the child has not exited yet; `*status` is the exit code or the
+ *  signal number. */
+int cvs_pidfd_wait(int pidfd, int options, int *code, int *status);
+
+/* ---- file descriptors ---------------------------------------------------------------- */
+
+/** close_range(2). */
+int cvs_close_range(unsigned int first, unsigned int last, unsigned int flags);
+
+/** sendmsg(2) of `len` bytes plus `nfds` descriptors as one SCM_RIGHTS message (at most
+ *  CVS_MAX_FDS). Returns the number of bytes sent. */
+ssize_t cvs_send_fds(int sock, const void *buf, size_t len, const int *fds, int nfds);
+
+/** recvmsg(2) of up to `len` bytes and up to `maxfds` SCM_RIGHTS descriptors, which arrive
+ *  close-on-exec. `*nfds` receives how many came. Returns the number of bytes received
+ *  (0 at end of stream). */
+ssize_t cvs_recv_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds);
+
+/** The most descriptors one cvs_send_fds/cvs_recv_fds message carries. */
+#define CVS_MAX_FDS 16
+
+/* ---- seccomp ------------------------------------------------------------------------- */
+
+/** The AUDIT_ARCH_* value of the architecture this code runs on, as seccomp_data.arch
+ *  reports it (a macro expression that Swift cannot import). */
+extern const uint32_t cvs_audit_arch;
+
+/* ---- spawn ----------------------------------------------------------------------------
+ * A child made by clone3 runs `cvs_child_main`, C code that makes raw syscalls only (it
+ * never touches errno, locks or the allocator, so it is safe after cloning a multithreaded
+ * process and while sharing its memory). The parent and the child talk over one
+ * SOCK_SEQPACKET socket pair (close-on-exec on both ends):
+ *   parent -> child  one byte, "go": sent once the parent has written uid/gid maps and
+ *                    cgroup membership. The child waits for it before doing anything.
+ *   child -> parent  a `struct cvs_report` with kind CVS_REPORT_LISTENER and the seccomp
+ *                    listener fd attached (SCM_RIGHTS), at most once;
+ *                    a `struct cvs_report` with kind CVS_REPORT_ERROR: the step that failed
+ *                    and its errno. The child exits with status 127 right after.
+ *   end of stream    the child's end closed on a successful exec.
+ */
+
+/** One mount(2) call the child makes, in list order. */
+struct cvs_mount {
+    const char *source;  /**< may be NULL */
+    const char *target;
+    const char *fstype;  /**< may be NULL */
+    unsigned long flags; /**< MS_* */
+    const char *data;    /**< may be NULL */
+};
+
+/** "Make descriptor `from` of the parent descriptor `to` of the exec'd program." At most
+ *  CVS_MAX_FD_MAPS of them. */
+struct cvs_fd_map {
+    int from;
+    int to;
+};
+
+/** The most fd mappings one spawn takes. */
+#define CVS_MAX_FD_MAPS 64
+
+/** One seccomp BPF program: installed with SECCOMP_SET_MODE_FILTER and `flags`. */
+struct cvs_filter {
+    const struct sock_filter *code;
+    unsigned short length;
+    unsigned int flags; /**< SECCOMP_FILTER_FLAG_*; at most one filter asks for NEW_LISTENER */
+};
+
+/** Everything the child does, prepared by the parent in memory that stays valid until
+ *  cvs_spawn_finish returns. Counts of zero and NULL pointers mean "skip this step". */
+struct cvs_spawn {
+    uint64_t namespaces;          /**< CLONE_NEW* flags for clone3 (not CLONE_NEWTIME) */
+    int parent_ready;             /**< the parent has nothing to do first: "go" is sent before
+                                       the clone, so the child never blocks for it */
+    int cgroup_fd;                /**< a cgroup v2 directory for CLONE_INTO_CGROUP, or -1 */
+    int set_sid;                  /**< call setsid() */
+    const char *hostname;         /**< sethostname() */
+    const char *domainname;       /**< setdomainname() */
+    const char *timens_offsets;   /**< text for /proc/self/timens_offsets: enter a new time ns */
+    unsigned long root_propagation; /**< MS_SLAVE or MS_PRIVATE: applied recursively to / */
+    const struct cvs_mount *mounts;
+    size_t mount_count;
+    const char *rootfs;           /**< pivot_root into this directory; old root detached */
+    const char *const *readonly_paths; /**< made read-only (recursively) after pivot_root */
+    size_t readonly_count;
+    const char *cwd;              /**< chdir() */
+    const struct cvs_fd_map *fds;
+    size_t fd_count;
+    int fd_base;                  /**< greater than every `to` in `fds` */
+    int drop_bounding;            /**< drop every capability not in `bounding` */
+    uint64_t bounding;
+    int cap_last;                 /**< /proc/sys/kernel/cap_last_cap, read by the parent */
+    int set_groups;               /**< setgroups(group_count, groups) */
+    const gid_t *groups;
+    size_t group_count;
+    int set_gid;                  /**< setresgid(gid, gid, gid) */
+    gid_t gid;
+    int set_uid;                  /**< setresuid(uid, uid, uid) */
+    uid_t uid;
+    int no_new_privs;             /**< PR_SET_NO_NEW_PRIVS */
+    int pdeathsig;                /**< PR_SET_PDEATHSIG signal, or 0 */
+    const struct cvs_filter *filters;
+    size_t filter_count;
+    int exec_fd;                  /**< execveat(exec_fd, "", AT_EMPTY_PATH), or -1 to use path */
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+};
+
+/** The steps of the child, as reported in `struct cvs_report`. */
+enum cvs_step {
+    CVS_STEP_SIGNALS = 1, CVS_STEP_SYNC, CVS_STEP_TIMENS_UNSHARE, CVS_STEP_TIMENS_OFFSETS,
+    CVS_STEP_TIMENS_ENTER, CVS_STEP_SETSID, CVS_STEP_HOSTNAME, CVS_STEP_DOMAINNAME,
+    CVS_STEP_PROPAGATION, CVS_STEP_MOUNT, CVS_STEP_ROOTFS_BIND, CVS_STEP_PIVOT_ROOT,
+    CVS_STEP_OLD_ROOT, CVS_STEP_READONLY, CVS_STEP_CHDIR, CVS_STEP_FDS, CVS_STEP_BOUNDING,
+    CVS_STEP_NO_NEW_PRIVS, CVS_STEP_SETGROUPS, CVS_STEP_SETGID, CVS_STEP_SETUID,
+    CVS_STEP_PDEATHSIG, CVS_STEP_SECCOMP, CVS_STEP_LISTENER, CVS_STEP_EXEC,
+};
+
+/** Report kinds. */
+enum { CVS_REPORT_LISTENER = 1, CVS_REPORT_ERROR = 2 };
+
+/** A message from the child. `index` says which mount, read-only path, fd mapping,
+ *  capability or filter a list step failed on. */
+struct cvs_report {
+    int32_t kind;
+    int32_t step;
+    int32_t index;
+    int32_t error;
+};
+
+/** A child between cvs_spawn_start and cvs_spawn_end. */
+struct cvs_child {
+    pid_t pid;
+    int pidfd;
+    int channel;  /**< the parent's end of the socket pair */
+    int released; /**< "go" was sent already */
+    void *stack;  /**< the child's stack mapping */
+    size_t stack_size;
+};
+
+/** Clones the child into `spec->namespaces` (plus CLONE_PIDFD, and CLONE_INTO_CGROUP when
+ *  `cgroup_fd` >= 0) with every signal blocked around the clone. The child then waits for
+ *  cvs_spawn_finish. `spec` must stay valid until cvs_spawn_finish returns.
+ *  The child shares the parent's memory (CLONE_VM, no page-table copy, so the cost does not
+ *  grow with the parent) on a stack of its own, except when it must join a time namespace:
+ *  the kernel lets only a task that shares its memory with no other do that, so then it is
+ *  a copy-on-write clone instead. */
+int cvs_spawn_start(const struct cvs_spawn *spec, struct cvs_child *child);
+
+/** Releases the child (unless `parent_ready` did already) and waits until it has exec'd (returns 0) or reported a failed step
+ *  (returns 1, `report` filled in). `*listener` receives the seccomp listener fd, or -1. */
+int cvs_spawn_finish(struct cvs_child *child, struct cvs_report *report, int *listener);
+
+/** Frees what cvs_spawn_start made, except the pidfd. Call it once the child has exec'd or
+ *  has been reaped: until then it may still run on the stack. */
+void cvs_spawn_end(struct cvs_child *child);
+
+#endif

@@ -1,0 +1,114 @@
+import VirtError
+
+/// A cgroup v1 hierarchy: one directory tree per mounted set of controllers, with
+/// `memory.limit_in_bytes`, `cpu.shares`, `freezer.state`, `devices.allow` and the like.
+public struct CgroupV1Backend: CgroupBackend {
+    /// The v1 hierarchy this backend writes to.
+    public let hierarchy: CgroupHierarchy
+
+    /// A backend for `hierarchy`, which must be a v1 one.
+    public init(hierarchy: CgroupHierarchy) { self.hierarchy = hierarchy }
+
+    /// v1 lists threads in `tasks`.
+    public var threadsFile: String { "tasks" }
+
+    /// Creates every missing directory of `path`. In a hierarchy with the cpuset controller a
+    /// new cgroup starts with empty `cpuset.cpus` and `cpuset.mems`, which refuse tasks, so
+    /// each directory along the path that has them empty gets its parent's values.
+    public func create(_ path: CgroupPath, for controllers: Set<CgroupController>) throws(VirError) {
+        let hasCpuset = hierarchy.controllers.contains(CgroupController.cpuset.rawValue)
+        var parent = hierarchy.directory(of: CgroupPath.root)
+        for component in path.components {
+            let dir = parent + "/" + component
+            let created = try CgroupFile.makeDirectory(dir)
+            if hasCpuset {
+                try inheritCpuset(from: parent, to: dir, isNew: created)
+            }
+            parent = dir
+        }
+    }
+
+    private func inheritCpuset(from parent: String, to dir: String, isNew: Bool) throws(VirError) {
+        for file in ["cpuset.cpus", "cpuset.mems"] {
+            let isEmpty = if isNew { true } else { try CgroupFile.readLine(dir + "/" + file).isEmpty }
+            if isEmpty {
+                try CgroupFile.write(try CgroupFile.readLine(parent + "/" + file), to: dir + "/" + file)
+            }
+        }
+    }
+
+    /// Writes `memory.limit_in_bytes` (`-1` for no limit).
+    public func setMemoryLimit(_ limit: CgroupLimit, in dir: String) throws(VirError) {
+        try CgroupFile.write(limit.text(unlimited: "-1"), to: dir + "/memory.limit_in_bytes")
+    }
+
+    /// Reads `memory.usage_in_bytes`.
+    public func memoryUsage(in dir: String) throws(VirError) -> UInt64 {
+        try CgroupFile.readNumber(dir + "/memory.usage_in_bytes")
+    }
+
+    /// Reads `oom_kill` from `memory.oom_control`.
+    public func oomKillCount(in dir: String) throws(VirError) -> UInt64 {
+        try CgroupFile.readKey("oom_kill", in: dir + "/memory.oom_control")
+    }
+
+    /// Writes `cpu.shares`.
+    public func setCPUShares(_ shares: CPUShares, in dir: String) throws(VirError) {
+        try CgroupFile.write(String(shares.shares), to: dir + "/cpu.shares")
+    }
+
+    /// Reads `cpu.shares`.
+    public func cpuShares(in dir: String) throws(VirError) -> CPUShares {
+        try CPUShares(CgroupFile.readNumber(dir + "/cpu.shares"))
+    }
+
+    /// Writes `cpu.cfs_period_us`, then `cpu.cfs_quota_us` (`-1` for no limit).
+    public func setCPUQuota(_ quota: CPUQuota, in dir: String) throws(VirError) {
+        try CgroupFile.write(String(quota.period), to: dir + "/cpu.cfs_period_us")
+        try CgroupFile.write(quota.quota.map(String.init) ?? "-1", to: dir + "/cpu.cfs_quota_us")
+    }
+
+    /// Reads `cpuacct.usage` (nanoseconds).
+    public func cpuUsage(in dir: String) throws(VirError) -> UInt64 {
+        try CgroupFile.readNumber(dir + "/cpuacct.usage")
+    }
+
+    /// Writes `FROZEN` or `THAWED` to `freezer.state`.
+    public func setFrozen(_ frozen: Bool, in dir: String) throws(VirError) {
+        try CgroupFile.write((frozen ? FreezerState.frozen : .thawed).rawValue, to: dir + "/freezer.state")
+    }
+
+    /// Reads `freezer.state`.
+    public func freezerState(in dir: String) throws(VirError) -> FreezerState {
+        let path = dir + "/freezer.state"
+        let text = try CgroupFile.readLine(path)
+        guard let state = FreezerState(rawValue: text) else { throw CgroupFile.malformed(path, text) }
+        return state
+    }
+
+    /// Polls `freezer.state` (each read advances the kernel's FREEZING → FROZEN transition)
+    /// with short sleeps; throws if the cgroup gets thawed meanwhile.
+    public func waitUntilFrozen(in dir: String, deadline: ContinuousClock.Instant) throws(VirError) {
+        try CgroupPoll.until(deadline, timeoutMessage: "cgroup '\(dir)' did not reach FROZEN in time") { () throws(VirError) in
+            switch try freezerState(in: dir) {
+            case .frozen: return true
+            case .freezing: return false
+            case .thawed: throw VirError(.operationFailed, "cgroup '\(dir)' was thawed while freezing", domain: .cgroup)
+            }
+        }
+    }
+
+    /// Writes the rule to `devices.allow` or `devices.deny`.
+    public func apply(_ rule: DeviceRule, allow: Bool, in dir: String) throws(VirError) {
+        try CgroupFile.write(rule.description, to: dir + (allow ? "/devices.allow" : "/devices.deny"))
+    }
+
+    /// Writes `blkio.weight`, or `blkio.bfq.weight` on kernels where BFQ replaced CFQ.
+    public func setBlkioWeight(_ weight: UInt16, in dir: String) throws(VirError) {
+        try writeFirstExisting([("blkio.weight", String(weight)), ("blkio.bfq.weight", String(weight))],
+                               in: dir, what: "the blkio weight")
+    }
+
+    /// v1 has no kill-all file.
+    public func killAllNatively(in dir: String) throws(VirError) -> Bool { false }
+}

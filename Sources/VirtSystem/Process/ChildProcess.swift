@@ -1,0 +1,100 @@
+import CVirtShim
+import Glibc
+import Synchronization
+import VirtError
+
+/// A running process, held by a pidfd: a child made by ``Spawner``, or any process
+/// adopted by pid (for example after a daemon restart).
+///
+/// A pidfd always names the same process, even after its pid is reused, so signalling and
+/// waiting through it is race-free. Dropping the last reference to a child that was not
+/// waited for hands it to a background reaper: it leaves no zombie.
+public final class ChildProcess: Sendable {
+    /// The process id, in this process's pid namespace.
+    public let pid: pid_t
+    /// The pidfd (close-on-exec), owned by this object.
+    public let pidfd: Int32
+    /// The seccomp user-notification listener of the spawn, if a program asked for one.
+    /// The caller owns it and closes it when it stops answering notifications.
+    public let seccompListener: Int32?
+
+    private let status = Mutex<ExitStatus?>(nil)
+
+    init(pid: pid_t, pidfd: Int32, seccompListener: Int32?) {
+        self.pid = pid
+        self.pidfd = pidfd
+        self.seccompListener = seccompListener
+    }
+
+    /// Adopts the running process `pid`, which need not be our child.
+    ///
+    /// - Parameter startTime: if given, the process's start time (``ProcessStat/startTime``)
+    ///   recorded earlier; adoption fails if `pid` now names another process.
+    public convenience init(adopting pid: pid_t, startTime: UInt64? = nil) throws(VirError) {
+        let pidfd = try Syscall.call("pidfd_open \(pid)") { cvs_pidfd_open(pid) }
+        if let startTime {
+            // Read after opening the pidfd: if the start time still matches, the pidfd names
+            // the process that was recorded.
+            let stat: ProcessStat
+            do { stat = try ProcessStat.read(pid: pid) } catch { close(pidfd); throw error }
+            if stat.startTime != startTime {
+                close(pidfd)
+                throw VirError(.operationFailed, "process \(pid) is no longer the one recorded (start time \(stat.startTime), expected \(startTime))")
+            }
+        }
+        self.init(pid: pid, pidfd: pidfd, seccompListener: nil)
+    }
+
+    deinit {
+        if status.withLock({ $0 }) == nil {
+            PidfdWatcher.shared.reapInBackground(pidfd)
+        } else {
+            close(pidfd)
+        }
+    }
+
+    /// Waits until the process exits, and reaps it if it is our child. Waiting happens on
+    /// a dedicated thread, never on the cooperative pool. Several tasks may wait at once;
+    /// all get the same status.
+    ///
+    /// - Throws: `VIR_ERR_OPERATION_ABORTED` if the task is cancelled first.
+    public func wait() async throws(VirError) -> ExitStatus {
+        while true {
+            if let status = try exitStatus() { return status }
+            guard try await PidfdWatcher.shared.waitForExit(pidfd) else {
+                throw VirError(.operationAborted, "wait for process \(pid) cancelled")
+            }
+        }
+    }
+
+    /// The exit status if the process has exited (reaping it if it is our child), or `nil`
+    /// if it is still running. Never blocks.
+    public func exitStatus() throws(VirError) -> ExitStatus? {
+        try status.withLock { (status) throws(VirError) -> ExitStatus? in
+            if let status { return status }
+            var code: Int32 = 0, value: Int32 = 0
+            guard cvs_pidfd_wait(pidfd, WNOHANG, &code, &value) == 0 else {
+                let error = errno
+                guard error == ECHILD else { throw Syscall.error("waitid \(pid)", errno: error) }
+                // Not our child: the pidfd is readable once it has exited.
+                var poll = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+                guard try Syscall.call("poll pidfd of \(pid)", { Glibc.poll(&poll, 1, 0) }) == 1 else { return nil }
+                status = .unavailable
+                return status
+            }
+            switch code {
+            case 0: return nil
+            case Int32(CLD_EXITED): status = .exited(value)
+            case Int32(CLD_KILLED): status = .signaled(value, coreDumped: false)
+            case Int32(CLD_DUMPED): status = .signaled(value, coreDumped: true)
+            default: return nil  // stopped or continued: not an exit
+            }
+            return status
+        }
+    }
+
+    /// Sends `signal` to the process (`pidfd_send_signal`).
+    public func signal(_ signal: Int32) throws(VirError) {
+        try Syscall.call("send signal \(signal) to process \(pid)") { cvs_pidfd_send_signal(pidfd, signal) }
+    }
+}

@@ -1,0 +1,21 @@
+/// How a process ended.
+public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
+    /// It called `exit` with this code.
+    case exited(Int32)
+    /// A signal killed it.
+    case signaled(Int32, coreDumped: Bool)
+    /// It ended, but it was not our child, so the kernel told us nothing more.
+    case unavailable
+
+    /// `"exited with code 1"`, `"killed by signal 9"`, …
+    public var description: String {
+        switch self {
+        case .exited(let code): "exited with code \(code)"
+        case .signaled(let signal, let core): "killed by signal \(signal)\(core ? " (core dumped)" : "")"
+        case .unavailable: "exited (status unavailable: not our child)"
+        }
+    }
+
+    /// Whether it exited with code 0.
+    public var isSuccess: Bool { self == .exited(0) }
+}

@@ -1,0 +1,41 @@
+import Glibc
+import VirtError
+
+/// Whole-file reads and writes of small kernel files (`/proc`, `/sys`), through the
+/// syscall funnel and without Foundation.
+public enum SystemFile {
+    /// The contents of `path` as UTF-8 text. Reads until end of file.
+    public static func read(_ path: String) throws(VirError) -> String {
+        let fd = try Syscall.call("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = try Syscall.call("read \(path)") {
+                chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The first line of `path`, without its newline, e.g. of `/proc/sys/kernel/cap_last_cap`.
+    public static func readLine(_ path: String) throws(VirError) -> String {
+        String(try read(path).prefix { $0 != "\n" })
+    }
+
+    /// Writes `text` to the existing file `path` in one `write(2)`, as kernel files expect
+    /// (a short write is an error).
+    public static func write(_ path: String, _ text: String) throws(VirError) {
+        let fd = try Syscall.call("open \(path)") { open(path, O_WRONLY | O_CLOEXEC) }
+        defer { close(fd) }
+        var text = text
+        let written = try Syscall.call("write \(path)") {
+            text.withUTF8 { Glibc.write(fd, $0.baseAddress, $0.count) }
+        }
+        if written != text.utf8.count {
+            throw VirError(.systemError, "write \(path): short write (\(written) of \(text.utf8.count) bytes)")
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import CVirtInit
+
+/// `swiftvirt-init`: the first process of a security context. All of it is C (CVirtInit);
+/// this entry point is built as Embedded Swift so the binary carries no Swift runtime.
+@main
+struct SwiftVirtInit {
+    static func main() {
+        virt_init_run()
+    }
+}

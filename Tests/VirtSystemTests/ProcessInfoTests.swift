@@ -1,0 +1,55 @@
+import Glibc
+import Testing
+import VirtError
+@testable import VirtSystem
+
+@Suite("Process information from /proc")
+struct ProcessInfoTests {
+    @Test("stat parses commands with spaces and parentheses")
+    func statParsing() throws {
+        let text = "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 3 0 12345 1000 10 18446744073709551615\n"
+        let stat = try ProcessStat(parsing: text)
+        #expect(stat.pid == 42 && stat.command == "a (b) c" && stat.state == "S")
+        #expect(stat.parentPID == 1 && stat.threads == 3 && stat.startTime == 12345)
+        #expect(throws: VirError.self) { try ProcessStat(parsing: "garbage") }
+    }
+
+    @Test("this process's stat and status")
+    func ownProcess() throws {
+        let stat = try ProcessStat.read(pid: getpid())
+        #expect(stat.pid == getpid() && stat.parentPID == getppid() && "RS".contains(stat.state))
+        let status = try ProcessStatus.read(pid: getpid())
+        #expect(status.threads == stat.threads && status.threads >= 1)
+        #expect(status.namespacePIDs.first == getpid())
+    }
+
+    @Test("status parses capabilities and NSpid")
+    func statusParsing() throws {
+        let status = try ProcessStatus(parsing: "Name:\tsh\nThreads:\t1\nNSpid:\t4242\t1\nCapEff:\t0000000000000001\nCapBnd:\t000001ffffffffff\n")
+        #expect(status.namespacePIDs == [4242, 1])
+        #expect(status.effectiveCapabilities == CapabilitySet(.chown))
+        #expect(status.boundingSet.rawValue == 0x1ff_ffff_ffff)
+    }
+}
+
+@Suite("Adopting processes", .enabled(if: isRoot, needsRoot))
+struct AdoptionTests {
+    @Test("a process that is not our child can be adopted and waited for")
+    func adoptOrphan() async throws {
+        let finished = try await run(shell("/bin/sleep 0.2 >/dev/null 2>&1 & echo $!"))
+        let pid = try #require(pid_t(finished.output.dropLast()))
+        let start = try ProcessStat.read(pid: pid).startTime
+        let adopted = try ChildProcess(adopting: pid, startTime: start)
+        #expect(try await adopted.wait() == .unavailable)
+    }
+
+    @Test("adoption checks the recorded start time")
+    func startTimeMismatch() throws {
+        let child = try Spawner.spawn(SpawnPlan(path: "/bin/sleep", "10"))
+        defer { try? child.signal(SIGKILL) }
+        let start = try ProcessStat.read(pid: child.pid).startTime
+        #expect(throws: VirError.self) { try ChildProcess(adopting: child.pid, startTime: start + 1) }
+        let status = try ProcessStatus.read(pid: child.pid)
+        #expect(status.namespacePIDs == [child.pid])
+    }
+}
