@@ -127,7 +127,7 @@ _Noreturn void virt_init_run(void) {
             }
         }
         int empty = reap(command, &command_status, &command_done);
-        if (command_done && empty && !(init_read_flags(state_dir) & INIT_VXF_PERSISTENT)) {
+        if (command_done && empty && !(init_read_hex(state_dir, "flags") & INIT_VXF_PERSISTENT)) {
             finish(state_dir, command_status);
         }
     }

@@ -1,4 +1,5 @@
 #include "init_notify.h"
+#include "init_policy.h"
 #include "init_state.h"
 
 #include <errno.h>
@@ -70,7 +71,7 @@ int init_answer_notification(int listener, int state_dir) {
         response.error = result;
     } else if (request.data.nr == SYS_reboot) {
         const char *word = reboot_word(request.data.args[2]);
-        uint64_t flags = init_read_flags(state_dir);
+        uint64_t flags = init_read_hex(state_dir, "flags");
         if (!(flags & INIT_VXF_REBOOT_KILL)) {
             response.error = -EPERM;
         } else {
@@ -82,7 +83,7 @@ int init_answer_notification(int listener, int state_dir) {
             response.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
         }
     } else {
-        response.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        init_decide(state_dir, &request, &response);
     }
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response) < 0 && errno != ENOENT) return -1;
     return 0;

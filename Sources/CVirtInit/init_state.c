@@ -21,9 +21,9 @@ static ssize_t read_small_file(int dir, const char *name, char *buf, size_t size
     return total;
 }
 
-uint64_t init_read_flags(int state_dir) {
+uint64_t init_read_hex(int state_dir, const char *name) {
     char buf[64];
-    if (read_small_file(state_dir, "flags", buf, sizeof buf) <= 0) return 0;
+    if (read_small_file(state_dir, name, buf, sizeof buf) <= 0) return 0;
     return strtoull(buf, NULL, 16);
 }
 

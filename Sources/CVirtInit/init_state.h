@@ -9,8 +9,9 @@
 #define INIT_VXF_REBOOT_KILL (1ULL << 37)
 #define INIT_VXF_PERSISTENT  (1ULL << 38)
 
-/// The context's flag word from the file `flags` (hexadecimal); 0 if unreadable.
-uint64_t init_read_flags(int state_dir);
+/// A hexadecimal word from file `name` of the state directory (`flags`, `ccaps`); 0 if
+/// unreadable.
+uint64_t init_read_hex(int state_dir, const char *name);
 
 /// The kernel's `struct new_utsname`, as uname(2) fills it: six fields of 65 bytes.
 struct init_utsname {

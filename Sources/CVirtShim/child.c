@@ -167,7 +167,8 @@ static void set_ids(const struct cvs_child_args *a, const struct cvs_spawn *s)
 }
 
 /* Filters go last but one: after them, every syscall we make is filtered. A listener fd is
- * sent to the parent, then closed here. */
+ * either kept at the fd number the parent chose, for the exec'd program, or sent to the
+ * parent and closed here. */
 static void install_filters(const struct cvs_child_args *a, const struct cvs_spawn *s)
 {
     for (size_t i = 0; i < s->filter_count; i++) {
@@ -176,6 +177,15 @@ static void install_filters(const struct cvs_child_args *a, const struct cvs_spa
         long fd = SYS3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags, &prog);
         CHECK(a, CVS_STEP_SECCOMP, (int)i, fd);
         if (!(f->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)) continue;
+        if (s->listener_fd >= 0) {
+            if (fd != s->listener_fd) {
+                CHECK(a, CVS_STEP_LISTENER, (int)i, SYS3(SYS_dup3, fd, s->listener_fd, 0));
+                SYS1(SYS_close, fd);
+            } else {
+                CHECK(a, CVS_STEP_LISTENER, (int)i, SYS3(SYS_fcntl, fd, F_SETFD, 0));
+            }
+            continue;
+        }
         struct cvs_report r = { .kind = CVS_REPORT_LISTENER, .index = (int)i };
         int listener = (int)fd;
         CHECK(a, CVS_STEP_LISTENER, (int)i, cvs_raw_send_fds(a->channel, &r, sizeof r, &listener, 1));

@@ -19,6 +19,15 @@
 /** pidfd_open(2): a pidfd (close-on-exec) for `pid`, which need not be our child. */
 int cvs_pidfd_open(pid_t pid);
 
+/** Sets the host name and/or domain name (either may be NULL) in the UTS namespace of the
+ *  process `pidfd` refers to, from a short-lived clone child that joins it: the caller, which
+ *  may be multithreaded, never calls setns itself. Returns 0 or -errno. */
+int cvs_set_uts_names(int pidfd, const char *hostname, const char *domainname);
+
+/** Reads the host and domain name of the UTS namespace of the process `pidfd` refers to,
+ *  the same way. Returns 0 or -errno. */
+int cvs_get_uts_names(int pidfd, char hostname[65], char domainname[65]);
+
 /** pidfd_send_signal(2): sends `sig` to the process behind `pidfd`. */
 int cvs_pidfd_send_signal(int pidfd, int sig);
 
@@ -126,6 +135,9 @@ struct cvs_spawn {
     int pdeathsig;                /**< PR_SET_PDEATHSIG signal, or 0 */
     const struct cvs_filter *filters;
     size_t filter_count;
+    int listener_fd;              /**< keep the seccomp listener in the child at this fd number
+                                       (for the exec'd program to answer), or -1 to send it to
+                                       the parent */
     int exec_fd;                  /**< execveat(exec_fd, "", AT_EMPTY_PATH), or -1 to use path */
     const char *path;
     char *const *argv;

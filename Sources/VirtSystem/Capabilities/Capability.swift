@@ -94,4 +94,8 @@ extension Capability {
     public static let auditControl = Capability(unchecked: 30)
     /// `CAP_SYSLOG`
     public static let syslog = Capability(unchecked: 34)
+    /// `CAP_MAC_OVERRIDE`
+    public static let macOverride = Capability(unchecked: 32)
+    /// `CAP_MAC_ADMIN`
+    public static let macAdmin = Capability(unchecked: 33)
 }

@@ -102,5 +102,6 @@ extension SpawnPlan {
         }
         spec.pointee.filters = UnsafePointer(filters)
         spec.pointee.filter_count = seccomp.count
+        spec.pointee.listener_fd = listenerDescriptor ?? -1
     }
 }

@@ -31,6 +31,10 @@ extension SpawnPlan {
             throw invalid("invalid descriptor mapping \(bad.value) -> \(bad.key)")
         }
         if seccomp.filter(\.wantsListener).count > 1 { throw invalid("more than one seccomp program wants a listener") }
+        if let fd = listenerDescriptor {
+            if !seccomp.contains(where: \.wantsListener) { throw invalid("a listener descriptor without a program that notifies") }
+            if fd < 3 || descriptors[fd] != nil { throw invalid("listener descriptor \(fd) collides with the standard or mapped descriptors") }
+        }
         if let bad = seccomp.first(where: { !(1...Int(BPF_MAXINSNS)).contains($0.instructions.count) }) {
             throw invalid("a seccomp program has \(bad.instructions.count) instructions (1...\(BPF_MAXINSNS) allowed)")
         }

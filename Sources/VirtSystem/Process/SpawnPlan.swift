@@ -74,6 +74,10 @@ public struct SpawnPlan: Sendable {
     public var noNewPrivileges = false
     /// Seccomp filters, installed in order; at most one may want a listener.
     public var seccomp: [SeccompProgram] = []
+    /// Where the exec'd program finds the seccomp listener, so that it answers the
+    /// notifications itself (a context's init does); `nil` hands the listener to the parent
+    /// (``ChildProcess/seccompListener``).
+    public var listenerDescriptor: Int32? = nil
     /// The signal the child gets when the thread that spawned it exits (`PR_SET_PDEATHSIG`).
     /// Note that this is the spawning *thread*, not the process.
     public var parentDeathSignal: Int32?

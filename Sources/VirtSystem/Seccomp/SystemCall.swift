@@ -40,4 +40,20 @@ public struct SystemCall: RawRepresentable, Hashable, Sendable {
     public static let quotactl = Self(Int(SYS_quotactl))
     /// `reboot(2)`
     public static let reboot = Self(Int(SYS_reboot))
+    /// `quotactl_fd(2)`
+    public static let quotactlFD = Self(Int(SYS_quotactl_fd))
+    /// `open_tree(2)`, of the new mount API.
+    public static let openTree = Self(Int(SYS_open_tree))
+    /// `move_mount(2)`
+    public static let moveMount = Self(Int(SYS_move_mount))
+    /// `fsopen(2)`
+    public static let fsopen = Self(Int(SYS_fsopen))
+    /// `fsconfig(2)`
+    public static let fsconfig = Self(Int(SYS_fsconfig))
+    /// `fsmount(2)`
+    public static let fsmount = Self(Int(SYS_fsmount))
+    /// `fspick(2)`
+    public static let fspick = Self(Int(SYS_fspick))
+    /// `mount_setattr(2)`
+    public static let mountSetattr = Self(Int(SYS_mount_setattr))
 }

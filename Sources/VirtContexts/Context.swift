@@ -1,0 +1,131 @@
+import Foundation
+import VirtError
+import VirtSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One live security context. Corresponds to an xid in libvserver's calls.
+public struct Context: Sendable {
+    /// The system it belongs to.
+    public let system: ContextSystem
+    /// Its id (`xid_t`).
+    public let xid: UInt32
+    let record: ContextRecord
+
+    var store: ContextStore { system.store }
+
+    func cgroup() throws(VirError) -> Cgroup {
+        try system.cgroups.cgroup(at: try ContextSystem.cgroupPath(xid),
+                                  controllers: ContextSystem.controllers.intersection(system.cgroups.layout.placements.keys))
+    }
+
+    /// Corresponds to `vx_info`: the xid and the host pid of the context's init.
+    public func info() -> (xid: UInt32, initPID: Int32) { (xid, record.initPID) }
+
+    /// The namespaces the context has.
+    public var namespaces: NamespaceSet { NamespaceSet(rawValue: record.namespaces) }
+
+    // MARK: flags
+
+    /// Corresponds to `vx_flags_get`.
+    public func flags() -> ContextFlags { ContextFlags(rawValue: store.readHex(xid, "flags")) }
+
+    /// Corresponds to `vx_flags_set`: sets the flags in `mask` to their value in `flags`.
+    /// Each change has its real effect or is refused with the reason; nothing changes then.
+    public func setFlags(_ flags: ContextFlags, mask: ContextFlags) throws(VirError) {
+        let current = self.flags()
+        let new = current.subtracting(mask).union(flags.intersection(mask))
+        try ContextSystem.validate(flags: new, current: current)
+        let changed = new.symmetricDifference(current)
+        if let fixed = Optional(changed.intersection(ContextFlags.creationOnly)), !fixed.isEmpty {
+            throw VirError(.operationInvalid, String(format: "flags 0x%llx shape the context's namespaces and can only be chosen when it is created", fixed.rawValue), domain: .none)
+        }
+        let revived = new.intersection(ContextFlags.oneWay).subtracting(current)
+        guard revived.isEmpty else {
+            throw VirError(.operationInvalid, String(format: "flags 0x%llx are one-way: once cleared they cannot be set again", revived.rawValue), domain: .none)
+        }
+        let group = try cgroup()
+        if changed.contains(.schedPause) {
+            if new.contains(.schedPause) { try group.freeze() } else { try group.thaw() }
+        }
+        if changed.contains(.infoNproc) {
+            try group.setPidsLimit(new.contains(.infoNproc) ? (record.processLimit ?? ContextOptions().processLimit) : nil)
+        }
+        try store.writeHex(xid, "flags", new.rawValue)
+        // The init re-reads the flags (persistence) when told: SIGRTMIN + 1 (glibc's SIGRTMIN
+        // is 34, the kernel's first two real-time signals being reserved by it).
+        Glibc.kill(record.initPID, 35)
+    }
+
+    // MARK: capabilities
+
+    /// Corresponds to `vx_ccaps_get`.
+    public func capabilities() -> ContextCapabilities { ContextCapabilities(rawValue: store.readHex(xid, "ccaps")) }
+
+    /// Corresponds to `vx_ccaps_set`: takes effect at once for every process of the context.
+    public func setCapabilities(_ capabilities: ContextCapabilities, mask: ContextCapabilities) throws(VirError) {
+        let new = self.capabilities().subtracting(mask).union(capabilities.intersection(mask))
+        guard new.isSubset(of: .known) else {
+            throw VirError.invalidArg(String(format: "unknown context capability bits 0x%llx", new.subtracting(.known).rawValue))
+        }
+        try ContextSystem.applyDeviceRules(new, to: try cgroup())
+        try store.writeHex(xid, "ccaps", new.rawValue)
+    }
+
+    /// Corresponds to `vx_bcaps_get`: the capability bounding set of the context's processes.
+    public func boundingSet() -> CapabilitySet { CapabilitySet(rawValue: record.boundingSet) }
+
+    /// Corresponds to `vx_bcaps_set`. A bounding set can only be changed by the process it
+    /// belongs to, so the set is fixed when the context is created; a request that would
+    /// change it is refused with that reason, and one that changes nothing succeeds.
+    public func setBoundingSet(_ set: CapabilitySet, mask: CapabilitySet) throws(VirError) {
+        let current = boundingSet()
+        let new = current.subtracting(mask).union(set.intersection(mask))
+        let last = try CapabilitySet.through(CapabilitySet.kernelLast())
+        guard new.isSubset(of: last) else {
+            throw VirError.invalidArg("capability \(new.subtracting(last)) is beyond the kernel's last capability")
+        }
+        guard new == current else {
+            throw VirError(.operationUnsupported, "the bounding set of running processes cannot be changed from outside them; give it when creating the context", domain: .none)
+        }
+    }
+
+    // MARK: uname
+
+    /// Corresponds to `vx_uname_get`.
+    public func uname(_ field: UnameField) -> String {
+        switch field {
+        case .context: return record.name
+        case .nodename, .domainname:
+            let names = try? UTSNames.get(ofProcess: record.initPID)
+            return (field == .nodename ? names?.hostname : names?.domainname) ?? ""
+        default:
+            let lines = (store.read(xid, "uname") ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+            let index = [UnameField.sysname: 0, .release: 1, .version: 2, .machine: 3][field] ?? 0
+            return index < lines.count ? String(lines[index]) : ""
+        }
+    }
+
+    /// Corresponds to `vx_uname_set`. Node and domain name change in the context's UTS
+    /// namespace; the other fields change what uname(2) answers inside, at once.
+    public func setUname(_ field: UnameField, _ value: String) throws(VirError) {
+        try ContextSystem.validate(uname: value, for: field)
+        switch field {
+        case .context:
+            var updated = record
+            updated.name = value
+            try store.save(updated)
+        case .nodename, .domainname:
+            try UTSNames.set(ofProcess: record.initPID, hostname: field == .nodename ? value : nil,
+                             domainname: field == .domainname ? value : nil)
+        default:
+            var lines = (store.read(xid, "uname") ?? "\n\n\n\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            while lines.count < 4 { lines.append("") }
+            let index = [UnameField.sysname: 0, .release: 1, .version: 2, .machine: 3][field] ?? 0
+            lines[index] = value
+            try store.write(xid, "uname", lines.prefix(4).map { $0 + "\n" }.joined())
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import VirtSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How `vx_create` sets up a context and its first process.
+public struct ContextOptions: Sendable {
+    /// `vx_create`'s flags. The default gives a private pid namespace with its own init and a
+    /// private mount namespace (with its own /proc), as Linux-VServer's tools do.
+    public var flags: ContextFlags = [.infoInit, .infoNspace]
+    /// Context capabilities (`vx_ccaps_set`).
+    public var capabilities: ContextCapabilities = []
+    /// The capability bounding set of every process (`vx_bcaps_set`); the default drops what
+    /// no guest should have: loading modules, setting the clock, raw I/O, MAC and audit control.
+    public var boundingSet: CapabilitySet? = nil
+    /// Virtual system information (`vx_uname_set`); unset fields show the host's.
+    public var uname: [UnameField: String] = [:]
+    /// The process limit enforced while VXF_INFO_NPROC is set (pids cgroup).
+    public var processLimit: Int64 = 4096
+    /// A memory limit in bytes (memory cgroup), if any.
+    public var memoryLimit: Int64? = nil
+    /// The first process's environment.
+    public var environment: [String] = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+    /// The first process's descriptors: `[fd in the context: fd of the caller]`.
+    public var descriptors: [Int32: Int32] = [0: 0, 1: 1, 2: 2]
+
+    /// The defaults.
+    public init() {}
+
+    /// This process's own bounding set: a context can never have more.
+    public static let callerBoundingSet: CapabilitySet =
+        (try? ProcessStatus.read(pid: getpid()).boundingSet) ?? (try? CapabilitySet.through(CapabilitySet.kernelLast())) ?? []
+
+    /// The bounding set used when ``boundingSet`` is not given: the caller's, less what no
+    /// guest should have.
+    public static let defaultBoundingSet: CapabilitySet = {
+        var set = callerBoundingSet
+        for dropped in [Capability.sysModule, .sysTime, .sysRawio, .macAdmin, .macOverride, .auditControl] {
+            set.remove(dropped)
+        }
+        return set
+    }()
+}
+
+/// How a context ended, as `vx_wait` reports it.
+public struct ContextExit: Sendable, Equatable {
+    /// What reboot(2) inside asked for.
+    public enum RebootCommand: String, Sendable, Equatable {
+        /// `LINUX_REBOOT_CMD_RESTART` (or RESTART2).
+        case restart
+        /// `LINUX_REBOOT_CMD_HALT`.
+        case halt
+        /// `LINUX_REBOOT_CMD_POWER_OFF`.
+        case poweroff
+    }
+    /// The first process's exit code, if it exited.
+    public var exitCode: Int32?
+    /// The signal that ended it, if one did.
+    public var signal: Int32?
+    /// The reboot command, if reboot(2) ended the context.
+    public var reboot: RebootCommand?
+}

@@ -1,0 +1,39 @@
+import Foundation
+import VirtError
+
+/// What a context's state directory records about it, beyond the files its init reads
+/// (`flags`, `ccaps`, `uname`) and writes (`status`, `reboot`).
+struct ContextRecord: Codable, Sendable {
+    var xid: UInt32
+    /// The host pid of the context's init, and its start time in clock ticks, which tells a
+    /// later reader whether that pid is still the same process.
+    var initPID: Int32
+    var initStartTime: UInt64
+    /// CLONE_NEW* bits of the namespaces the context has.
+    var namespaces: UInt64
+    /// Seconds since the epoch.
+    var createdAt: Double
+    /// Monotonic and boottime offset of the context's time namespace, in nanoseconds.
+    var timeOffset: Int64
+    /// The capability bounding set of its processes.
+    var boundingSet: UInt64
+    /// VHIN_CONTEXT.
+    var name: String
+    /// pids.max while VXF_INFO_NPROC is set.
+    var processLimit: Int64?
+}
+
+extension ContextRecord {
+    static func decode(_ data: Data) throws(VirError) -> ContextRecord {
+        do {
+            return try JSONDecoder().decode(ContextRecord.self, from: data)
+        } catch {
+            throw VirError(.internalError, "corrupt context record: \(error)", domain: .none)
+        }
+    }
+
+    func encoded() -> Data {
+        // Encoding a plain struct of numbers and strings cannot fail.
+        (try? JSONEncoder().encode(self)) ?? Data()
+    }
+}

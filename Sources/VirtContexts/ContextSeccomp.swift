@@ -1,0 +1,38 @@
+import VirtSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The seccomp program every process of a context runs under. It notifies the context's init
+/// of the few calls a context capability or flag gates (and of uname(2) and reboot(2), which
+/// the init answers), so that capabilities and flags can change while the context runs.
+/// Everything else runs at full speed.
+enum ContextSeccomp {
+    /// CLONE_NEW* bits of clone(2) (CLONE_NEWTIME is not valid there: its bit is the exit signal's).
+    static let cloneNamespaceBits: UInt64 = 0x7E02_0000
+    /// CLONE_NEW* bits of unshare(2), CLONE_NEWTIME included.
+    static let unshareNamespaceBits: UInt64 = 0x7E02_0080
+
+    static let program: SeccompProgram = {
+        let sockRaw: UInt64 = 3
+        let rawICMP = [(UInt64(AF_INET), UInt64(IPPROTO_ICMP)), (UInt64(AF_INET6), UInt64(IPPROTO_ICMPV6))].map { family, protocolNumber in
+            SeccompRule(syscall: .socket, [SeccompCondition(argument: 0, .equal(family)),
+                                           SeccompCondition(argument: 1, .maskedEqual(mask: 0xf, value: sockRaw)),
+                                           SeccompCondition(argument: 2, .equal(protocolNumber))], action: .notify)
+        }
+        let always: [SystemCall] = [.uname, .reboot, .sethostname, .setdomainname, .syslog, .mount, .openTree, .moveMount,
+                                    .fsopen, .fsconfig, .fsmount, .fspick, .mountSetattr, .quotactl, .quotactlFD, .setrlimit, .setns]
+        var rules = always.map { SeccompRule(syscall: $0, action: .notify) }
+        rules += rawICMP
+        rules += [
+            SeccompRule(syscall: .prlimit64, [SeccompCondition(argument: 2, .greater(0))], action: .notify),
+            SeccompRule(syscall: .setpriority, [SeccompCondition(argument: 2, .maskedEqual(mask: 0x8000_0000, value: 0x8000_0000))], action: .notify),
+            SeccompRule(syscall: .clone, [SeccompCondition(argument: 0, .anyBitSet(cloneNamespaceBits))], action: .notify),
+            SeccompRule(syscall: .unshare, [SeccompCondition(argument: 0, .anyBitSet(unshareNamespaceBits))], action: .notify),
+            // clone3 passes its flags in memory a filter cannot read: make callers use clone(2).
+            SeccompRule(syscall: .clone3, action: .errno(ENOSYS)),
+        ]
+        return SeccompProgram(allowingAllExcept: rules)
+    }()
+}

@@ -1,0 +1,109 @@
+import Foundation
+import VirtError
+import VirtSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The run directory where contexts live across processes: `ROOT/<xid>/` holds the record
+/// (`context.json`) and the small files the context's init reads and writes. Writes are
+/// atomic (temporary file, fsync, rename), so a reader never sees a torn file.
+struct ContextStore: Sendable {
+    let root: String
+
+    func directory(_ xid: UInt32) -> String { "\(root)/\(xid)" }
+    func path(_ xid: UInt32, _ name: String) -> String { "\(directory(xid))/\(name)" }
+
+    /// Creates the root (0700) if needed.
+    func prepare() throws(VirError) {
+        try makeDirectory(root, recursive: true)
+    }
+
+    /// Runs `body` holding an exclusive lock on the root, so that two processes cannot create
+    /// the same xid at once.
+    func locked<R>(_ body: () throws(VirError) -> R) throws(VirError) -> R {
+        let fd = try Syscall.call("open \(root)/.lock", domain: .none) { open(root + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
+        defer { close(fd) }
+        _ = try Syscall.call("flock \(root)/.lock", domain: .none) { flock(fd, LOCK_EX) }
+        return try body()
+    }
+
+    func makeDirectory(_ path: String, recursive: Bool = false) throws(VirError) {
+        if recursive {
+            var partial = ""
+            for component in path.split(separator: "/") {
+                partial += "/" + component
+                if mkdir(partial, 0o700) != 0 && errno != EEXIST { throw Syscall.error("mkdir \(partial)", errno: errno) }
+            }
+        } else if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw Syscall.error("mkdir \(path)", errno: errno)
+        }
+    }
+
+    /// Writes `text` as file `name` of context `xid`, atomically.
+    func write(_ xid: UInt32, _ name: String, _ text: String) throws(VirError) {
+        try write(xid, name, Data(text.utf8))
+    }
+
+    func write(_ xid: UInt32, _ name: String, _ data: Data) throws(VirError) {
+        let final = path(xid, name)
+        let temporary = path(xid, ".\(name).tmp")
+        let fd = try Syscall.call("open \(temporary)") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
+        var failure: VirError?
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { failure = Syscall.error("write \(temporary)", errno: errno); return }
+                offset += n
+            }
+        }
+        fsync(fd)
+        close(fd)
+        if let failure { unlink(temporary); throw failure }
+        guard rename(temporary, final) == 0 else {
+            let error = Syscall.error("rename \(temporary)", errno: errno)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// File `name` of context `xid`, or `nil` if absent.
+    func read(_ xid: UInt32, _ name: String) -> String? {
+        FileManager.default.contents(atPath: path(xid, name)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func readHex(_ xid: UInt32, _ name: String) -> UInt64 {
+        read(xid, name).flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) } ?? 0
+    }
+
+    func writeHex(_ xid: UInt32, _ name: String, _ value: UInt64) throws(VirError) {
+        try write(xid, name, String(value, radix: 16) + "\n")
+    }
+
+    func record(_ xid: UInt32) throws(VirError) -> ContextRecord? {
+        guard let data = FileManager.default.contents(atPath: path(xid, "context.json")) else { return nil }
+        return try ContextRecord.decode(data)
+    }
+
+    func save(_ record: ContextRecord) throws(VirError) {
+        try write(record.xid, "context.json", record.encoded())
+    }
+
+    /// Every xid that has a directory, live or not.
+    func recordedXIDs() -> [UInt32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(UInt32.init).sorted()
+    }
+
+    /// Opens the context's directory for its init (`--state-dir-fd`).
+    func openDirectory(_ xid: UInt32) throws(VirError) -> Int32 {
+        try Syscall.call("open \(directory(xid))") { open(directory(xid), O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+    }
+
+    /// Removes the context's directory and its files.
+    func remove(_ xid: UInt32) {
+        try? FileManager.default.removeItem(atPath: directory(xid))
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import VirtError
+import VirtSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ContextSystem {
+    /// Corresponds to `vx_create`: creates context `xid` and starts its first process,
+    /// `command`, under the context's init. Invalid input changes nothing.
+    public func create(xid: UInt32, command: [String], options: ContextOptions = ContextOptions()) throws(VirError) -> RunningContext {
+        try Self.validate(xid)
+        try Self.validate(flags: options.flags, current: [])
+        guard !command.isEmpty, command[0].hasPrefix("/") else {
+            throw VirError.invalidArg("the first process needs an absolute executable path, got '\(command.first ?? "")'")
+        }
+        guard access(command[0], X_OK) == 0 else {
+            throw VirError.invalidArg("'\(command[0])' is not an executable file: \(String(cString: strerror(errno)))")
+        }
+        guard options.capabilities.isSubset(of: .known) else {
+            throw VirError.invalidArg(String(format: "unknown context capability bits 0x%llx", options.capabilities.subtracting(.known).rawValue))
+        }
+        for (field, value) in options.uname { try Self.validate(uname: value, for: field) }
+        guard options.processLimit > 0 else { throw VirError.invalidArg("the process limit must be positive") }
+        return try store.locked { () throws(VirError) -> RunningContext in
+            if let existing = try store.record(xid), isAlive(existing) {
+                throw VirError(.operationInvalid, "security context \(xid) already exists (init pid \(existing.initPID))", domain: .none)
+            }
+            store.remove(xid)
+            try store.makeDirectory(store.directory(xid))
+            do throws(VirError) {
+                return try start(xid: xid, command: command, options: options)
+            } catch {
+                store.remove(xid)
+                if let path = try? Self.cgroupPath(xid) {
+                    try? cgroups.cgroup(at: path, controllers: Self.controllers.intersection(cgroups.layout.placements.keys)).remove()
+                }
+                throw error
+            }
+        }
+    }
+
+    private func start(xid: UInt32, command: [String], options: ContextOptions) throws(VirError) -> RunningContext {
+        let boundingSet = (options.boundingSet ?? ContextOptions.defaultBoundingSet).intersection(ContextOptions.callerBoundingSet)
+        try store.writeHex(xid, "flags", options.flags.rawValue)
+        try store.writeHex(xid, "ccaps", options.capabilities.rawValue)
+        try store.write(xid, "uname", Self.unameFile(options.uname))
+
+        let cgroup = try cgroups.create(try Self.cgroupPath(xid), controllers: Self.controllers.intersection(cgroups.layout.placements.keys))
+        try Self.applyDeviceRules(options.capabilities, to: cgroup)
+        if options.flags.contains(.infoNproc) { try cgroup.setPidsLimit(options.processLimit) }
+        if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
+
+        let namespaces = Self.namespaces(for: options.flags)
+        var timeOffset: Int64 = 0
+        let stateDirectory = try store.openDirectory(xid)
+        defer { close(stateDirectory) }
+        var plan = SpawnPlan(.path(initPath), arguments: ["swiftvirt-init", "--state-dir-fd", "3", "--listener-fd", "4", "--"] + command)
+        plan.environment = options.environment
+        plan.namespaces = namespaces
+        plan.hostname = options.uname[.nodename]
+        plan.domainname = options.uname[.domainname]
+        if namespaces.contains(.pid) && namespaces.contains(.mount) { plan.mounts = [.proc()] }
+        if options.flags.contains(.virtUptime) {
+            plan.namespaces.insert(.time)
+            var now = timespec()
+            clock_gettime(CLOCK_BOOTTIME, &now)
+            timeOffset = -(Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
+            var monotonic = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &monotonic)
+            plan.timeOffsets = TimeOffsets(monotonic: -(Int64(monotonic.tv_sec) * 1_000_000_000 + Int64(monotonic.tv_nsec)), boottime: timeOffset)
+        }
+        plan.cgroupProcsFiles = cgroup.procsFiles
+        plan.descriptors = options.descriptors
+        plan.descriptors[3] = stateDirectory
+        plan.boundingSet = boundingSet
+        plan.seccomp = [ContextSeccomp.program]
+        plan.listenerDescriptor = 4
+        let child = try Spawner.spawn(plan)
+        let record = ContextRecord(
+            xid: xid, initPID: child.pid, initStartTime: (try? ProcessStat.read(pid: child.pid).startTime) ?? 0,
+            namespaces: plan.namespaces.rawValue, createdAt: Date().timeIntervalSince1970, timeOffset: timeOffset,
+            boundingSet: boundingSet.rawValue, name: options.uname[.context] ?? "\(xid)",
+            processLimit: options.flags.contains(.infoNproc) ? options.processLimit : nil)
+        do throws(VirError) {
+            try store.save(record)
+            if options.flags.contains(.schedPause) { try cgroup.freeze() }
+        } catch {
+            try? child.signal(SIGKILL)
+            throw error
+        }
+        return RunningContext(context: Context(system: self, xid: xid, record: record), initProcess: child)
+    }
+
+    /// The namespaces the flags ask for: UTS, IPC and cgroup always; pid with VXF_INFO_INIT,
+    /// mount with VXF_INFO_NSPACE, network with VXF_HIDE_NETIF.
+    static func namespaces(for flags: ContextFlags) -> NamespaceSet {
+        var namespaces: NamespaceSet = [.uts, .ipc, .cgroup]
+        if flags.contains(.infoInit) { namespaces.insert(.pid) }
+        if flags.contains(.infoNspace) { namespaces.insert(.mount) }
+        if flags.contains(.hideNetif) { namespaces.insert(.network) }
+        return namespaces
+    }
+
+    /// The `uname` file the init answers uname(2) from: sysname, release, version, machine.
+    static func unameFile(_ overrides: [UnameField: String]) -> String {
+        var host = utsname()
+        Glibc.uname(&host)
+        func field<T>(_ value: T) -> String {
+            withUnsafeBytes(of: value) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return [overrides[.sysname] ?? field(host.sysname), overrides[.release] ?? field(host.release),
+                overrides[.version] ?? field(host.version), overrides[.machine] ?? field(host.machine)]
+            .map { $0 + "\n" }.joined()
+    }
+
+    static func validate(uname value: String, for field: UnameField) throws(VirError) {
+        guard value.utf8.count <= UnameField.maximumLength, !value.contains("\n"), !value.contains("\0") else {
+            throw VirError.invalidArg("'\(value)' does not fit the utsname field \(field) (at most \(UnameField.maximumLength) bytes, no newline or NUL)")
+        }
+    }
+
+    /// Checks a flag change from `current` to `new`: known bits, refused flags with their
+    /// reason, creation-only flags, and one-way flags.
+    static func validate(flags new: ContextFlags, current: ContextFlags) throws(VirError) {
+        let unknown = new.subtracting(.known)
+        guard unknown.isEmpty else { throw VirError.invalidArg(String(format: "unknown context flag bits 0x%llx", unknown.rawValue)) }
+        for (flag, reason) in ContextFlags.refusals where new.contains(flag) && !current.contains(flag) {
+            throw VirError(.operationUnsupported, "flag 0x\(String(flag.rawValue, radix: 16)) is refused: \(reason)", domain: .none)
+        }
+    }
+
+    /// The devices cgroup rules for the context capabilities: device-mapper and loop devices
+    /// are denied unless VXC_ADMIN_MAPPER and VXC_ADMIN_CLOOP allow them.
+    static func applyDeviceRules(_ capabilities: ContextCapabilities, to cgroup: Cgroup) throws(VirError) {
+        guard cgroup.controllers.contains(.devices) else { return }
+        try cgroup.allowDevice(.everything)
+        let mapper = [try DeviceRule(.char, major: 10, minor: 236, access: "rwm"), try DeviceRule(.block, major: 253, minor: nil, access: "rwm")]
+        let loop = [try DeviceRule(.char, major: 10, minor: 237, access: "rwm"), try DeviceRule(.block, major: 7, minor: nil, access: "rwm")]
+        for rule in mapper where !capabilities.contains(.adminMapper) { try cgroup.denyDevice(rule) }
+        for rule in loop where !capabilities.contains(.adminCloop) { try cgroup.denyDevice(rule) }
+    }
+}
+
+/// A context just created, with its init as the creator's child.
+public struct RunningContext: Sendable {
+    /// The context.
+    public let context: Context
+    /// Its init (the creator's child): waiting on it gives the first process's end.
+    public let initProcess: ChildProcess
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import VirtError
+import VirtSystem
+@testable import VirtContexts
+
+@Suite("Security contexts: create, info, wait, kill", .enabled(if: canCreateContexts, "needs root, namespaces and cgroups"), .serialized)
+struct ContextLifecycleTests {
+    @Test func firstProcessRunsInItsOwnPidNamespaceAndItsEndIsReported() async throws {
+        let sandbox = try ContextSandbox()
+        let result = try await sandbox.run(["/bin/sh", "-c", "echo $$; cat /proc/1/comm; exit 7"])
+        #expect(result.output == "2\nswiftvirt-init\n")
+        #expect(result.exit == ContextExit(exitCode: 7, signal: nil, reboot: nil))
+        #expect(sandbox.system.list().contains(result.xid) == false)
+        expectContextError(.noDomain) { _ = try sandbox.system.context(result.xid) }
+    }
+
+    @Test func infoTaskXIDAndStatSeeTheContextFromOutside() async throws {
+        let sandbox = try ContextSandbox()
+        let running = try sandbox.start(["/bin/sleep", "30"])
+        let context = running.context
+        #expect(context.info().initPID == running.initProcess.pid)
+        #expect(sandbox.system.list().contains(context.xid))
+        #expect(try sandbox.system.taskXID(pid: running.initProcess.pid) == context.xid)
+        #expect(try sandbox.system.taskXID(pid: getpid()) == 0)
+        expectContextError(.invalidArg) { _ = try sandbox.system.taskXID(pid: -4) }
+        let stat = try context.stat()
+        #expect(stat.tasks == 2 && stat.threads >= 2)
+        #expect(stat.forks >= 1)
+        let sleeper = try #require(try context.cgroup().processes().first { $0 != running.initProcess.pid })
+        #expect(try sandbox.system.taskXID(pid: sleeper) == context.xid)
+        expectContextError(.invalidArg) { try context.kill(pid: getpid(), signal: 0) }
+        try context.kill(pid: sleeper, signal: SIGTERM)
+        let exit = try await context.wait()
+        #expect(exit.signal == SIGTERM)
+    }
+
+    @Test func killZeroEndsEveryProcessAndWaitReportsTheSignal() async throws {
+        let sandbox = try ContextSandbox()
+        let running = try sandbox.start(["/bin/sh", "-c", "sleep 30 & sleep 30 & wait"])
+        try await Task.sleep(for: .milliseconds(100))
+        try running.context.kill(pid: 0, signal: SIGKILL)
+        let exit = try await running.context.wait()
+        #expect(exit.signal == SIGKILL)
+        #expect(try running.initProcess.exitStatus() != nil)
+    }
+
+    @Test func badInputIsRefusedAndChangesNothing() async throws {
+        let sandbox = try ContextSandbox()
+        expectContextError(.invalidArg) { _ = try sandbox.system.create(xid: 0, command: ["/bin/true"]) }
+        expectContextError(.invalidArg) { _ = try sandbox.system.create(xid: 70000, command: ["/bin/true"]) }
+        expectContextError(.invalidArg) { _ = try sandbox.system.create(xid: sandbox.freshXID(), command: ["true"]) }
+        var unknown = ContextOptions()
+        unknown.flags = ContextFlags(rawValue: 1 << 60)
+        expectContextError(.invalidArg) { _ = try sandbox.system.create(xid: sandbox.freshXID(), command: ["/bin/true"], options: unknown) }
+        var refused = ContextOptions()
+        refused.flags = [.virtMem]
+        expectContextError(.operationUnsupported) { _ = try sandbox.system.create(xid: sandbox.freshXID(), command: ["/bin/true"], options: refused) }
+        var longName = ContextOptions()
+        longName.uname[.release] = String(repeating: "x", count: 65)
+        expectContextError(.invalidArg) { _ = try sandbox.system.create(xid: sandbox.freshXID(), command: ["/bin/true"], options: longName) }
+        expectContextError(.invalidArg) { _ = try sandbox.system.create(xid: sandbox.freshXID(), command: ["/nonexistent"]) }
+        #expect(sandbox.system.list().isEmpty)
+
+        let running = try sandbox.start(["/bin/sleep", "30"])
+        expectContextError(.operationInvalid) { _ = try sandbox.system.create(xid: running.context.xid, command: ["/bin/true"]) }
+        try running.context.kill(pid: 1, signal: SIGKILL)
+        _ = try await running.context.wait()
+        expectContextError(.noDomain) { _ = try sandbox.system.context(running.context.xid) }
+    }
+}
