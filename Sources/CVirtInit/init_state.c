@@ -78,7 +78,6 @@ void init_write_file(int state_dir, const char *name, const char *text) {
         if (n <= 0) break;
         done += (size_t)n;
     }
-    fsync(fd);
-    close(fd);
+    close(fd); /* run state: atomic by rename, not fsynced (see ContextStore) */
     renameat(state_dir, temporary, state_dir, name);
 }

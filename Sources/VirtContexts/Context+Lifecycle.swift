@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VirtError
 import VirtSystem
 
@@ -47,10 +47,10 @@ extension Context {
     func ended() throws(VirError) -> ContextExit {
         var exit = ContextExit()
         let words = (store.read(xid, "status") ?? "").split(separator: " ")
-        if words.count == 2, let value = Int32(words[1].trimmingCharacters(in: .whitespacesAndNewlines)) {
+        if words.count == 2, let value = Int32(words[1].trimmedLine) {
             if words[0] == "exit" { exit.exitCode = value } else { exit.signal = value }
         }
-        exit.reboot = store.read(xid, "reboot").flatMap { ContextExit.RebootCommand(rawValue: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        exit.reboot = store.read(xid, "reboot").flatMap { ContextExit.RebootCommand(rawValue: $0.trimmedLine) }
         if exit.exitCode == nil && exit.signal == nil && exit.reboot == nil {
             // The init itself was killed (or the kernel ended the pid namespace): it wrote nothing.
             exit.signal = SIGKILL

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VirtError
 import VirtSystem
 
@@ -51,7 +51,7 @@ extension Context {
         var forks = processes.count
         if namespaces.contains(.pid), namespaces.contains(.mount),
            let text = try? String(contentsOfFile: "/proc/\(record.initPID)/root/proc/sys/kernel/ns_last_pid", encoding: .utf8),
-           let last = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+           let last = Int(text.trimmedLine) {
             forks = max(last - 1, 0)
         }
         let uptime = UInt64(max(0, (Date().timeIntervalSince1970 - record.createdAt) * 1e9))

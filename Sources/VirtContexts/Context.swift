@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VirtError
 import VirtSystem
 
@@ -40,11 +40,11 @@ public struct Context: Sendable {
         try ContextSystem.validate(flags: new, current: current)
         let changed = new.symmetricDifference(current)
         if let fixed = Optional(changed.intersection(ContextFlags.creationOnly)), !fixed.isEmpty {
-            throw VirError(.operationInvalid, String(format: "flags 0x%llx shape the context's namespaces and can only be chosen when it is created", fixed.rawValue), domain: .none)
+            throw VirError(.operationInvalid, "flags 0x\(String(fixed.rawValue, radix: 16)) shape the context's namespaces and can only be chosen when it is created", domain: .none)
         }
         let revived = new.intersection(ContextFlags.oneWay).subtracting(current)
         guard revived.isEmpty else {
-            throw VirError(.operationInvalid, String(format: "flags 0x%llx are one-way: once cleared they cannot be set again", revived.rawValue), domain: .none)
+            throw VirError(.operationInvalid, "flags 0x\(String(revived.rawValue, radix: 16)) are one-way: once cleared they cannot be set again", domain: .none)
         }
         let group = try cgroup()
         if changed.contains(.schedPause) {
@@ -68,7 +68,7 @@ public struct Context: Sendable {
     public func setCapabilities(_ capabilities: ContextCapabilities, mask: ContextCapabilities) throws(VirError) {
         let new = self.capabilities().subtracting(mask).union(capabilities.intersection(mask))
         guard new.isSubset(of: .known) else {
-            throw VirError.invalidArg(String(format: "unknown context capability bits 0x%llx", new.subtracting(.known).rawValue))
+            throw VirError.invalidArg("unknown context capability bits 0x\(String(new.subtracting(.known).rawValue, radix: 16))")
         }
         try ContextSystem.applyDeviceRules(new, to: try cgroup())
         try store.writeHex(xid, "ccaps", new.rawValue)

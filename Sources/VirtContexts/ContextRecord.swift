@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VirtError
 
 /// What a context's state directory records about it, beyond the files its init reads

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VirtError
 import VirtSystem
 
@@ -8,7 +8,9 @@ import Glibc
 
 /// The run directory where contexts live across processes: `ROOT/<xid>/` holds the record
 /// (`context.json`) and the small files the context's init reads and writes. Writes are
-/// atomic (temporary file, fsync, rename), so a reader never sees a torn file.
+/// atomic (temporary file, rename), so a reader never sees a torn file. They are not
+/// fsynced: this is run state, which describes processes that a host crash ends anyway,
+/// and an fsync costs milliseconds on a disk-backed /run.
 struct ContextStore: Sendable {
     let root: String
 
@@ -60,7 +62,6 @@ struct ContextStore: Sendable {
                 offset += n
             }
         }
-        fsync(fd)
         close(fd)
         if let failure { unlink(temporary); throw failure }
         guard rename(temporary, final) == 0 else {
@@ -76,7 +77,7 @@ struct ContextStore: Sendable {
     }
 
     func readHex(_ xid: UInt32, _ name: String) -> UInt64 {
-        read(xid, name).flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) } ?? 0
+        read(xid, name).flatMap { UInt64($0.trimmedLine, radix: 16) } ?? 0
     }
 
     func writeHex(_ xid: UInt32, _ name: String, _ value: UInt64) throws(VirError) {
@@ -105,5 +106,16 @@ struct ContextStore: Sendable {
     /// Removes the context's directory and its files.
     func remove(_ xid: UInt32) {
         try? FileManager.default.removeItem(atPath: directory(xid))
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing blanks and line breaks, as the one-line files of
+    /// a state directory are read.
+    var trimmedLine: String {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
+        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
+        return String(slice)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VirtError
 import VirtSystem
 
@@ -19,7 +19,7 @@ extension ContextSystem {
             throw VirError.invalidArg("'\(command[0])' is not an executable file: \(String(cString: strerror(errno)))")
         }
         guard options.capabilities.isSubset(of: .known) else {
-            throw VirError.invalidArg(String(format: "unknown context capability bits 0x%llx", options.capabilities.subtracting(.known).rawValue))
+            throw VirError.invalidArg("unknown context capability bits 0x\(String(options.capabilities.subtracting(.known).rawValue, radix: 16))")
         }
         for (field, value) in options.uname { try Self.validate(uname: value, for: field) }
         guard options.processLimit > 0 else { throw VirError.invalidArg("the process limit must be positive") }
@@ -125,7 +125,7 @@ extension ContextSystem {
     /// reason, creation-only flags, and one-way flags.
     static func validate(flags new: ContextFlags, current: ContextFlags) throws(VirError) {
         let unknown = new.subtracting(.known)
-        guard unknown.isEmpty else { throw VirError.invalidArg(String(format: "unknown context flag bits 0x%llx", unknown.rawValue)) }
+        guard unknown.isEmpty else { throw VirError.invalidArg("unknown context flag bits 0x\(String(unknown.rawValue, radix: 16))") }
         for (flag, reason) in ContextFlags.refusals where new.contains(flag) && !current.contains(flag) {
             throw VirError(.operationUnsupported, "flag 0x\(String(flag.rawValue, radix: 16)) is refused: \(reason)", domain: .none)
         }

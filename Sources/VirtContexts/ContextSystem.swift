@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VirtError
 import VirtSystem
 
@@ -18,8 +18,20 @@ public struct ContextSystem: Sendable {
 
     /// The cgroup controllers a context gets, where the host has them.
     static let controllers: Set<CgroupController> = [.memory, .cpu, .pids, .freezer, .devices]
-    /// The default run directory.
-    public static let defaultRoot = "/run/swiftvirt/contexts"
+    /// The default run directory: under /run when it is a tmpfs, as on systemd hosts, else
+    /// under /dev/shm. Run state must live in memory: on a disk every small atomic write
+    /// costs hundreds of microseconds, several times a context's whole creation.
+    public static let defaultRoot = runBase + "/contexts"
+
+    /// The in-memory directory SwiftVirt keeps run state under.
+    public static let runBase: String = {
+        let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+        let runIsTmpfs = mounts.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 2 && fields[1] == "/run" && fields[2] == "tmpfs"
+        }
+        return runIsTmpfs ? "/run/swiftvirt" : "/dev/shm/swiftvirt"
+    }()
 
     /// Contexts under `root`. `initPath` is the `swiftvirt-init` binary; by default the one
     /// next to this executable, or `SWIFTVIRT_INIT`.

@@ -1,9 +1,10 @@
 import Foundation
 
 /// `virt-bench SUITE`: runs SwiftVirt and the stock reference side by side in one run and
-/// prints medians and ratios. Suites: `testdriver`.
+/// prints medians and ratios. Suites: `testdriver`, `contexts`.
 let suites: [String: () async throws -> Void] = [
     "testdriver": TestDriverBench.run,
+    "contexts": ContextsBench.run,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

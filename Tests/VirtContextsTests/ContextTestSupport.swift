@@ -15,7 +15,7 @@ final class ContextSandbox: @unchecked Sendable {
     private var created: [UInt32] = []
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-ctx-\(UUID().uuidString)").path
+        root = ContextSystem.runBase + "/test-\(UUID().uuidString)"
         system = try ContextSystem(root: root)
     }
 

@@ -1,0 +1,128 @@
+import Foundation
+import VirtContexts
+import VirtSystem
+
+/// `virt-bench contexts`: security contexts against `unshare` and `crun run`, in one run.
+/// Needs root, crun and python3 (scripts/install-test-deps).
+enum ContextsBench {
+    static let rounds = 200
+
+    static func run() async throws {
+        let root = ContextSystem.runBase + "/bench-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let system = try ContextSystem(root: root)
+        let create = try await measureCreate(system)
+        let unshare = try measureUnshare()
+        let crun = try measureCrun(root: root)
+        let killWait = try await measureKillWait(system)
+        let freeze = try await measureFreezeThaw(system)
+        let initRSS = try await measureInitRSS(system)
+        Comparison.printTable("contexts (medians; pid+mnt+uts+ipc+cgroup namespaces, 5 cgroups, /bin/true until reaped)", [
+            Comparison(name: "create-to-reaped vs unshare -fpmiu --mount-proc", unit: "ms", swiftVirt: create * 1000, reference: unshare * 1000, higherIsBetter: false, target: "< 1.5 ms"),
+            Comparison(name: "create-to-reaped vs crun run", unit: "ms", swiftVirt: create * 1000, reference: crun * 1000, higherIsBetter: false, target: ">= 4x"),
+        ])
+        print(String(format: "vx_kill + vx_wait, 100-process context: %.2f ms (median of 5)", killWait * 1000))
+        print(String(format: "freeze + thaw (VXF_SCHED_PAUSE set and cleared): %.3f ms (median of 50)", freeze * 1000))
+        print("resident memory of a context's init (swiftvirt-init, the context's own pid 1): \(initRSS) KiB")
+    }
+
+    /// Creates a context running /bin/true and waits until it is reaped and its cgroups are gone.
+    static func measureCreate(_ system: ContextSystem) async throws -> Double {
+        var xid: UInt32 = 40000
+        let options = ContextOptions()
+        func cycle() async throws {
+            xid += 1
+            let running = try system.create(xid: xid, command: ["/bin/true"], options: options)
+            _ = try await running.initProcess.wait()
+            _ = try await running.context.wait()
+        }
+        for _ in 0..<10 { try await cycle() }
+        return try await Bench.median(rounds: rounds) { try await cycle() }
+    }
+
+    static func measureUnshare() throws -> Double {
+        let argv = ["/usr/bin/unshare", "-fpmiu", "--mount-proc", "/bin/true"]
+        for _ in 0..<10 { _ = Bench.spawnAndWait(argv) }
+        let samples = (0..<rounds).map { _ in Bench.spawnAndWait(argv) }
+        guard samples.allSatisfy({ $0.status == 0 }) else { throw BenchError.commandFailed(argv.joined(separator: " "), 1) }
+        return Bench.medianOf(samples.map(\.seconds))
+    }
+
+    /// `crun run` of /bin/true from a bundle with the host's /usr, inside a private mount
+    /// namespace where an empty file hides the empty cgroup v2 hierarchy (crun 1.8 refuses
+    /// this hybrid layout otherwise). Timed by a python loop around `crun run`.
+    static func measureCrun(root: String) throws -> Double {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/crun") else { throw BenchError.missing("crun (run scripts/install-test-deps)") }
+        let bundle = root + "/bundle"
+        let script = """
+            import json, os, statistics, subprocess, sys, time
+            bundle, rounds = sys.argv[1], int(sys.argv[2])
+            os.makedirs(bundle + "/rootfs", exist_ok=True)
+            subprocess.run(["crun", "spec"], cwd=bundle, check=True)
+            c = json.load(open(bundle + "/config.json"))
+            c["process"]["args"] = ["/bin/true"]; c["process"]["terminal"] = False
+            c["root"] = {"path": "rootfs", "readonly": True}
+            c["mounts"] = [m for m in c["mounts"] if m["destination"] in ("/proc", "/dev")] + [{"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro"]}]
+            c["linux"]["namespaces"] = [{"type": t} for t in ("pid", "mount", "uts", "ipc", "cgroup")]
+            json.dump(c, open(bundle + "/config.json", "w"))
+            for d in ("usr", "proc", "dev"): os.makedirs(bundle + "/rootfs/" + d, exist_ok=True)
+            for link, target in (("bin", "usr/bin"), ("lib", "usr/lib"), ("lib64", "usr/lib64"), ("sbin", "usr/sbin")):
+                if not os.path.lexists(bundle + "/rootfs/" + link): os.symlink(target, bundle + "/rootfs/" + link)
+            samples = []
+            for i in range(rounds + 10):
+                t = time.perf_counter()
+                subprocess.run(["crun", "run", "--bundle", bundle, "swiftvirt-bench-%d" % i], check=True)
+                samples.append(time.perf_counter() - t)
+            print(statistics.median(samples[10:]))
+            """
+        let empty = root + "/empty-controllers"
+        _ = FileManager.default.createFile(atPath: empty, contents: nil)
+        let shell = "mount --bind \(empty) /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null; exec /usr/bin/python3 -c \"$0\" \(bundle) \(rounds)"
+        let output = try Bench.capture(["/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", shell, script])
+        guard let median = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw BenchError.commandFailed("crun benchmark printed \(output)", 0)
+        }
+        return median
+    }
+
+    /// vx_kill(0, SIGKILL) and vx_wait of a context holding 100 processes.
+    static func measureKillWait(_ system: ContextSystem) async throws -> Double {
+        var samples: [Double] = []
+        for round in 0..<5 {
+            let running = try system.create(xid: 45000 + UInt32(round), command: ["/bin/sh", "-c", "for i in $(seq 98); do sleep 1000 & done; wait"])
+            while try running.context.stat().tasks < 100 { try await Task.sleep(for: .milliseconds(5)) }
+            let clock = ContinuousClock()
+            let start = clock.now
+            try running.context.kill(pid: 0, signal: SIGKILL)
+            _ = try await running.initProcess.wait()
+            _ = try await running.context.wait()
+            samples.append(Bench.seconds(clock.now - start))
+        }
+        return Bench.medianOf(samples)
+    }
+
+    static func measureFreezeThaw(_ system: ContextSystem) async throws -> Double {
+        let running = try system.create(xid: 46000, command: ["/bin/sleep", "1000"])
+        defer { try? running.context.kill(pid: 0, signal: SIGKILL) }
+        let time = try await Bench.median(rounds: 50) {
+            try running.context.setFlags(.schedPause, mask: .schedPause)
+            try running.context.setFlags([], mask: .schedPause)
+        }
+        try running.context.kill(pid: 0, signal: SIGKILL)
+        _ = try await running.initProcess.wait()
+        _ = try await running.context.wait()
+        return time
+    }
+
+    static func measureInitRSS(_ system: ContextSystem) async throws -> Int {
+        let running = try system.create(xid: 46001, command: ["/bin/sleep", "1000"])
+        try await Task.sleep(for: .milliseconds(50))
+        let status = (try? String(contentsOfFile: "/proc/\(running.initProcess.pid)/status", encoding: .utf8)) ?? ""
+        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? -1
+        try running.context.kill(pid: 0, signal: SIGKILL)
+        _ = try await running.initProcess.wait()
+        _ = try await running.context.wait()
+        return rss
+    }
+}
