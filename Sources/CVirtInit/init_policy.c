@@ -77,7 +77,7 @@ static int raises_limit(const struct seccomp_notif *r) {
     return wanted.rlim_cur > current.rlim_cur || wanted.rlim_max > current.rlim_max;
 }
 
-static void allow_if(int allowed, struct seccomp_notif_resp *response) {
+static void allow_if(uint64_t allowed, struct seccomp_notif_resp *response) {
     if (allowed) response->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
     else response->error = -EPERM;
 }

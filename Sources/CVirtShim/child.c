@@ -193,16 +193,14 @@ static void install_filters(const struct cvs_child_args *a, const struct cvs_spa
     }
 }
 
-int cvs_child_main(void *arg)
+/* Every step after the namespaces are joined, in the process that execs. */
+static int continue_child(void *arg)
 {
     struct cvs_child_args *a = arg;
     const struct cvs_spawn *s = a->spec;
     int exec_fd = s->exec_fd;
     static const uint64_t no_signals = 0;
 
-    SYS1(SYS_close, a->parent_end); /* so that a dead parent reads as end of stream */
-    reset_signals(a);
-    wait_for_parent(a);
     if (s->timens_offsets) enter_time_namespace(a, s->timens_offsets);
     if (s->set_sid) CHECK(a, CVS_STEP_SETSID, 0, SYS0(SYS_setsid));
     set_names(a, s);
@@ -214,10 +212,54 @@ int cvs_child_main(void *arg)
     set_ids(a, s);
     /* After set_ids: the kernel clears the parent-death signal when credentials change. */
     if (s->pdeathsig) CHECK(a, CVS_STEP_PDEATHSIG, 0, SYS2(SYS_prctl, PR_SET_PDEATHSIG, s->pdeathsig));
+    if (s->child_subreaper) CHECK(a, CVS_STEP_SUBREAPER, 0, SYS2(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1));
     install_filters(a, s);
     CHECK(a, CVS_STEP_SIGNALS, 0, SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8));
     long r = exec_fd >= 0
         ? SYS5(SYS_execveat, exec_fd, "", s->argv, s->envp, AT_EMPTY_PATH)
         : SYS3(SYS_execve, s->path, s->argv, s->envp);
     fail(a, CVS_STEP_EXEC, 0, r);
+}
+
+/* Joins the namespaces of the process behind `join_pidfd`, all kinds in one setns. A joined
+ * pid namespace only holds the children made afterwards, so then this child clones the
+ * process that goes on: with CLONE_PARENT, so that it is the spawner's own child (which holds
+ * its pidfd, waits for it and reaps it), on the lower half of the stack mapping, sharing our
+ * memory. It inherits our cgroups, which the parent set before "go". We report it with its
+ * pidfd and exit; only the clone returns from here. */
+static void join_namespaces(struct cvs_child_args *a, const struct cvs_spawn *s)
+{
+    CHECK(a, CVS_STEP_JOIN, 0, SYS2(SYS_setns, s->join_pidfd, s->join_namespaces));
+    if (!(s->join_namespaces & CLONE_NEWPID)) return;
+    *a->joined = *a;
+    a->joined->joined = 0;
+    int pidfd = -1;
+    struct clone_args args = {
+        .flags = CLONE_VM | CLONE_PARENT | CLONE_PIDFD,
+        .pidfd = (uint64_t)(uintptr_t)&pidfd,
+        .exit_signal = 0, /* CLONE_PARENT takes ours (SIGCHLD); clone3 wants 0 here */
+        .stack = (uint64_t)(uintptr_t)a->joined_stack,
+        .stack_size = a->joined_stack_size,
+    };
+    long pid = cvs_raw_clone3(&args, sizeof args, continue_child, a->joined);
+    CHECK(a, CVS_STEP_JOIN_CLONE, 0, pid);
+    struct cvs_report r = { .kind = CVS_REPORT_PROCESS, .index = (int32_t)pid };
+    long sent = cvs_raw_send_fds(a->channel, &r, sizeof r, &pidfd, 1);
+    if (sent < 0) {
+        /* Only a parent that went away, or no memory for one small message: the clone must
+         * not run unsupervised. */
+        SYS4(SYS_pidfd_send_signal, pidfd, SIGKILL, 0, 0);
+        fail(a, CVS_STEP_JOIN_REPORT, 0, sent);
+    }
+    for (;;) SYS1(SYS_exit_group, 0);
+}
+
+int cvs_child_main(void *arg)
+{
+    struct cvs_child_args *a = arg;
+    SYS1(SYS_close, a->parent_end); /* so that a dead parent reads as end of stream */
+    reset_signals(a);
+    wait_for_parent(a);
+    if (a->spec->join_pidfd >= 0) join_namespaces(a, a->spec);
+    return continue_child(a);
 }

@@ -9,6 +9,11 @@ struct cvs_child_args {
     const struct cvs_spawn *spec;
     int channel;
     int parent_end;
+    /** After joining a pid namespace: the arguments of the process cloned in it (a copy of
+     *  these, so that neither process changes the other's `channel`), and its stack. */
+    struct cvs_child_args *joined;
+    void *joined_stack;
+    size_t joined_stack_size;
 };
 
 /** The child's whole life: the steps of `struct cvs_spawn`, then execve. Never returns. */

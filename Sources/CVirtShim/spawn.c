@@ -55,19 +55,25 @@ int cvs_spawn_start(const struct cvs_spawn *spec, struct cvs_child *child)
     if (!stack) goto fail_stack;
     if (spec->parent_ready && send_go(sv[0]) < 0) goto fail_clone;
 
-    /* The child's arguments live at the top of its stack mapping; its stack starts below. */
-    size_t usable = (STACK_SIZE - sizeof(struct cvs_child_args)) & ~(size_t)63;
+    /* The child's arguments (and those of the process it makes in a joined pid namespace) live
+     * at the top of its stack mapping; the stacks start below. */
+    size_t usable = (STACK_SIZE - 2 * sizeof(struct cvs_child_args)) & ~(size_t)63;
+    size_t split = (spec->join_pidfd >= 0 && (spec->join_namespaces & CLONE_NEWPID))
+        ? ((usable - GUARD_SIZE) / 2) & ~(size_t)63 : 0;
     struct cvs_child_args *child_args = (struct cvs_child_args *)(stack + usable);
-    *child_args = (struct cvs_child_args){ .spec = spec, .channel = sv[1], .parent_end = sv[0] };
+    *child_args = (struct cvs_child_args){ .spec = spec, .channel = sv[1], .parent_end = sv[0],
+                                           .joined = child_args + 1, .joined_stack = stack + GUARD_SIZE,
+                                           .joined_stack_size = split };
+    int private_memory = spec->timens_offsets || (spec->join_pidfd >= 0 && (spec->join_namespaces & CLONE_NEWTIME));
 
     int pidfd = -1;
     struct clone_args args = {
-        .flags = spec->namespaces | CLONE_PIDFD | (spec->timens_offsets ? 0 : CLONE_VM)
+        .flags = spec->namespaces | CLONE_PIDFD | (private_memory ? 0 : CLONE_VM)
                  | (spec->cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
         .pidfd = (uint64_t)(uintptr_t)&pidfd,
         .exit_signal = SIGCHLD,
-        .stack = (uint64_t)(uintptr_t)(stack + GUARD_SIZE),
-        .stack_size = usable - GUARD_SIZE,
+        .stack = (uint64_t)(uintptr_t)(stack + GUARD_SIZE + split),
+        .stack_size = usable - GUARD_SIZE - split,
         .cgroup = spec->cgroup_fd >= 0 ? (uint64_t)spec->cgroup_fd : 0,
     };
     long pid = clone_blocked(&args, child_args);
@@ -76,7 +82,7 @@ int cvs_spawn_start(const struct cvs_spawn *spec, struct cvs_child *child)
         goto fail_clone;
     }
     close(sv[1]);
-    *child = (struct cvs_child){ .pid = (pid_t)pid, .pidfd = pidfd, .channel = sv[0],
+    *child = (struct cvs_child){ .pid = (pid_t)pid, .pidfd = pidfd, .joined_pid = 0, .joined_pidfd = -1, .channel = sv[0],
                                  .released = spec->parent_ready, .stack = stack,
                                  .stack_size = STACK_SIZE };
     return 0;
@@ -94,21 +100,32 @@ fail_stack: {
 
 int cvs_spawn_finish(struct cvs_child *child, struct cvs_report *report, int *listener)
 {
+    int failed = 0;
     *listener = -1;
     /* EPIPE here means the child is already gone: its report or end of stream follows. */
     if (!child->released && send_go(child->channel) < 0 && errno != EPIPE) return -1;
     for (;;) {
+        struct cvs_report got;
         int fds[1], nfds;
-        ssize_t n = cvs_recv_fds(child->channel, report, sizeof *report, fds, 1, &nfds);
+        ssize_t n = cvs_recv_fds(child->channel, &got, sizeof got, fds, 1, &nfds);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return -1;
-        if (n == 0) return 0;
-        if (report->kind == CVS_REPORT_LISTENER && nfds == 1 && *listener < 0) {
+        if (n == 0) return failed;
+        if (n == sizeof got && nfds == 1 && got.kind == CVS_REPORT_LISTENER && *listener < 0) {
             *listener = fds[0];
             continue;
         }
+        if (n == sizeof got && nfds == 1 && got.kind == CVS_REPORT_PROCESS && child->joined_pidfd < 0) {
+            child->joined_pid = (pid_t)got.index;
+            child->joined_pidfd = fds[0];
+            continue;
+        }
         for (int i = 0; i < nfds; i++) close(fds[i]);
-        if (report->kind == CVS_REPORT_ERROR && n == sizeof *report) return 1;
+        if (got.kind == CVS_REPORT_ERROR && n == sizeof got) {
+            if (!failed) *report = got;
+            failed = 1;
+            continue;
+        }
         errno = EPROTO;
         return -1;
     }

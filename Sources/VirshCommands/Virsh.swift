@@ -66,7 +66,7 @@ public enum Virsh {
                 try await parsed.command.run(context)
                 if context.stopRequested { return 0 }
                 if context.json { session.output.write((context.document ?? .object([])).serialized + "\n") }
-                status = 0
+                status = context.exitStatus
             } catch {
                 session.report(VirshError.wrapping(error), json: context.json)
                 status = 1

@@ -21,8 +21,9 @@ public struct Context: Sendable {
                                   controllers: ContextSystem.controllers.intersection(system.cgroups.layout.placements.keys))
     }
 
-    /// Corresponds to `vx_info`: the xid and the host pid of the context's init.
-    public func info() -> (xid: UInt32, initPID: Int32) { (xid, record.initPID) }
+    /// Corresponds to `vx_info`: the xid and the host pid of the context's init (the one
+    /// VXM_SET_INIT designated, if any).
+    public func info() -> (xid: UInt32, initPID: Int32) { (xid, record.designatedInitPID ?? record.initPID) }
 
     /// The namespaces the context has.
     public var namespaces: NamespaceSet { NamespaceSet(rawValue: record.namespaces) }

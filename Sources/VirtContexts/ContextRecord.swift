@@ -5,10 +5,14 @@ import VirtError
 /// (`flags`, `ccaps`, `uname`) and writes (`status`, `reboot`).
 struct ContextRecord: Codable, Sendable {
     var xid: UInt32
-    /// The host pid of the context's init, and its start time in clock ticks, which tells a
-    /// later reader whether that pid is still the same process.
+    /// The host pid of the context's init (swiftvirt-init, pid 1 inside), and its start time
+    /// in clock ticks, which tells a later reader whether that pid is still the same process.
+    /// The context lives as long as this process does.
     var initPID: Int32
     var initStartTime: UInt64
+    /// The process `vx_migrate` with VXM_SET_INIT made the context's init, which `vx_info`
+    /// reports instead of ``initPID``.
+    var designatedInitPID: Int32? = nil
     /// CLONE_NEW* bits of the namespaces the context has.
     var namespaces: UInt64
     /// Seconds since the epoch.

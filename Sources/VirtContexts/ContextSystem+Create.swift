@@ -56,7 +56,9 @@ extension ContextSystem {
         var timeOffset: Int64 = 0
         let stateDirectory = try store.openDirectory(xid)
         defer { close(stateDirectory) }
-        var plan = SpawnPlan(.path(initPath), arguments: ["swiftvirt-init", "--state-dir-fd", "3", "--listener-fd", "4", "--"] + command)
+        let control = try InitControl.listen(inStateDirectory: stateDirectory)
+        defer { close(control) }
+        var plan = SpawnPlan(.path(initPath), arguments: ["swiftvirt-init", "--state-dir-fd", "3", "--listener-fd", "4", "--control-fd", "5", "--"] + command)
         plan.environment = options.environment
         plan.namespaces = namespaces
         plan.hostname = options.uname[.nodename]
@@ -74,6 +76,7 @@ extension ContextSystem {
         plan.cgroupProcsFiles = cgroup.procsFiles
         plan.descriptors = options.descriptors
         plan.descriptors[3] = stateDirectory
+        plan.descriptors[5] = control
         plan.boundingSet = boundingSet
         plan.seccomp = [ContextSeccomp.program]
         plan.listenerDescriptor = 4

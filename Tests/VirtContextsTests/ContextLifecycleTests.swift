@@ -24,6 +24,7 @@ struct ContextLifecycleTests {
         #expect(try sandbox.system.taskXID(pid: running.initProcess.pid) == context.xid)
         #expect(try sandbox.system.taskXID(pid: getpid()) == 0)
         expectContextError(.invalidArg) { _ = try sandbox.system.taskXID(pid: -4) }
+        for _ in 0..<200 where try context.stat().tasks < 2 { try await Task.sleep(for: .milliseconds(5)) }
         let stat = try context.stat()
         #expect(stat.tasks == 2 && stat.threads >= 2)
         #expect(stat.forks >= 1)

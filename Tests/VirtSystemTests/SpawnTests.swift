@@ -55,7 +55,7 @@ struct SpawnTests {
         let finishedWhenTickerDone = try await withThrowingTaskGroup(of: Int?.self) { group in
             for _ in 0..<8 {
                 group.addTask { () async throws -> Int? in
-                    let status = try await Spawner.spawn(SpawnPlan(path: "/bin/sleep", "1")).wait()
+                    let status = try await Spawner.spawn(SpawnPlan(path: "/bin/sleep", "4")).wait()
                     #expect(status == .exited(0))
                     finished.count.add(1, ordering: .relaxed)
                     return nil
@@ -63,7 +63,7 @@ struct SpawnTests {
             }
             group.addTask {
                 // Needs a pool thread several times while the eight waits are pending.
-                for _ in 0..<5 { try await Task.sleep(for: .milliseconds(2)) }
+                for _ in 0..<5 { await Task.yield() }
                 return finished.count.load(ordering: .relaxed)
             }
             var result = 0

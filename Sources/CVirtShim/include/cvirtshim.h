@@ -67,11 +67,15 @@ extern const uint32_t cvs_audit_arch;
  * SOCK_SEQPACKET socket pair (close-on-exec on both ends):
  *   parent -> child  one byte, "go": sent once the parent has written uid/gid maps and
  *                    cgroup membership. The child waits for it before doing anything.
- *   child -> parent  a `struct cvs_report` with kind CVS_REPORT_LISTENER and the seccomp
+ *   child -> parent  a `struct cvs_report` with kind CVS_REPORT_PROCESS, `index` the pid and
+ *                    the pidfd attached, once when the child joined a pid namespace: the
+ *                    process that goes on is then a clone made inside it (see `join_pidfd`);
+ *                    a `struct cvs_report` with kind CVS_REPORT_LISTENER and the seccomp
  *                    listener fd attached (SCM_RIGHTS), at most once;
  *                    a `struct cvs_report` with kind CVS_REPORT_ERROR: the step that failed
  *                    and its errno. The child exits with status 127 right after.
- *   end of stream    the child's end closed on a successful exec.
+ *   end of stream    the child's end closed on a successful exec (and, after joining a pid
+ *                    namespace, on the intermediate child's exit).
  */
 
 /** One mount(2) call the child makes, in list order. */
@@ -104,6 +108,11 @@ struct cvs_filter {
  *  cvs_spawn_finish returns. Counts of zero and NULL pointers mean "skip this step". */
 struct cvs_spawn {
     uint64_t namespaces;          /**< CLONE_NEW* flags for clone3 (not CLONE_NEWTIME) */
+    int join_pidfd;               /**< setns(join_pidfd, join_namespaces) right after "go", or -1 */
+    uint64_t join_namespaces;     /**< CLONE_NEW* kinds to join, all at once. With CLONE_NEWPID
+                                       the child clones the process that goes on (CLONE_PARENT:
+                                       the spawner's child), reports it and exits; with
+                                       CLONE_NEWTIME the child is a copy-on-write clone */
     int parent_ready;             /**< the parent has nothing to do first: "go" is sent before
                                        the clone, so the child never blocks for it */
     int cgroup_fd;                /**< a cgroup v2 directory for CLONE_INTO_CGROUP, or -1 */
@@ -133,6 +142,7 @@ struct cvs_spawn {
     uid_t uid;
     int no_new_privs;             /**< PR_SET_NO_NEW_PRIVS */
     int pdeathsig;                /**< PR_SET_PDEATHSIG signal, or 0 */
+    int child_subreaper;          /**< PR_SET_CHILD_SUBREAPER (kept across exec) */
     const struct cvs_filter *filters;
     size_t filter_count;
     int listener_fd;              /**< keep the seccomp listener in the child at this fd number
@@ -152,10 +162,11 @@ enum cvs_step {
     CVS_STEP_OLD_ROOT, CVS_STEP_READONLY, CVS_STEP_CHDIR, CVS_STEP_FDS, CVS_STEP_BOUNDING,
     CVS_STEP_NO_NEW_PRIVS, CVS_STEP_SETGROUPS, CVS_STEP_SETGID, CVS_STEP_SETUID,
     CVS_STEP_PDEATHSIG, CVS_STEP_SECCOMP, CVS_STEP_LISTENER, CVS_STEP_EXEC,
+    CVS_STEP_JOIN, CVS_STEP_JOIN_CLONE, CVS_STEP_JOIN_REPORT, CVS_STEP_SUBREAPER,
 };
 
 /** Report kinds. */
-enum { CVS_REPORT_LISTENER = 1, CVS_REPORT_ERROR = 2 };
+enum { CVS_REPORT_LISTENER = 1, CVS_REPORT_ERROR = 2, CVS_REPORT_PROCESS = 3 };
 
 /** A message from the child. `index` says which mount, read-only path, fd mapping,
  *  capability or filter a list step failed on. */
@@ -170,6 +181,8 @@ struct cvs_report {
 struct cvs_child {
     pid_t pid;
     int pidfd;
+    pid_t joined_pid;  /**< the process made in a joined pid namespace (CVS_REPORT_PROCESS), */
+    int joined_pidfd;  /**< a child of the caller as well; -1 until reported */
     int channel;  /**< the parent's end of the socket pair */
     int released; /**< "go" was sent already */
     void *stack;  /**< the child's stack mapping */
@@ -180,13 +193,17 @@ struct cvs_child {
  *  `cgroup_fd` >= 0) with every signal blocked around the clone. The child then waits for
  *  cvs_spawn_finish. `spec` must stay valid until cvs_spawn_finish returns.
  *  The child shares the parent's memory (CLONE_VM, no page-table copy, so the cost does not
- *  grow with the parent) on a stack of its own, except when it must join a time namespace:
- *  the kernel lets only a task that shares its memory with no other do that, so then it is
- *  a copy-on-write clone instead. */
+ *  grow with the parent) on a stack of its own, except when it must enter or join a time
+ *  namespace: the kernel lets only a task that shares its memory with no other do that, so
+ *  then it is a copy-on-write clone instead. When it joins a pid namespace, the stack is
+ *  split in two: the upper half for the child, the lower one for the process it clones. */
 int cvs_spawn_start(const struct cvs_spawn *spec, struct cvs_child *child);
 
-/** Releases the child (unless `parent_ready` did already) and waits until it has exec'd (returns 0) or reported a failed step
- *  (returns 1, `report` filled in). `*listener` receives the seccomp listener fd, or -1. */
+/** Releases the child (unless `parent_ready` did already) and reads its reports until end of
+ *  stream: returns 0 once it has exec'd, or 1 if a step failed (`report` filled in with the
+ *  first failure). `*listener` receives the seccomp listener fd, or -1; `joined_pid` and
+ *  `joined_pidfd` the process made in a joined pid namespace. Reading on after a failure means
+ *  that a process report that raced with it is never lost, so the caller can reap both. */
 int cvs_spawn_finish(struct cvs_child *child, struct cvs_report *report, int *listener);
 
 /** Frees what cvs_spawn_start made, except the pidfd. Call it once the child has exec'd or

@@ -12,6 +12,9 @@ final class CommandContext {
     let json: Bool
     /// Set by `quit`: run no further commands.
     var stopRequested = false
+    /// The exit status when the command succeeds, if not 0 (a foreground `vx-create`
+    /// exits with its first process's status).
+    var exitStatus: Int32 = 0
     /// The JSON document set by ``result(_:)``.
     private(set) var document: JSONValue?
     private let values: [String: [String]]

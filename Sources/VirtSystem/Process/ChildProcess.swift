@@ -14,16 +14,28 @@ public final class ChildProcess: Sendable {
     public let pid: pid_t
     /// The pidfd (close-on-exec), owned by this object.
     public let pidfd: Int32
-    /// The seccomp user-notification listener of the spawn, if a program asked for one.
-    /// The caller owns it and closes it when it stops answering notifications.
-    public let seccompListener: Int32?
+    /// The seccomp user-notification listener of the spawn, if a program asked for one and
+    /// it was not taken (``takeSeccompListener()``). The caller owns it and closes it when it
+    /// stops answering notifications.
+    public var seccompListener: Int32? { listener.withLock { $0 } }
 
+    private let listener: Mutex<Int32?>
     private let status = Mutex<ExitStatus?>(nil)
 
     init(pid: pid_t, pidfd: Int32, seccompListener: Int32?) {
         self.pid = pid
         self.pidfd = pidfd
-        self.seccompListener = seccompListener
+        self.listener = Mutex(seccompListener)
+    }
+
+    /// Takes the seccomp listener out of this object, for example to hand it to the process
+    /// that answers the notifications; ``seccompListener`` is `nil` afterwards. The caller
+    /// owns the descriptor.
+    public func takeSeccompListener() -> Int32? {
+        listener.withLock { listener in
+            defer { listener = nil }
+            return listener
+        }
     }
 
     /// Adopts the running process `pid`, which need not be our child.
@@ -46,7 +58,11 @@ public final class ChildProcess: Sendable {
     }
 
     deinit {
-        if status.withLock({ $0 }) == nil {
+        // An adopted process that is not our child has nothing to reap: don't keep its pidfd
+        // open until it exits. (WNOWAIT: this only asks.)
+        var code: Int32 = 0, value: Int32 = 0
+        let ours = cvs_pidfd_wait(pidfd, WNOHANG | WNOWAIT, &code, &value) == 0 || errno != ECHILD
+        if status.withLock({ $0 }) == nil && ours {
             PidfdWatcher.shared.reapInBackground(pidfd)
         } else {
             close(pidfd)

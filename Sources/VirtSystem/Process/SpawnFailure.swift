@@ -34,6 +34,10 @@ extension SpawnPlan {
         case CVS_STEP_SECCOMP.rawValue: "install seccomp program \(index)"
         case CVS_STEP_LISTENER.rawValue: "send the seccomp listener to the parent"
         case CVS_STEP_EXEC.rawValue: describeExec()
+        case CVS_STEP_JOIN.rawValue: "join the \(joinNamespaces?.namespaces.description ?? "") namespaces of pidfd \(joinNamespaces?.pidfd ?? -1)"
+        case CVS_STEP_JOIN_CLONE.rawValue: "clone the process in the joined pid namespace"
+        case CVS_STEP_JOIN_REPORT.rawValue: "report the process in the joined pid namespace"
+        case CVS_STEP_SUBREAPER.rawValue: "become a child subreaper"
         default: "spawn step \(step)"
         }
     }

@@ -17,6 +17,8 @@ extension SpawnPlan {
     func cSpec(in memory: CMemory, lastCapability: Capability?) -> UnsafeMutablePointer<cvs_spawn> {
         let spec = memory.allocate(cvs_spawn.self)
         spec.pointee.namespaces = namespaces.subtracting(.time).rawValue
+        spec.pointee.join_pidfd = joinNamespaces?.pidfd ?? -1
+        spec.pointee.join_namespaces = joinNamespaces?.namespaces.rawValue ?? 0
         spec.pointee.parent_ready = uidMap == nil && gidMap == nil && cgroupProcsFiles.isEmpty ? 1 : 0
         spec.pointee.cgroup_fd = cgroupDirectory ?? -1
         spec.pointee.set_sid = newSession ? 1 : 0
@@ -35,6 +37,7 @@ extension SpawnPlan {
         fillIdentity(spec, memory)
         spec.pointee.no_new_privs = noNewPrivileges ? 1 : 0
         spec.pointee.pdeathsig = parentDeathSignal ?? 0
+        spec.pointee.child_subreaper = childSubreaper ? 1 : 0
         fillFilters(spec, memory)
         switch executable {
         case .path(let path):

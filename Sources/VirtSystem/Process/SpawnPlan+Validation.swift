@@ -39,5 +39,18 @@ extension SpawnPlan {
             throw invalid("a seccomp program has \(bad.instructions.count) instructions (1...\(BPF_MAXINSNS) allowed)")
         }
         if let signal = parentDeathSignal, !(1...64).contains(signal) { throw invalid("invalid signal \(signal)") }
+        if let join = joinNamespaces { try validate(join) }
+    }
+
+    private func validate(_ join: NamespaceJoin) throws(VirError) {
+        func invalid(_ message: String) -> VirError { VirError.invalidArg("spawn: " + message, domain: .none) }
+        if join.pidfd < 0 { throw invalid("invalid pidfd \(join.pidfd) to join namespaces through") }
+        if join.namespaces.isEmpty { throw invalid("no namespaces to join") }
+        let known = NamespaceSet.all.reduce(into: NamespaceSet()) { $0.formUnion($1.0) }
+        if !join.namespaces.isSubset(of: known) {
+            throw invalid("unknown namespace bits 0x\(String(join.namespaces.subtracting(known).rawValue, radix: 16)) to join")
+        }
+        let both = join.namespaces.intersection(namespaces)
+        if !both.isEmpty { throw invalid("cannot both create and join the \(both) namespace") }
     }
 }

@@ -3,10 +3,32 @@ import Glibc
 /// Everything about a process to start: what to run, which namespaces it gets and what the
 /// child sets up before `execve`. Used by ``Spawner/spawn(_:)``.
 ///
-/// The child applies the plan in this order: time namespace, `setsid`, host and domain
-/// name, mounts, `pivot_root`, read-only paths, working directory, descriptors, bounding
-/// set, `no_new_privs`, groups/gid/uid, parent-death signal, seccomp filters, `execve`.
+/// The child applies the plan in this order: joined namespaces, time namespace, `setsid`,
+/// host and domain name, mounts, `pivot_root`, read-only paths, working directory,
+/// descriptors, bounding set, `no_new_privs`, groups/gid/uid, parent-death signal, child
+/// subreaper, seccomp filters, `execve`.
 public struct SpawnPlan: Sendable {
+    /// The namespaces of a running process to enter, through a pidfd of it.
+    ///
+    /// The child calls `setns(pidfd, namespaces)` once for all kinds. A joined pid namespace
+    /// only holds processes made afterwards, so with ``NamespaceSet/pid`` the child clones the
+    /// process that goes on inside it (`CLONE_PARENT`: it is the spawner's own child, which
+    /// ``Spawner/spawn(_:)`` returns) and exits. Cgroup membership is given to the first
+    /// child before it runs, so the process inside never exists outside the cgroups.
+    public struct NamespaceJoin: Sendable, Hashable {
+        /// A pidfd of the process whose namespaces to join. It must stay open until
+        /// ``Spawner/spawn(_:)`` returns.
+        public var pidfd: Int32
+        /// The kinds to join. None of them may also be in ``SpawnPlan/namespaces``.
+        public var namespaces: NamespaceSet
+
+        /// Join `namespaces` of the process behind `pidfd`.
+        public init(pidfd: Int32, namespaces: NamespaceSet) {
+            self.pidfd = pidfd
+            self.namespaces = namespaces
+        }
+    }
+
     /// What to execute.
     public enum Executable: Sendable, Hashable {
         /// A path, resolved by the child (after `pivot_root`, inside the rootfs). No `PATH` search.
@@ -25,6 +47,8 @@ public struct SpawnPlan: Sendable {
 
     /// New namespaces. With ``NamespaceSet/time`` the child gets ``timeOffsets``.
     public var namespaces: NamespaceSet = []
+    /// Namespaces of a running process to enter instead of new ones (`setns`).
+    public var joinNamespaces: NamespaceJoin?
     /// Clock offsets of the new time namespace.
     public var timeOffsets = TimeOffsets()
     /// v2 cgroup directory (an open fd) to start the child in (`CLONE_INTO_CGROUP`).
@@ -81,6 +105,9 @@ public struct SpawnPlan: Sendable {
     /// The signal the child gets when the thread that spawned it exits (`PR_SET_PDEATHSIG`).
     /// Note that this is the spawning *thread*, not the process.
     public var parentDeathSignal: Int32?
+    /// Become a child subreaper (`PR_SET_CHILD_SUBREAPER`, kept across `execve`): orphaned
+    /// descendants are reparented to the exec'd program instead of an init.
+    public var childSubreaper = false
 
     /// A plan to run `executable` with `arguments` (`argv[0]` defaults to the path).
     public init(_ executable: Executable, arguments: [String]? = nil) {

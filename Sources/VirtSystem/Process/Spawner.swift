@@ -9,10 +9,12 @@ import VirtError
 /// and cgroup membership while the child waits, then releases it and waits until it has
 /// exec'd or reported which step failed. No `fork()`, no `setns()` in this process.
 public enum Spawner {
-    /// Starts `plan`'s program and returns once it has exec'd.
+    /// Starts `plan`'s program and returns once it has exec'd. With
+    /// ``SpawnPlan/joinNamespaces``, the process enters the namespaces of a running one
+    /// (what "enter a running container" is) without this process ever calling `setns`.
     ///
     /// Blocks the calling thread for the child's setup (well under a millisecond for a
-    /// plain container start). On failure nothing is left behind: the child is reaped and
+    /// plain container start). On failure nothing is left behind: the children are reaped and
     /// the error names the failing step, e.g. `"execve /nonexistent: No such file or
     /// directory"`.
     public static func spawn(_ plan: SpawnPlan) throws(VirError) -> ChildProcess {
@@ -32,34 +34,60 @@ public enum Spawner {
         }
         var report = cvs_report()
         var listener: Int32 = -1
+        let failure: VirError
         switch cvs_spawn_finish(&child, &report, &listener) {
         case 0:
-            return ChildProcess(pid: child.pid, pidfd: child.pidfd, seccompListener: listener >= 0 ? listener : nil)
+            if let process = takeOver(child, listener: listener, joinedPid: plan.joinsPidNamespace) { return process }
+            failure = VirError(.internalError, "spawn of \(plan.arguments[0]): no process was reported from the joined pid namespace", domain: .none)
         case 1:
-            if listener >= 0 { close(listener) }
-            abandon(child)
-            throw plan.failure(report)
+            failure = plan.failure(report)
         default:
-            let error = Syscall.error("read the spawn report of \(plan.arguments[0])", errno: errno)
-            if listener >= 0 { close(listener) }
-            abandon(child)
-            throw error
+            failure = Syscall.error("read the spawn report of \(plan.arguments[0])", errno: errno)
         }
+        if listener >= 0 { close(listener) }
+        abandon(child)
+        throw failure
     }
 
-    /// What the parent does while the child waits: id maps, then cgroup membership.
+    /// The process that exec'd: the child itself, or, after joining a pid namespace, the
+    /// process it made there (also our child), once the intermediate child is reaped. `nil`
+    /// if that process was never reported; nothing is changed then.
+    private static func takeOver(_ child: cvs_child, listener: Int32, joinedPid: Bool) -> ChildProcess? {
+        let seccompListener = listener >= 0 ? listener : nil
+        guard joinedPid else { return ChildProcess(pid: child.pid, pidfd: child.pidfd, seccompListener: seccompListener) }
+        guard child.joined_pidfd >= 0 else { return nil }
+        // The intermediate child exits right after its report, so this wait is short.
+        reap(pidfd: child.pidfd)
+        return ChildProcess(pid: child.joined_pid, pidfd: child.joined_pidfd, seccompListener: seccompListener)
+    }
+
+    /// What the parent does while the child waits: id maps, then cgroup membership (which a
+    /// process the child makes in a joined pid namespace inherits).
     private static func prepare(_ pid: pid_t, for plan: SpawnPlan) throws(VirError) {
         if let map = plan.uidMap { try SystemFile.write("/proc/\(pid)/uid_map", map) }
         if let map = plan.gidMap { try SystemFile.write("/proc/\(pid)/gid_map", map) }
         for file in plan.cgroupProcsFiles { try SystemFile.write(file, "\(pid)") }
     }
 
-    /// Kills and reaps a child that will not exec. The wait is short: the child has either
-    /// reported its failure and is exiting, or it is blocked before its first step.
+    /// Kills and reaps a child that will not exec, and the process it made in a joined pid
+    /// namespace, if any. The wait is short: each has either reported its failure and is
+    /// exiting, or is blocked before its first step.
     private static func abandon(_ child: cvs_child) {
-        _ = cvs_pidfd_send_signal(child.pidfd, SIGKILL)
-        var code: Int32 = 0, status: Int32 = 0
-        _ = try? Syscall.call("reap \(child.pid)") { cvs_pidfd_wait(child.pidfd, 0, &code, &status) }
-        close(child.pidfd)
+        for pidfd in [child.joined_pidfd, child.pidfd] where pidfd >= 0 {
+            _ = cvs_pidfd_send_signal(pidfd, SIGKILL)
+            reap(pidfd: pidfd)
+        }
     }
+
+    /// Waits for the child behind `pidfd` to exit, reaps it and closes `pidfd`.
+    private static func reap(pidfd: Int32) {
+        var code: Int32 = 0, status: Int32 = 0
+        _ = try? Syscall.call("reap a spawned child") { cvs_pidfd_wait(pidfd, 0, &code, &status) }
+        close(pidfd)
+    }
+}
+
+extension SpawnPlan {
+    /// Whether the child joins a pid namespace, so that the process that execs is another.
+    var joinsPidNamespace: Bool { joinNamespaces?.namespaces.contains(.pid) ?? false }
 }
