@@ -55,7 +55,7 @@ extension Context {
             // The init itself was killed (or the kernel ended the pid namespace): it wrote nothing.
             exit.signal = SIGKILL
         }
-        try? cgroup().remove()
+        system.removeCgroups(of: xid)
         return exit
     }
 }

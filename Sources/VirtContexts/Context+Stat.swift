@@ -21,8 +21,9 @@ public struct ContextStat: Sendable, Equatable {
     public var uninterruptible: Int
     /// `nr_onhold`: threads stopped or frozen.
     public var onHold: Int
-    /// `nr_forks`: processes created in the context's pid namespace (its last pid minus its
-    /// init), or the number of its processes without one.
+    /// `nr_forks`: processes created in the context's pid namespace as far as its live
+    /// processes show (pids there are handed out in order: the highest one inside, less the
+    /// init), or the number of its processes without a pid namespace.
     public var forks: Int
     /// `load[3]`: runnable threads now. Cgroup v1 keeps no per-cgroup load average, so all
     /// three hold the instantaneous value.
@@ -49,10 +50,9 @@ extension Context {
             }
         }
         var forks = processes.count
-        if namespaces.contains(.pid), namespaces.contains(.mount),
-           let text = try? String(contentsOfFile: "/proc/\(record.initPID)/root/proc/sys/kernel/ns_last_pid", encoding: .utf8),
-           let last = Int(text.trimmedLine) {
-            forks = max(last - 1, 0)
+        if namespaces.contains(.pid) {
+            let innermost = processes.compactMap { try? ProcessStatus.read(pid: $0).namespacePIDs.last }
+            forks = max(Int(innermost.max() ?? 1) - 1, 0)
         }
         let uptime = UInt64(max(0, (Date().timeIntervalSince1970 - record.createdAt) * 1e9))
         return ContextStat(usecnt: processes.count, tasks: processes.count, threads: threads, running: running,

@@ -28,14 +28,13 @@ extension ContextSystem {
                 throw VirError(.operationInvalid, "security context \(xid) already exists (init pid \(existing.initPID))", domain: .none)
             }
             store.remove(xid)
+            removeCgroups(of: xid)
             try store.makeDirectory(store.directory(xid))
             do throws(VirError) {
                 return try start(xid: xid, command: command, options: options)
             } catch {
                 store.remove(xid)
-                if let path = try? Self.cgroupPath(xid) {
-                    try? cgroups.cgroup(at: path, controllers: Self.controllers.intersection(cgroups.layout.placements.keys)).remove()
-                }
+                removeCgroups(of: xid)
                 throw error
             }
         }

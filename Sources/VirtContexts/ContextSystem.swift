@@ -71,9 +71,32 @@ public struct ContextSystem: Sendable {
         return Context(system: self, xid: xid, record: record)
     }
 
-    /// The xids of live contexts, ascending.
+    /// The xids of live contexts, ascending. Contexts found dead have their cgroups removed
+    /// here, so that a context nobody waited for leaves nothing behind in the kernel.
     public func list() -> [UInt32] {
-        store.recordedXIDs().filter { xid in (try? store.record(xid)).flatMap { $0 }.map(isAlive) ?? false }
+        store.recordedXIDs().filter { xid in
+            guard let record = (try? store.record(xid)) ?? nil else { return false }
+            if isAlive(record) { return true }
+            removeCgroups(of: xid)
+            return false
+        }
+    }
+
+    /// Corresponds to `vx_wait` by xid: waits for a live context, or reports at once how an
+    /// already dead one ended, as long as its record is kept (until the xid is reused).
+    public func wait(xid: UInt32) async throws(VirError) -> ContextExit {
+        try Self.validate(xid)
+        guard let record = try store.record(xid) else {
+            throw VirError(.noDomain, "no security context with id \(xid)", domain: .none)
+        }
+        return try await Context(system: self, xid: xid, record: record).wait()
+    }
+
+    /// Removes context `xid`'s cgroups, if any are left.
+    func removeCgroups(of xid: UInt32) {
+        guard let path = try? Self.cgroupPath(xid),
+              let group = try? cgroups.cgroup(at: path, controllers: Self.controllers.intersection(cgroups.layout.placements.keys)) else { return }
+        try? group.remove()
     }
 
     /// Corresponds to `vx_task_xid`: the context of process `pid`, 0 for the host.

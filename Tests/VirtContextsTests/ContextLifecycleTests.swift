@@ -13,6 +13,19 @@ struct ContextLifecycleTests {
         #expect(result.exit == ContextExit(exitCode: 7, signal: nil, reboot: nil))
         #expect(sandbox.system.list().contains(result.xid) == false)
         expectContextError(.noDomain) { _ = try sandbox.system.context(result.xid) }
+        // Its end stays readable by xid, from any process, until the xid is reused.
+        #expect(try await sandbox.system.wait(xid: result.xid) == result.exit)
+        await #expect(throws: VirError.self) { _ = try await sandbox.system.wait(xid: 60001) }
+    }
+
+    @Test func aContextNobodyWaitedForLeavesNoCgroups() async throws {
+        let sandbox = try ContextSandbox()
+        let running = try sandbox.start(["/bin/true"])
+        _ = try await running.initProcess.wait()
+        let directories = try running.context.cgroup().directories
+        #expect(directories.contains { FileManager.default.fileExists(atPath: $0) })
+        #expect(sandbox.system.list().isEmpty)
+        #expect(!directories.contains { FileManager.default.fileExists(atPath: $0) })
     }
 
     @Test func infoTaskXIDAndStatSeeTheContextFromOutside() async throws {

@@ -1,10 +1,10 @@
 import SwiftVirt
 import VirtContexts
 
-/// Starting and ending security contexts: `vx-create` (`vcontext --create`), `vx-kill`
-/// (`vkill`) and `vx-wait` (`vwait`).
+/// Starting and ending security contexts: `vx-create` (`vcontext --create`), `vx-migrate`
+/// (`vcontext --migrate`, in its own file), `vx-kill` (`vkill`) and `vx-wait` (`vwait`).
 enum ContextLifecycleCommands {
-    static let all: [Command] = [create, kill, wait]
+    static let all: [Command] = [create, ContextMigrateCommand.migrate, kill, wait]
 
     /// `vx-create <xid> [--flag NAME]... [--flags LIST] [--ccap NAME]... [--bcap-drop CAP]... [--bcaps LIST]
     /// [--uname FIELD=VALUE]... [--nproc N] [--memory BYTES] [--detach] -- <command>...`
@@ -114,12 +114,12 @@ enum ContextLifecycleCommands {
             """,
         options: [.data("xid", "context id")]
     ) { ctx in
-        let (context, exit) = try await ctx.vx("vx_wait") { () async throws -> (Context, ContextExit) in
-            let context = try ctx.securityContext()
-            return (context, try await context.wait())
+        let (xid, exit) = try await ctx.vx("vx_wait") { () async throws -> (UInt32, ContextExit) in
+            let xid = try ctx.xid()
+            return (xid, try await ctx.contextSystem().wait(xid: xid))
         }
         var report = ContextReport()
-        report.add("Xid:", "\(context.xid)", "xid", .uint(UInt64(context.xid)))
+        report.add("Xid:", "\(xid)", "xid", .uint(UInt64(xid)))
         report.add(exit)
         report.emit(ctx)
     }

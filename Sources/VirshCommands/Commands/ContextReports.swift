@@ -33,9 +33,14 @@ struct ContextReport {
     /// `vx_wait`: how the first process ended and what reboot(2) asked for; absent facts
     /// are `-` in text and `null` in JSON.
     mutating func add(_ exit: ContextExit) {
-        add("Exit code:", exit.exitCode.map { "\($0)" } ?? "-", "exitCode", exit.exitCode.map { .int(Int64($0)) } ?? .null)
-        add("Signal:", exit.signal.map { "\($0)" } ?? "-", "signal", exit.signal.map { .int(Int64($0)) } ?? .null)
+        add(exitCode: exit.exitCode, signal: exit.signal)
         add("Reboot:", exit.reboot?.rawValue ?? "-", "reboot", .optional(exit.reboot?.rawValue))
+    }
+
+    /// How a process ended: its exit code or the signal that ended it (`-`/`null` if not).
+    mutating func add(exitCode: Int32?, signal: Int32?) {
+        add("Exit code:", exitCode.map { "\($0)" } ?? "-", "exitCode", exitCode.map { .int(Int64($0)) } ?? .null)
+        add("Signal:", signal.map { "\($0)" } ?? "-", "signal", signal.map { .int(Int64($0)) } ?? .null)
     }
 
     /// A flag or capability word: `label` with the number in hex, then its names.
