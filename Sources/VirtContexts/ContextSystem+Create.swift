@@ -24,11 +24,13 @@ extension ContextSystem {
         for (field, value) in options.uname { try Self.validate(uname: value, for: field) }
         guard options.processLimit > 0 else { throw VirError.invalidArg("the process limit must be positive") }
         return try store.locked { () throws(VirError) -> RunningContext in
-            if let existing = try store.record(xid), isAlive(existing) {
-                throw VirError(.operationInvalid, "security context \(xid) already exists (init pid \(existing.initPID))", domain: .none)
+            if let existing = try store.record(xid) {
+                if isAlive(existing) {
+                    throw VirError(.operationInvalid, "security context \(xid) already exists (init pid \(existing.initPID))", domain: .none)
+                }
+                store.remove(xid)
+                removeCgroups(of: xid)
             }
-            store.remove(xid)
-            removeCgroups(of: xid)
             try store.makeDirectory(store.directory(xid))
             do throws(VirError) {
                 return try start(xid: xid, command: command, options: options)

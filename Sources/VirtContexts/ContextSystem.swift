@@ -16,8 +16,10 @@ public struct ContextSystem: Sendable {
     let cgroups: CgroupManager
     let initPath: String
 
-    /// The cgroup controllers a context gets, where the host has them.
-    static let controllers: Set<CgroupController> = [.memory, .cpu, .pids, .freezer, .devices]
+    /// The cgroup controllers a context gets, where the host has them: memory (its limit and
+    /// usage), pids (VXF_INFO_NPROC), freezer (VXF_SCHED_PAUSE and vx_kill atomic against
+    /// forks) and devices (VXC_ADMIN_MAPPER/CLOOP).
+    static let controllers: Set<CgroupController> = [.memory, .pids, .freezer, .devices]
     /// The default run directory: under /run when it is a tmpfs, as on systemd hosts, else
     /// under /dev/shm. Run state must live in memory: on a disk every small atomic write
     /// costs hundreds of microseconds, several times a context's whole creation.

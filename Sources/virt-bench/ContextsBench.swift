@@ -17,7 +17,7 @@ enum ContextsBench {
         let killWait = try await measureKillWait(system)
         let freeze = try await measureFreezeThaw(system)
         let initRSS = try await measureInitRSS(system)
-        Comparison.printTable("contexts (medians; pid+mnt+uts+ipc+cgroup namespaces, 5 cgroups, /bin/true until reaped)", [
+        Comparison.printTable("contexts (medians; pid+mnt+uts+ipc+cgroup namespaces, 4 cgroups, /bin/true until reaped)", [
             Comparison(name: "create-to-reaped vs unshare -fpmiu --mount-proc", unit: "ms", swiftVirt: create * 1000, reference: unshare * 1000, higherIsBetter: false, target: "< 1.5 ms"),
             Comparison(name: "create-to-reaped vs crun run", unit: "ms", swiftVirt: create * 1000, reference: crun * 1000, higherIsBetter: false, target: ">= 4x"),
         ])
