@@ -24,8 +24,11 @@ public enum Syscall {
         }
     }
 
-    /// The error for a call that failed with `errno`: "*what*: *strerror*".
+    /// The error for a call that failed with `errno`: "*what*: *strerror*", with the errno in
+    /// `int1`, where libvirt's system errors carry it.
     public static func error(_ what: String, errno code: Int32, domain: ErrorDomain = .none) -> VirError {
-        VirError(.systemError, "\(what): \(String(cString: strerror(code)))", domain: domain)
+        var error = VirError(.systemError, "\(what): \(String(cString: strerror(code)))", domain: domain)
+        error.int1 = code
+        return error
     }
 }

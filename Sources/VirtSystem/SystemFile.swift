@@ -4,14 +4,14 @@ import VirtError
 /// Whole-file reads and writes of small kernel files (`/proc`, `/sys`), through the
 /// syscall funnel and without Foundation.
 public enum SystemFile {
-    /// The contents of `path` as UTF-8 text. Reads until end of file.
-    public static func read(_ path: String) throws(VirError) -> String {
-        let fd = try Syscall.call("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
+    /// The contents of `path` as UTF-8 text. Reads until end of file. Errors carry `domain`.
+    public static func read(_ path: String, domain: ErrorDomain = .none) throws(VirError) -> String {
+        let fd = try Syscall.call("open \(path)", domain: domain) { open(path, O_RDONLY | O_CLOEXEC) }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = try Syscall.call("read \(path)") {
+            let count = try Syscall.call("read \(path)", domain: domain) {
                 chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             }
             if count == 0 { break }
@@ -26,16 +26,17 @@ public enum SystemFile {
     }
 
     /// Writes `text` to the existing file `path` in one `write(2)`, as kernel files expect
-    /// (a short write is an error).
-    public static func write(_ path: String, _ text: String) throws(VirError) {
-        let fd = try Syscall.call("open \(path)") { open(path, O_WRONLY | O_CLOEXEC) }
+    /// (a short write is an error). The file is truncated first, so that a plain file (a fake
+    /// cgroupfs in tests) ends up holding exactly `text`. Errors carry `domain`.
+    public static func write(_ path: String, _ text: String, domain: ErrorDomain = .none) throws(VirError) {
+        let fd = try Syscall.call("open \(path)", domain: domain) { open(path, O_WRONLY | O_TRUNC | O_CLOEXEC) }
         defer { close(fd) }
         var text = text
-        let written = try Syscall.call("write \(path)") {
+        let written = try Syscall.call("write '\(text)' to \(path)", domain: domain) {
             text.withUTF8 { Glibc.write(fd, $0.baseAddress, $0.count) }
         }
         if written != text.utf8.count {
-            throw VirError(.systemError, "write \(path): short write (\(written) of \(text.utf8.count) bytes)")
+            throw VirError(.systemError, "write \(path): short write (\(written) of \(text.utf8.count) bytes)", domain: domain)
         }
     }
 }

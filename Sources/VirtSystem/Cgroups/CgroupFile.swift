@@ -10,26 +10,12 @@ import VirtError
 enum CgroupFile {
     /// Writes `value` to `path` with one `write(2)`, as cgroupfs expects one value per write.
     static func write(_ value: String, to path: String) throws(VirError) {
-        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
-        if fd < 0 { throw failure("cannot open '\(path)' for writing") }
-        defer { close(fd) }
-        var bytes = Array(value.utf8)
-        let count = bytes.count
-        while true {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, count) }
-            if written == count { return }
-            if written < 0, errno == EINTR { continue }
-            if written >= 0 { errno = EIO }
-            throw failure("cannot write '\(value)' to '\(path)'")
-        }
+        try SystemFile.write(path, value, domain: .cgroup)
     }
 
     /// The whole content of `path`.
     static func read(_ path: String) throws(VirError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw failure("cannot open '\(path)' for reading") }
-        defer { close(fd) }
-        return try read(fd: fd, path: path)
+        try SystemFile.read(path, domain: .cgroup)
     }
 
     /// The whole content of the open file `fd`, read from offset 0.
