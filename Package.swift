@@ -3,6 +3,8 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+let embedded: [SwiftSetting] = [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo"])]
+let staticExecutable: [LinkerSetting] = [.unsafeFlags(["-static-executable"])]
 
 let package = Package(
     name: "SwiftVirt",
@@ -21,12 +23,12 @@ let package = Package(
         .target(name: "CVirtShim"),
         .target(name: "VirtSystem", dependencies: ["CVirtShim", "VirtError"], swiftSettings: strict),
         .target(name: "VirtContexts", dependencies: ["VirtSystem", "VirtError"], swiftSettings: strict),
-        // The init of a security context: C code behind an Embedded Swift entry point, linked
-        // statically, so that it carries no Swift runtime and runs behind any pivot_root.
-        .target(name: "CVirtInit"),
-        .executableTarget(name: "swiftvirt-init", dependencies: ["CVirtInit"],
-                          swiftSettings: [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo"])],
-                          linkerSettings: [.unsafeFlags(["-static-executable"])]),
+        // The keeper and the init of security contexts: C code behind Embedded Swift entry
+        // points, linked statically, so that they carry no Swift runtime and the init runs
+        // behind any pivot_root.
+        .target(name: "CVirtSupervisor"),
+        .executableTarget(name: "swiftvirt-init", dependencies: ["CVirtSupervisor"], swiftSettings: embedded, linkerSettings: staticExecutable),
+        .executableTarget(name: "swiftvirt-keeper", dependencies: ["CVirtSupervisor"], swiftSettings: embedded, linkerSettings: staticExecutable),
         .target(name: "VirtXML", dependencies: ["VirtError"], swiftSettings: strict),
         .target(name: "VirtCore", dependencies: ["VirtError", "VirtXML", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "VirtDriverTest", dependencies: ["VirtCore", "VirtXML"], swiftSettings: strict),

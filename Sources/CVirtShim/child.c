@@ -47,8 +47,9 @@ static void reset_signals(const struct cvs_child_args *a)
 }
 
 /* Blocks until the parent says "go"; exits quietly if the parent went away instead. */
-static void wait_for_parent(const struct cvs_child_args *a)
+static void wait_for_parent(struct cvs_child_args *a)
 {
+    a->released = 1;
     char go;
     long n;
     do n = SYS3(SYS_read, a->channel, &go, 1); while (n == -EINTR);
@@ -214,6 +215,8 @@ static int continue_child(void *arg)
     if (s->pdeathsig) CHECK(a, CVS_STEP_PDEATHSIG, 0, SYS2(SYS_prctl, PR_SET_PDEATHSIG, s->pdeathsig));
     if (s->child_subreaper) CHECK(a, CVS_STEP_SUBREAPER, 0, SYS2(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1));
     install_filters(a, s);
+    /* Unless the parent had to act first, it set our cgroups while we did the steps above. */
+    if (!a->released) wait_for_parent(a);
     CHECK(a, CVS_STEP_SIGNALS, 0, SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8));
     long r = exec_fd >= 0
         ? SYS5(SYS_execveat, exec_fd, "", s->argv, s->envp, AT_EMPTY_PATH)
@@ -259,7 +262,10 @@ int cvs_child_main(void *arg)
     struct cvs_child_args *a = arg;
     SYS1(SYS_close, a->parent_end); /* so that a dead parent reads as end of stream */
     reset_signals(a);
-    wait_for_parent(a);
+    /* Id maps must be in place before any step; a joined pid namespace's process inherits
+     * the cgroups we are in when we clone it. Otherwise every step up to execve runs while
+     * the parent places us in our cgroups. */
+    if ((a->spec->namespaces & CLONE_NEWUSER) || a->spec->join_pidfd >= 0) wait_for_parent(a);
     if (a->spec->join_pidfd >= 0) join_namespaces(a, a->spec);
     return continue_child(a);
 }

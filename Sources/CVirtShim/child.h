@@ -9,6 +9,9 @@ struct cvs_child_args {
     const struct cvs_spawn *spec;
     int channel;
     int parent_end;
+    /** Whether "go" was read already: early, when the parent has to act on the child before
+     *  its first step (id maps, cgroups a joined pid namespace's process inherits). */
+    int released;
     /** After joining a pid namespace: the arguments of the process cloned in it (a copy of
      *  these, so that neither process changes the other's `channel`), and its stack. */
     struct cvs_child_args *joined;

@@ -108,7 +108,9 @@ int cvs_spawn_finish(struct cvs_child *child, struct cvs_report *report, int *li
         struct cvs_report got;
         int fds[1], nfds;
         ssize_t n = cvs_recv_fds(child->channel, &got, sizeof got, fds, 1, &nfds);
-        if (n < 0 && errno == EINTR) continue;
+        /* A child that failed before reading "go" closed its end with "go" unread: the kernel
+         * then reports ECONNRESET once, ahead of the report still queued for us. */
+        if (n < 0 && (errno == EINTR || errno == ECONNRESET)) continue;
         if (n < 0) return -1;
         if (n == 0) return failed;
         if (n == sizeof got && nfds == 1 && got.kind == CVS_REPORT_LISTENER && *listener < 0) {

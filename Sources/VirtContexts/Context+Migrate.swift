@@ -9,10 +9,10 @@ import Glibc
 extension Context {
     /// Corresponds to `vx_migrate`: starts `command` inside the running context.
     ///
-    /// The new process joins every namespace of the context (through a pidfd of its init, whose
-    /// start time is checked first), its cgroups, its capability bounding set and the context's
-    /// seccomp program. The context's init answers that program's notifications, so context
-    /// capabilities, flags and uname are enforced in the new process as in every other one.
+    /// The new process joins every namespace of the context (through a pidfd of one of its
+    /// processes), its cgroups, its capability bounding set and the context's seccomp program.
+    /// The keeper answers that program's notifications, so context capabilities, flags and
+    /// uname are enforced in the new process as in every other one.
     /// It is a child of the caller, which waits for it through the returned process.
     ///
     /// - Parameters:
@@ -39,11 +39,12 @@ extension Context {
         if contextFlags.contains(.schedPause) {
             throw VirError(.operationInvalid, "security context \(xid) is frozen (VXF_SCHED_PAUSE): a process entering it would stop at once; thaw it first", domain: .none)
         }
-        let target = try liveInit()
-        defer { withExtendedLifetime(target) {} }
+        let target: Int32
+        do { target = try livePidfd() } catch { throw gone() }
+        defer { close(target) }
         var plan = SpawnPlan(.path(path), arguments: command)
         plan.environment = environment
-        plan.joinNamespaces = SpawnPlan.NamespaceJoin(pidfd: target.pidfd, namespaces: namespaces)
+        plan.joinNamespaces = SpawnPlan.NamespaceJoin(pidfd: target, namespaces: namespaces)
         plan.cgroupProcsFiles = try cgroup().procsFiles
         plan.descriptors = descriptors
         plan.boundingSet = boundingSet()
@@ -56,10 +57,13 @@ extension Context {
             throw system.isAlive(record) ? error : gone()
         }
         do throws(VirError) {
-            if let listener = child.takeSeccompListener() {
-                defer { close(listener) }
-                try InitControl.hand(listener, toInitIn: store.directory(xid))
+            guard let listener = child.takeSeccompListener() else {
+                throw VirError(.internalError, "the entering process came without its seccomp listener", domain: .none)
             }
+            defer { close(listener) }
+            let stateDirectory = try store.openDirectory(xid)
+            defer { close(stateDirectory) }
+            try system.keeper.keep(.entered, xid: xid, stateDirectory: stateDirectory, listener: listener, pidfd: child.pidfd)
             if flags.contains(.setInit) { try recordAsInit(child) }
         } catch {
             // Dropping the process reaps it in the background.
@@ -67,13 +71,6 @@ extension Context {
             throw error
         }
         return child
-    }
-
-    /// A pidfd of the context's init, checked to be the recorded process and alive.
-    private func liveInit() throws(VirError) -> ChildProcess {
-        guard let target = try? ChildProcess(adopting: record.initPID, startTime: record.initStartTime),
-              system.isAlive(record) else { throw gone() }
-        return target
     }
 
     private func gone() -> VirError {
@@ -85,82 +82,5 @@ extension Context {
         var updated = record
         updated.designatedInitPID = process.pid
         try store.save(updated)
-    }
-}
-
-/// The control socket of a context's init (see CVirtInit's `init_control.h`): the creator
-/// binds it in the state directory and passes it to the init (`--control-fd`); `migrate`
-/// hands the seccomp listener of each process entering the context over it.
-enum InitControl {
-    /// Its name in the state directory.
-    static let socketName = "init.sock"
-    /// The message byte that comes with a listener.
-    private static let takeListener: UInt8 = 0x4C  // "L"
-    /// How long `hand` waits for the init's answer.
-    private static let timeoutSeconds = 5
-
-    /// A listening `SOCK_SEQPACKET` socket bound as ``socketName`` in the state directory
-    /// `directory` (an open descriptor), close-on-exec.
-    static func listen(inStateDirectory directory: Int32) throws(VirError) -> Int32 {
-        let fd = try makeSocket()
-        do throws(VirError) {
-            try withAddress(directory) { (address, length) throws(VirError) in
-                try Syscall.call("bind the init's control socket") { bind(fd, address, length) }
-            }
-            try Syscall.call("listen on the init's control socket") { Glibc.listen(fd, 16) }
-        } catch {
-            close(fd)
-            throw error
-        }
-        return fd
-    }
-
-    /// Hands `listener` to the init of the context whose state directory is `path`, and
-    /// returns once the init has taken it.
-    static func hand(_ listener: Int32, toInitIn path: String) throws(VirError) {
-        let directory = try Syscall.call("open \(path)") { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(directory) }
-        let fd = try makeSocket()
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
-            try Syscall.call("set a timeout on the init's control socket") {
-                setsockopt(fd, SOL_SOCKET, option, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            }
-        }
-        do throws(VirError) {
-            try withAddress(directory) { (address, length) throws(VirError) in
-                try Syscall.call("connect to the context's init") { connect(fd, address, length) }
-            }
-        } catch {
-            throw VirError(.operationFailed, "the context's init takes no entering processes (\(error.message))", domain: .none)
-        }
-        try DescriptorPassing.send([takeListener], descriptors: [listener], over: fd)
-        var answer: UInt8 = 0xFF
-        let count = try Syscall.call("read the answer of the context's init") { recv(fd, &answer, 1, 0) }
-        guard count == 1, answer == 0 else {
-            let reason = count == 1 ? String(cString: strerror(Int32(answer))) : "it closed the connection"
-            throw VirError(.operationFailed, "the context's init refused to answer the seccomp notifications of the entering process: \(reason)", domain: .none)
-        }
-    }
-
-    private static func makeSocket() throws(VirError) -> Int32 {
-        try Syscall.call("create a unix socket") {
-            socket(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        }
-    }
-
-    /// Calls `body` with the address of ``socketName`` in `directory`, reached through
-    /// `/proc/self/fd`: short whatever the run directory's path, and without `chdir`.
-    private static func withAddress(_ directory: Int32, _ body: (UnsafePointer<sockaddr>, socklen_t) throws(VirError) -> Void) throws(VirError) {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let path = Array("/proc/self/fd/\(directory)/\(socketName)".utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: path) }  // < 40 of 108 bytes
-        try withUnsafePointer(to: &address) { (pointer) throws(VirError) in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { (raw) throws(VirError) in
-                try body(raw, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
     }
 }

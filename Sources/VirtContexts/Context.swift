@@ -21,6 +21,32 @@ public struct Context: Sendable {
                                   controllers: ContextSystem.controllers.intersection(system.cgroups.layout.placements.keys))
     }
 
+    /// A process of the context, to reach its namespaces through: the first process while it
+    /// lives, else any other (a context without a pid namespace of its own outlives its first
+    /// process).
+    func livePID() throws(VirError) -> Int32 {
+        if let stat = try? ProcessStat.read(pid: record.initPID), stat.startTime == record.initStartTime,
+           stat.state != "Z" && stat.state != "X" {
+            return record.initPID
+        }
+        guard let member = ((try? cgroup().processes()) ?? []).first else {
+            throw VirError(.noDomain, "security context \(xid) is no longer running", domain: .none)
+        }
+        return member
+    }
+
+    /// A pidfd (the caller closes it) of ``livePID()``, checked to be in the context after
+    /// it was opened, so that a reused pid cannot stand in for it.
+    func livePidfd() throws(VirError) -> Int32 {
+        let pid = try livePID()
+        let pidfd = try Pidfd.open(pid)
+        guard ((try? cgroup().processes()) ?? []).contains(pid) else {
+            close(pidfd)
+            throw VirError(.noDomain, "security context \(xid) is no longer running", domain: .none)
+        }
+        return pidfd
+    }
+
     /// Corresponds to `vx_info`: the xid and the host pid of the context's init (the one
     /// VXM_SET_INIT designated, if any).
     public func info() -> (xid: UInt32, initPID: Int32) { (xid, record.designatedInitPID ?? record.initPID) }
@@ -43,6 +69,9 @@ public struct Context: Sendable {
         if let fixed = Optional(changed.intersection(ContextFlags.creationOnly)), !fixed.isEmpty {
             throw VirError(.operationInvalid, "flags 0x\(String(fixed.rawValue, radix: 16)) shape the context's namespaces and can only be chosen when it is created", domain: .none)
         }
+        if changed.contains(.persistent) && new.contains(.persistent) && !record.hasInit {
+            throw VirError(.operationInvalid, "VXF_PERSISTENT can only be given when the context is created: only then does it get the resident init that keeps it alive without processes", domain: .none)
+        }
         let revived = new.intersection(ContextFlags.oneWay).subtracting(current)
         guard revived.isEmpty else {
             throw VirError(.operationInvalid, "flags 0x\(String(revived.rawValue, radix: 16)) are one-way: once cleared they cannot be set again", domain: .none)
@@ -55,9 +84,10 @@ public struct Context: Sendable {
             try group.setPidsLimit(new.contains(.infoNproc) ? (record.processLimit ?? ContextOptions().processLimit) : nil)
         }
         try store.writeHex(xid, "flags", new.rawValue)
-        // The init re-reads the flags (persistence) when told: SIGRTMIN + 1 (glibc's SIGRTMIN
-        // is 34, the kernel's first two real-time signals being reserved by it).
-        Glibc.kill(record.initPID, 35)
+        // The init of a persistent context re-reads the flags when told: SIGRTMIN + 1
+        // (glibc's SIGRTMIN is 34, the kernel's first two real-time signals being reserved by
+        // it). Any other first process is the command itself, which must not get it.
+        if record.hasInit && changed.contains(.persistent) { Glibc.kill(record.initPID, 35) }
     }
 
     // MARK: capabilities
@@ -100,7 +130,7 @@ public struct Context: Sendable {
         switch field {
         case .context: return record.name
         case .nodename, .domainname:
-            let names = try? UTSNames.get(ofProcess: record.initPID)
+            let names = (try? livePID()).flatMap { try? UTSNames.get(ofProcess: $0) }
             return (field == .nodename ? names?.hostname : names?.domainname) ?? ""
         default:
             let lines = (store.read(xid, "uname") ?? "").split(separator: "\n", omittingEmptySubsequences: false)
@@ -119,7 +149,7 @@ public struct Context: Sendable {
             updated.name = value
             try store.save(updated)
         case .nodename, .domainname:
-            try UTSNames.set(ofProcess: record.initPID, hostname: field == .nodename ? value : nil,
+            try UTSNames.set(ofProcess: try livePID(), hostname: field == .nodename ? value : nil,
                              domainname: field == .domainname ? value : nil)
         default:
             var lines = (store.read(xid, "uname") ?? "\n\n\n\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -92,7 +92,7 @@ public struct ContextFlags: OptionSet, Sendable, Hashable, Codable {
     ]
 }
 
-/// A context's capabilities (`VXC_*` of libvserver), enforced by the context's init through
+/// A context's capabilities (`VXC_*` of libvserver), enforced by the keeper through
 /// seccomp notifications and, for devices, by the devices cgroup.
 public struct ContextCapabilities: OptionSet, Sendable, Hashable, Codable {
     /// The capability word.

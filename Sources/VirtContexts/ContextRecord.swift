@@ -1,15 +1,18 @@
 import FoundationEssentials
 import VirtError
 
-/// What a context's state directory records about it, beyond the files its init reads
-/// (`flags`, `ccaps`, `uname`) and writes (`status`, `reboot`).
+/// What a context's state directory records about it, beyond the files its keeper reads
+/// (`flags`, `ccaps`, `uname`) and the keeper or the init write (`status`, `reboot`).
 struct ContextRecord: Codable, Sendable {
     var xid: UInt32
-    /// The host pid of the context's init (swiftvirt-init, pid 1 inside), and its start time
-    /// in clock ticks, which tells a later reader whether that pid is still the same process.
-    /// The context lives as long as this process does.
+    /// The host pid of the context's first process (pid 1 inside with VXF_INFO_INIT), and
+    /// its start time in clock ticks, which tells a later reader whether that pid is still
+    /// the same process.
     var initPID: Int32
     var initStartTime: UInt64
+    /// Whether the first process is swiftvirt-init (contexts created VXF_PERSISTENT), which
+    /// re-reads the flags when signalled, rather than the command itself.
+    var hasInit: Bool
     /// The process `vx_migrate` with VXM_SET_INIT made the context's init, which `vx_info`
     /// reports instead of ``initPID``.
     var designatedInitPID: Int32? = nil

@@ -4,9 +4,9 @@ import VirtSystem
 import Glibc
 #endif
 
-/// The seccomp program every process of a context runs under. It notifies the context's init
-/// of the few calls a context capability or flag gates (and of uname(2) and reboot(2), which
-/// the init answers), so that capabilities and flags can change while the context runs.
+/// The seccomp program every process of a context runs under. It notifies the keeper of the
+/// few calls a context capability or flag gates (and of uname(2) and reboot(2), which the
+/// keeper answers), so that capabilities and flags can change while the context runs.
 /// Everything else runs at full speed.
 enum ContextSeccomp {
     /// CLONE_NEW* bits of clone(2) (CLONE_NEWTIME is not valid there: its bit is the exit signal's).

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The run directory where contexts live across processes: `ROOT/<xid>/` holds the record
-/// (`context.json`) and the small files the context's init reads and writes. Writes are
+/// (`context.json`) and the small files the keeper reads and writes. Writes are
 /// atomic (temporary file, rename), so a reader never sees a torn file. They are not
 /// fsynced: this is run state, which describes processes that a host crash ends anyway,
 /// and an fsync costs milliseconds on a disk-backed /run.
@@ -98,14 +98,38 @@ struct ContextStore: Sendable {
         ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(UInt32.init).sorted()
     }
 
-    /// Opens the context's directory for its init (`--state-dir-fd`).
+    /// Opens the context's directory, for the keeper and the init (`--state-dir-fd`).
     func openDirectory(_ xid: UInt32) throws(VirError) -> Int32 {
         try Syscall.call("open \(directory(xid))") { open(directory(xid), O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
     }
 
-    /// Removes the context's directory and its files.
+    /// Writes file `name` of a state directory just made (open as `directory`), which no
+    /// reader knows yet: straight into place, with no temporary file to rename.
+    func writeNew(_ directory: Int32, _ name: String, _ text: String) throws(VirError) {
+        let fd = try Syscall.call("create \(name) in a new context's state directory") {
+            openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        let written = try Syscall.call("write \(name) in a new context's state directory") { Glibc.write(fd, bytes, bytes.count) }
+        guard written == bytes.count else { throw VirError(.operationFailed, "short write of \(name) in a new context's state directory", domain: .none) }
+    }
+
+    /// Removes the context's directory and its files. The keeper may record a late `status`
+    /// into it meanwhile (it writes through a descriptor of the directory), so a removal
+    /// that raced with it is retried.
     func remove(_ xid: UInt32) {
-        try? FileManager.default.removeItem(atPath: directory(xid))
+        Self.removeTree(directory(xid))
+    }
+
+    /// Removes `path` and everything under it, retrying a few times while something else
+    /// still writes into it.
+    static func removeTree(_ path: String) {
+        for _ in 0..<20 {
+            try? FileManager.default.removeItem(atPath: path)
+            guard access(path, F_OK) == 0 else { return }
+            usleep(10_000)
+        }
     }
 }
 

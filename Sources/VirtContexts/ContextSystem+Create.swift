@@ -8,7 +8,7 @@ import Glibc
 
 extension ContextSystem {
     /// Corresponds to `vx_create`: creates context `xid` and starts its first process,
-    /// `command`, under the context's init. Invalid input changes nothing.
+    /// `command` (with VXF_PERSISTENT, under swiftvirt-init). Invalid input changes nothing.
     public func create(xid: UInt32, command: [String], options: ContextOptions = ContextOptions()) throws(VirError) -> RunningContext {
         try Self.validate(xid)
         try Self.validate(flags: options.flags, current: [])
@@ -44,52 +44,58 @@ extension ContextSystem {
 
     private func start(xid: UInt32, command: [String], options: ContextOptions) throws(VirError) -> RunningContext {
         let boundingSet = (options.boundingSet ?? ContextOptions.defaultBoundingSet).intersection(ContextOptions.callerBoundingSet)
-        try store.writeHex(xid, "flags", options.flags.rawValue)
-        try store.writeHex(xid, "ccaps", options.capabilities.rawValue)
-        try store.write(xid, "uname", Self.unameFile(options.uname))
-
-        let cgroup = try cgroups.create(try Self.cgroupPath(xid), controllers: Self.controllers.intersection(cgroups.layout.placements.keys))
-        try Self.applyDeviceRules(options.capabilities, to: cgroup)
-        if options.flags.contains(.infoNproc) { try cgroup.setPidsLimit(options.processLimit) }
-        if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
-
-        let namespaces = Self.namespaces(for: options.flags)
-        var timeOffset: Int64 = 0
         let stateDirectory = try store.openDirectory(xid)
         defer { close(stateDirectory) }
-        let control = try InitControl.listen(inStateDirectory: stateDirectory)
-        defer { close(control) }
-        var plan = SpawnPlan(.path(initPath), arguments: ["swiftvirt-init", "--state-dir-fd", "3", "--listener-fd", "4", "--control-fd", "5", "--"] + command)
+        try store.writeNew(stateDirectory, "flags", String(options.flags.rawValue, radix: 16) + "\n")
+        try store.writeNew(stateDirectory, "ccaps", String(options.capabilities.rawValue, radix: 16) + "\n")
+        try store.writeNew(stateDirectory, "uname", Self.unameFile(options.uname))
+
+        // Only a persistent context needs a resident init; every other one runs the command
+        // itself as its first process (pid 1 with VXF_INFO_INIT), and the keeper answers its
+        // seccomp notifications.
+        let hasInit = options.flags.contains(.persistent)
+        var plan = hasInit
+            ? SpawnPlan(.path(initPath), arguments: ["swiftvirt-init", "--state-dir-fd", "3", "--"] + command)
+            : SpawnPlan(.path(command[0]), arguments: command)
         plan.environment = options.environment
-        plan.namespaces = namespaces
+        plan.namespaces = Self.namespaces(for: options.flags)
         plan.hostname = options.uname[.nodename]
         plan.domainname = options.uname[.domainname]
-        if namespaces.contains(.pid) && namespaces.contains(.mount) { plan.mounts = [.proc()] }
+        if plan.namespaces.contains(.pid) && plan.namespaces.contains(.mount) { plan.mounts = [.proc()] }
+        var timeOffset: Int64 = 0
         if options.flags.contains(.virtUptime) {
             plan.namespaces.insert(.time)
-            var now = timespec()
-            clock_gettime(CLOCK_BOOTTIME, &now)
-            timeOffset = -(Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
-            var monotonic = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &monotonic)
-            plan.timeOffsets = TimeOffsets(monotonic: -(Int64(monotonic.tv_sec) * 1_000_000_000 + Int64(monotonic.tv_nsec)), boottime: timeOffset)
+            let offsets = TimeOffsets.sinceNow()
+            plan.timeOffsets = offsets
+            timeOffset = offsets.boottime
         }
-        plan.cgroupProcsFiles = cgroup.procsFiles
+        let cgroupPath = try Self.cgroupPath(xid)
+        let controllers = Self.controllers.intersection(cgroups.layout.placements.keys)
+        plan.cgroupProcsFiles = try cgroups.cgroup(at: cgroupPath, controllers: controllers).procsFiles
         plan.descriptors = options.descriptors
-        plan.descriptors[3] = stateDirectory
-        plan.descriptors[5] = control
+        if hasInit { plan.descriptors[3] = stateDirectory }
         plan.boundingSet = boundingSet
         plan.seccomp = [ContextSeccomp.program]
-        plan.listenerDescriptor = 4
-        let child = try Spawner.spawn(plan)
+        // The cgroups are made while the child sets up its namespaces; it execs once it is in them.
+        let child = try Spawner.spawn(plan) { (_) throws(VirError) in
+            let cgroup = try cgroups.create(cgroupPath, controllers: controllers)
+            try Self.applyDeviceRules(options.capabilities, to: cgroup)
+            if options.flags.contains(.infoNproc) { try cgroup.setPidsLimit(options.processLimit) }
+            if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
+        }
         let record = ContextRecord(
-            xid: xid, initPID: child.pid, initStartTime: (try? ProcessStat.read(pid: child.pid).startTime) ?? 0,
+            xid: xid, initPID: child.pid, initStartTime: (try? ProcessStat.read(pid: child.pid).startTime) ?? 0, hasInit: hasInit,
             namespaces: plan.namespaces.rawValue, createdAt: Date().timeIntervalSince1970, timeOffset: timeOffset,
             boundingSet: boundingSet.rawValue, name: options.uname[.context] ?? "\(xid)",
             processLimit: options.flags.contains(.infoNproc) ? options.processLimit : nil)
         do throws(VirError) {
+            guard let listener = child.takeSeccompListener() else {
+                throw VirError(.internalError, "the context's first process came without its seccomp listener", domain: .none)
+            }
+            defer { close(listener) }
+            try keeper.keep(.first, xid: xid, stateDirectory: stateDirectory, listener: listener, pidfd: child.pidfd)
             try store.save(record)
-            if options.flags.contains(.schedPause) { try cgroup.freeze() }
+            if options.flags.contains(.schedPause) { try cgroups.cgroup(at: cgroupPath, controllers: controllers).freeze() }
         } catch {
             try? child.signal(SIGKILL)
             throw error
@@ -107,7 +113,7 @@ extension ContextSystem {
         return namespaces
     }
 
-    /// The `uname` file the init answers uname(2) from: sysname, release, version, machine.
+    /// The `uname` file the keeper answers uname(2) from: sysname, release, version, machine.
     static func unameFile(_ overrides: [UnameField: String]) -> String {
         var host = utsname()
         Glibc.uname(&host)
@@ -133,6 +139,9 @@ extension ContextSystem {
         for (flag, reason) in ContextFlags.refusals where new.contains(flag) && !current.contains(flag) {
             throw VirError(.operationUnsupported, "flag 0x\(String(flag.rawValue, radix: 16)) is refused: \(reason)", domain: .none)
         }
+        if new.contains(.rebootKill) && !new.contains(.infoInit) {
+            throw VirError(.operationUnsupported, "VXF_REBOOT_KILL needs VXF_INFO_INIT: only in a pid namespace of its own does reboot(2) end the context rather than the host", domain: .none)
+        }
     }
 
     /// The devices cgroup rules for the context capabilities: device-mapper and loop devices
@@ -147,10 +156,19 @@ extension ContextSystem {
     }
 }
 
-/// A context just created, with its init as the creator's child.
+/// A context just created, with its first process as the creator's child.
 public struct RunningContext: Sendable {
     /// The context.
     public let context: Context
-    /// Its init (the creator's child): waiting on it gives the first process's end.
+    /// Its first process (the creator's child): the command itself, or swiftvirt-init for a
+    /// persistent context.
     public let initProcess: ChildProcess
+
+    /// Corresponds to `vx_wait`, for the creator: reaps the first process, which gives its
+    /// end at once (without waiting for the keeper to record it), then waits for the rest of
+    /// the context like ``Context/wait()``.
+    public func wait() async throws(VirError) -> ContextExit {
+        let status = try await initProcess.wait()
+        return try await context.wait(firstProcessEnded: status)
+    }
 }

@@ -8,13 +8,15 @@ import Glibc
 
 /// Linux-VServer security contexts on a stock kernel. Corresponds to libvserver's context
 /// commands; a context is a set of namespaces, a cgroup per controller, a capability bounding
-/// set, context capabilities and flags enforced by its init through seccomp notifications,
+/// set, context capabilities and flags enforced through seccomp notifications (which the
+/// root's keeper answers),
 /// and virtual system information. Its state lives under a run directory, so a context
 /// created by one process is listed, entered, signalled and waited on by another.
 public struct ContextSystem: Sendable {
     let store: ContextStore
     let cgroups: CgroupManager
     let initPath: String
+    let keeper: ContextKeeper
 
     /// The cgroup controllers a context gets, where the host has them: memory (its limit and
     /// usage), pids (VXF_INFO_NPROC), freezer (VXF_SCHED_PAUSE and vx_kill atomic against
@@ -35,23 +37,44 @@ public struct ContextSystem: Sendable {
         return runIsTmpfs ? "/run/swiftvirt" : "/dev/shm/swiftvirt"
     }()
 
-    /// Contexts under `root`. `initPath` is the `swiftvirt-init` binary; by default the one
-    /// next to this executable, or `SWIFTVIRT_INIT`.
-    public init(root: String = ContextSystem.defaultRoot, initPath: String? = nil) throws(VirError) {
+    /// Contexts under `root`. `initPath` and `keeperPath` are the `swiftvirt-init` and
+    /// `swiftvirt-keeper` binaries; by default the ones next to this executable, or
+    /// `SWIFTVIRT_INIT` and `SWIFTVIRT_KEEPER`.
+    public init(root: String = ContextSystem.defaultRoot, initPath: String? = nil, keeperPath: String? = nil) throws(VirError) {
         store = ContextStore(root: root)
         try store.prepare()
         cgroups = CgroupManager(layout: try CgroupLayout.discover())
-        self.initPath = initPath ?? Self.locateInit()
-        guard access(self.initPath, X_OK) == 0 else {
-            throw VirError(.noSupport, "the context init \(self.initPath) is missing; build it with 'swift build' or set SWIFTVIRT_INIT")
+        self.initPath = initPath ?? Self.locate("swiftvirt-init", override: "SWIFTVIRT_INIT")
+        keeper = ContextKeeper(root: root, executable: keeperPath ?? Self.locate("swiftvirt-keeper", override: "SWIFTVIRT_KEEPER"))
+        for (binary, variable) in [(self.initPath, "SWIFTVIRT_INIT"), (keeper.executable, "SWIFTVIRT_KEEPER")] where access(binary, X_OK) != 0 {
+            throw VirError(.noSupport, "\(binary) is missing; build it with 'swift build' or set \(variable)")
         }
     }
 
-    static func locateInit() -> String {
-        if let explicit = ProcessInfo.processInfo.environment["SWIFTVIRT_INIT"] { return explicit }
+    /// The helper `name`: `$override`, else next to this executable, else under
+    /// /usr/libexec/swiftvirt.
+    static func locate(_ name: String, override: String) -> String {
+        if let explicit = ProcessInfo.processInfo.environment[override] { return explicit }
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let sibling = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("swiftvirt-init").path
-        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : "/usr/libexec/swiftvirt/swiftvirt-init"
+        let sibling = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
+        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : "/usr/libexec/swiftvirt/\(name)"
+    }
+
+    /// Stops the keeper (``stopKeeper()``) and removes the run directory with every record in
+    /// it, for clean-ups once none of its contexts runs any more.
+    public func removeRoot() {
+        stopKeeper()
+        ContextStore.removeTree(root)
+    }
+
+    /// The run directory the contexts live under.
+    public var root: String { store.root }
+
+    /// Asks this root's keeper (the process answering its contexts' seccomp notifications)
+    /// to exit as soon as it keeps no context, instead of after its idle grace period. For
+    /// clean-ups that must leave no process behind; a later creation starts a new keeper.
+    public func stopKeeper() {
+        keeper.stop()
     }
 
     /// The cgroup path of context `xid`.
@@ -119,8 +142,13 @@ public struct ContextSystem: Sendable {
     }
 
     /// Whether the record's init is still the same running process.
+    /// Whether the context has a process left. Its cgroup says so from the kernel, for
+    /// every kind of context: one whose first process is pid 1 of its pid namespace ends
+    /// with it, the others when their last process has exited.
     func isAlive(_ record: ContextRecord) -> Bool {
-        guard let stat = try? ProcessStat.read(pid: record.initPID) else { return false }
-        return stat.startTime == record.initStartTime && stat.state != "Z" && stat.state != "X"
+        guard let path = try? Self.cgroupPath(record.xid),
+              let group = try? cgroups.cgroup(at: path, controllers: Self.controllers.intersection(cgroups.layout.placements.keys)),
+              let members = try? group.processes() else { return false }
+        return !members.isEmpty
     }
 }

@@ -9,21 +9,21 @@ enum ContextsBench {
 
     static func run() async throws {
         let root = ContextSystem.runBase + "/bench-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
         let system = try ContextSystem(root: root)
+        defer { system.removeRoot() }
         let create = try await measureCreate(system)
         let unshare = try measureUnshare()
         let crun = try measureCrun(root: root)
         let killWait = try await measureKillWait(system)
         let freeze = try await measureFreezeThaw(system)
-        let initRSS = try await measureInitRSS(system)
+        let keeperRSS = try await measureKeeperRSS(system)
         Comparison.printTable("contexts (medians; pid+mnt+uts+ipc+cgroup namespaces, 4 cgroups, /bin/true until reaped)", [
             Comparison(name: "create-to-reaped vs unshare -fpmiu --mount-proc", unit: "ms", swiftVirt: create * 1000, reference: unshare * 1000, higherIsBetter: false, target: "< 1.5 ms"),
             Comparison(name: "create-to-reaped vs crun run", unit: "ms", swiftVirt: create * 1000, reference: crun * 1000, higherIsBetter: false, target: ">= 4x"),
         ])
         print(String(format: "vx_kill + vx_wait, 100-process context: %.2f ms (median of 5)", killWait * 1000))
         print(String(format: "freeze + thaw (VXF_SCHED_PAUSE set and cleared): %.3f ms (median of 50)", freeze * 1000))
-        print("resident memory of a context's init (swiftvirt-init, the context's own pid 1): \(initRSS) KiB")
+        print("resident processes per context: none beyond its own; per host: the keeper (swiftvirt-keeper), \(keeperRSS) KiB resident")
     }
 
     /// Creates a context running /bin/true and waits until it is reaped and its cgroups are gone.
@@ -33,8 +33,7 @@ enum ContextsBench {
         func cycle() async throws {
             xid += 1
             let running = try system.create(xid: xid, command: ["/bin/true"], options: options)
-            _ = try await running.initProcess.wait()
-            _ = try await running.context.wait()
+            _ = try await running.wait()
         }
         for _ in 0..<10 { try await cycle() }
         return try await Bench.median(rounds: rounds) { try await cycle() }
@@ -89,13 +88,12 @@ enum ContextsBench {
     static func measureKillWait(_ system: ContextSystem) async throws -> Double {
         var samples: [Double] = []
         for round in 0..<5 {
-            let running = try system.create(xid: 45000 + UInt32(round), command: ["/bin/sh", "-c", "for i in $(seq 98); do sleep 1000 & done; wait"])
+            let running = try system.create(xid: 45000 + UInt32(round), command: ["/bin/sh", "-c", "for i in $(seq 99); do sleep 1000 & done; wait"])
             while try running.context.stat().tasks < 100 { try await Task.sleep(for: .milliseconds(5)) }
             let clock = ContinuousClock()
             let start = clock.now
             try running.context.kill(pid: 0, signal: SIGKILL)
-            _ = try await running.initProcess.wait()
-            _ = try await running.context.wait()
+            _ = try await running.wait()
             samples.append(Bench.seconds(clock.now - start))
         }
         return Bench.medianOf(samples)
@@ -109,20 +107,33 @@ enum ContextsBench {
             try running.context.setFlags([], mask: .schedPause)
         }
         try running.context.kill(pid: 0, signal: SIGKILL)
-        _ = try await running.initProcess.wait()
-        _ = try await running.context.wait()
+        _ = try await running.wait()
         return time
     }
 
-    static func measureInitRSS(_ system: ContextSystem) async throws -> Int {
+    /// The resident memory of the root's keeper, the one process that answers every
+    /// context's seccomp notifications.
+    static func measureKeeperRSS(_ system: ContextSystem) async throws -> Int {
         let running = try system.create(xid: 46001, command: ["/bin/sleep", "1000"])
-        try await Task.sleep(for: .milliseconds(50))
-        let status = (try? String(contentsOfFile: "/proc/\(running.initProcess.pid)/status", encoding: .utf8)) ?? ""
+        defer { try? running.context.kill(pid: 0, signal: SIGKILL) }
+        let pid = try keeperPID(root: system.root)
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
         let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
             .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? -1
         try running.context.kill(pid: 0, signal: SIGKILL)
-        _ = try await running.initProcess.wait()
-        _ = try await running.context.wait()
+        _ = try await running.wait()
         return rss
+    }
+
+    /// The keeper of `root`: the swiftvirt-keeper process whose root descriptor (fd 4) is it.
+    static func keeperPID(root: String) throws -> Int32 {
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in processes {
+            guard let pid = Int32(entry),
+                  (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.hasPrefix("swiftvirt-keep") == true,
+                  (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/4")) == root else { continue }
+            return pid
+        }
+        throw BenchError.missing("the keeper of \(root)")
     }
 }

@@ -48,6 +48,7 @@ final class VXSandbox: @unchecked Sendable {
                 try? context.kill(pid: 0, signal: SIGKILL)
                 _ = try? await context.wait()
             }
+            system.removeRoot()
         }
         try? FileManager.default.removeItem(atPath: sandbox.root)
         if let failure { throw failure }
@@ -111,7 +112,9 @@ struct ContextCommandsTests {
             let exited = await box.run("vx-create", "\(box.xid())", "--", "/bin/sh", "-c", "exit 3")
             #expect(exited.status == 3, "\(exited.err)")
             #expect(exited.out == "\n")
-            let killed = await box.run("vx-create", "\(box.xid())", "--json", "--", "/bin/sh", "-c", "kill -TERM $$")
+            // Without a pid namespace of its own, the first process is no pid 1, which the
+            // kernel would shield from its own signals.
+            let killed = await box.run("vx-create", "\(box.xid())", "--flags", "INFO_NSPACE", "--json", "--", "/bin/sh", "-c", "kill -TERM $$")
             #expect(killed.status == 128 + SIGTERM, "\(killed.err)")
             let document = try object(killed.out)
             #expect(document["signal"] as? Int == Int(SIGTERM) && document["exitCode"] is NSNull && document["reboot"] is NSNull)

@@ -6,10 +6,10 @@ import VirtSystem
 
 @Suite("Security contexts: create, info, wait, kill", .enabled(if: canCreateContexts, "needs root, namespaces and cgroups"), .serialized)
 struct ContextLifecycleTests {
-    @Test func firstProcessRunsInItsOwnPidNamespaceAndItsEndIsReported() async throws {
+    @Test func firstProcessIsPidOneOfItsOwnNamespaceAndItsEndIsReported() async throws {
         let sandbox = try ContextSandbox()
         let result = try await sandbox.run(["/bin/sh", "-c", "echo $$; cat /proc/1/comm; exit 7"])
-        #expect(result.output == "2\nswiftvirt-init\n")
+        #expect(result.output == "1\nsh\n")
         #expect(result.exit == ContextExit(exitCode: 7, signal: nil, reboot: nil))
         #expect(sandbox.system.list().contains(result.xid) == false)
         expectContextError(.noDomain) { _ = try sandbox.system.context(result.xid) }
@@ -30,7 +30,7 @@ struct ContextLifecycleTests {
 
     @Test func infoTaskXIDAndStatSeeTheContextFromOutside() async throws {
         let sandbox = try ContextSandbox()
-        let running = try sandbox.start(["/bin/sleep", "30"])
+        let running = try sandbox.start(["/bin/sh", "-c", "sleep 30 & wait"])
         let context = running.context
         #expect(context.info().initPID == running.initProcess.pid)
         #expect(sandbox.system.list().contains(context.xid))
@@ -46,7 +46,7 @@ struct ContextLifecycleTests {
         expectContextError(.invalidArg) { try context.kill(pid: getpid(), signal: 0) }
         try context.kill(pid: sleeper, signal: SIGTERM)
         let exit = try await context.wait()
-        #expect(exit.signal == SIGTERM)
+        #expect(exit.exitCode == 0)  // the shell's `wait` returned, and so did the shell
     }
 
     @Test func killZeroEndsEveryProcessAndWaitReportsTheSignal() async throws {

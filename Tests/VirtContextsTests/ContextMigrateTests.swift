@@ -36,12 +36,12 @@ struct ContextMigrateTests {
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines.count == 5, "\(result.output)")
         #expect((Int(lines.first ?? "") ?? 0) > 1)
-        #expect(lines.dropFirst().first == "swiftvirt-init")
+        #expect(lines.dropFirst().first == "sleep")  // the context's first process is its pid 1
         #expect(Array(lines.dropFirst(2)) == ["guest-m", "VServer 2.6.99-vs #7 migrated vx86", "rc=1"])
         #expect(result.status == .exited(0))
         #expect(running.context.uname(.nodename) == "guest-m")
 
-        // The init's decisions follow the context's capabilities as they change.
+        // The keeper's decisions follow the context's capabilities as they change.
         try running.context.setCapabilities(.setUtsname, mask: .setUtsname)
         #expect(try await enter(running.context, "hostname renamed && hostname").output == "renamed\n")
         try await end(running.context)
@@ -60,22 +60,34 @@ struct ContextMigrateTests {
         }
         let bounding = try ProcessStatus.read(pid: child.pid).boundingSet
         #expect(bounding == context.boundingSet())
-        #expect(try context.stat().tasks == 3)
+        #expect(try context.stat().tasks == 2)
         try child.signal(SIGTERM)
         #expect(try await child.wait() == .signaled(SIGTERM, coreDumped: false))
         #expect(try await enter(context, "exit 7").status == .exited(7))
         try await end(context)
     }
 
-    @Test func contextLivesWhileAnEnteredProcessDoes() async throws {
+    @Test func contextWithoutPidNamespaceLivesWhileAnEnteredProcessDoes() async throws {
         let sandbox = try ContextSandbox()
-        let running = try sandbox.start(["/bin/sleep", "0.3"])
+        var options = ContextOptions()
+        options.flags = [.infoNspace]
+        let running = try sandbox.start(["/bin/sleep", "0.3"], options: options)
         let child = try running.context.migrate(command: ["/bin/sleep", "1"], environment: [])
         try await Task.sleep(for: .milliseconds(600))
         #expect(sandbox.system.list().contains(running.context.xid), "the first process has ended, the entered one has not")
         #expect(try await child.wait() == .exited(0))
         let exit = try await running.context.wait()
         #expect(exit.exitCode == 0)
+        #expect(!sandbox.system.list().contains(running.context.xid))
+    }
+
+    @Test func enteredProcessEndsWithThePidNamespacesInit() async throws {
+        let sandbox = try ContextSandbox()
+        let running = try sandbox.start(["/bin/sleep", "0.3"])
+        let child = try running.context.migrate(command: ["/bin/sleep", "30"], environment: [])
+        // The kernel ends a pid namespace with its pid 1, and every process in it.
+        #expect(try await child.wait() == .signaled(SIGKILL, coreDumped: false))
+        #expect(try await running.wait().exitCode == 0)
     }
 
     @Test func timeNamespaceIsEnteredToo() async throws {

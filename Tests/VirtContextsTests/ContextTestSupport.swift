@@ -54,7 +54,7 @@ final class ContextSandbox: @unchecked Sendable {
                 try? system.cgroups.cgroup(at: path, controllers: ContextSystem.controllers.intersection(system.cgroups.layout.placements.keys)).remove()
             }
         }
-        try? FileManager.default.removeItem(atPath: root)
+        system.removeRoot()
     }
 }
 

@@ -37,6 +37,11 @@ int cvs_pidfd_send_signal(int pidfd, int sig);
  *  signal number. */
 int cvs_pidfd_wait(int pidfd, int options, int *code, int *status);
 
+/** The wait status (as waitpid(2) encodes it) of the process behind `pidfd`, by whoever
+ *  reaped it: 1 and `*wait_status` once it is reaped, 0 while it is not, -1 with errno when
+ *  the kernel keeps no exit information (before Linux 6.15: ENOTTY or EINVAL). */
+int cvs_pidfd_exit_status(int pidfd, int *wait_status);
+
 /* ---- file descriptors ---------------------------------------------------------------- */
 
 /** close_range(2). */
@@ -66,7 +71,9 @@ extern const uint32_t cvs_audit_arch;
  * process and while sharing its memory). The parent and the child talk over one
  * SOCK_SEQPACKET socket pair (close-on-exec on both ends):
  *   parent -> child  one byte, "go": sent once the parent has written uid/gid maps and
- *                    cgroup membership. The child waits for it before doing anything.
+ *                    cgroup membership. With a new user namespace or a namespace to join,
+ *                    the child waits for it before its first step; otherwise it does every
+ *                    step while the parent works and waits only right before execve.
  *   child -> parent  a `struct cvs_report` with kind CVS_REPORT_PROCESS, `index` the pid and
  *                    the pidfd attached, once when the child joined a pid namespace: the
  *                    process that goes on is then a clone made inside it (see `join_pidfd`);
@@ -191,7 +198,7 @@ struct cvs_child {
 
 /** Clones the child into `spec->namespaces` (plus CLONE_PIDFD, and CLONE_INTO_CGROUP when
  *  `cgroup_fd` >= 0) with every signal blocked around the clone. The child then waits for
- *  cvs_spawn_finish. `spec` must stay valid until cvs_spawn_finish returns.
+ *  cvs_spawn_finish (before its first step or before execve, see "go" above). `spec` must stay valid until cvs_spawn_finish returns.
  *  The child shares the parent's memory (CLONE_VM, no page-table copy, so the cost does not
  *  grow with the parent) on a stack of its own, except when it must enter or join a time
  *  namespace: the kernel lets only a task that shares its memory with no other do that, so

@@ -12,11 +12,12 @@ enum ContextLifecycleCommands {
         "vx-create", "create a security context and run a command in it",
         description: """
             Create security context <xid> and start <command> (an absolute path and its arguments) as its
-            first process, under the context's init (vx_create), as 'vcontext --create --' does.
+            first process (vx_create), as 'vcontext --create --' does; with INFO_INIT it is pid 1 of the
+            context's pid namespace.
             By default virtsh stays in the foreground as the context's creator: the command gets virtsh's
             standard input, output and error, and virtsh exits with the command's exit code (128 + the
             signal if a signal ended it) once the context has died.
-            With --detach, virtsh prints the xid and the init's pid and returns; the context keeps running.
+            With --detach, virtsh prints the xid and the first process's pid and returns; the context keeps running.
             The default flags are INFO_INIT,INFO_NSPACE (own pid and mount namespaces).
             """,
         options: [
@@ -38,10 +39,7 @@ enum ContextLifecycleCommands {
         }
         var report = ContextReport.info(running.context)
         if ctx.flag("detach") { return report.emit(ctx) }
-        let exit = try await ctx.vx("vx_wait") { () async throws -> ContextExit in
-            _ = try await running.initProcess.wait()
-            return try await running.context.wait()
-        }
+        let exit = try await ctx.vx("vx_wait") { () async throws -> ContextExit in try await running.wait() }
         report.add(exit)
         ctx.result(.object(report.fields))
         ctx.exitStatus = exit.shellStatus
@@ -83,8 +81,9 @@ enum ContextLifecycleCommands {
         "vx-kill", "send a signal to a security context",
         description: """
             Send a signal to the processes of context <xid> (vx_kill), as 'vkill' does. --pid 0 (the default)
-            signals every process at once, atomically against forks; --pid 1 signals the context's init, which
-            passes it on to the first process; any other pid must be one of the context's processes (host pid).
+            signals every process at once, atomically against forks; --pid 1 signals the context's init (as for
+            any pid 1, only the signals it handles, and KILL, reach it); any other pid must be one of the
+            context's processes (host pid).
             The signal is a name (TERM, SIGKILL, hup) or a number; the default is TERM.
             """,
         options: [

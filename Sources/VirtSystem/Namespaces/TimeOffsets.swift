@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The clock offsets of a new time namespace (`/proc/PID/timens_offsets`).
 ///
 /// Only `CLOCK_MONOTONIC` and `CLOCK_BOOTTIME` can be offset; `CLOCK_REALTIME` is shared
@@ -12,6 +16,17 @@ public struct TimeOffsets: Sendable, Hashable {
     public init(monotonic: Int64 = 0, boottime: Int64 = 0) {
         self.monotonic = monotonic
         self.boottime = boottime
+    }
+
+    /// Offsets that make both clocks start at zero now: a new namespace's uptime counts
+    /// from its creation.
+    public static func sinceNow() -> TimeOffsets {
+        func nanoseconds(_ clock: clockid_t) -> Int64 {
+            var now = timespec()
+            clock_gettime(clock, &now)
+            return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        }
+        return TimeOffsets(monotonic: -nanoseconds(CLOCK_MONOTONIC), boottime: -nanoseconds(CLOCK_BOOTTIME))
     }
 
     /// The text the kernel expects: one "clock seconds nanoseconds" line per clock, with

@@ -21,6 +21,8 @@ public final class ChildProcess: Sendable {
 
     private let listener: Mutex<Int32?>
     private let status = Mutex<ExitStatus?>(nil)
+    /// When the process was first seen exited but not yet reaped by its parent (not us).
+    private let exitedUnreaped = Mutex<ContinuousClock.Instant?>(nil)
 
     init(pid: pid_t, pidfd: Int32, seccompListener: Int32?) {
         self.pid = pid
@@ -77,6 +79,13 @@ public final class ChildProcess: Sendable {
     public func wait() async throws(VirError) -> ExitStatus {
         while true {
             if let status = try exitStatus() { return status }
+            if exitedUnreaped.withLock({ $0 }) != nil {
+                // Someone else's child that has exited: its status comes once it is reaped.
+                do { try await Task.sleep(for: Self.reapCheckInterval) } catch {
+                    throw VirError(.operationAborted, "wait for process \(pid) cancelled")
+                }
+                continue
+            }
             guard try await PidfdWatcher.shared.waitForExit(pidfd) else {
                 throw VirError(.operationAborted, "wait for process \(pid) cancelled")
             }
@@ -92,10 +101,7 @@ public final class ChildProcess: Sendable {
             guard cvs_pidfd_wait(pidfd, WNOHANG, &code, &value) == 0 else {
                 let error = errno
                 guard error == ECHILD else { throw Syscall.error("waitid \(pid)", errno: error) }
-                // Not our child: the pidfd is readable once it has exited.
-                var poll = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
-                guard try Syscall.call("poll pidfd of \(pid)", { Glibc.poll(&poll, 1, 0) }) == 1 else { return nil }
-                status = .unavailable
+                status = try exitStatusOfOthersChild()
                 return status
             }
             switch code {
@@ -108,6 +114,45 @@ public final class ChildProcess: Sendable {
             return status
         }
     }
+
+    /// The status of a process that is not our child: `nil` while it runs; once it has exited,
+    /// what the kernel tells whoever holds a pidfd after its parent reaped it (Linux 6.15), or
+    /// ``ExitStatus/unavailable`` if the kernel keeps nothing or nobody reaps it within
+    /// ``reapPatience``.
+    private func exitStatusOfOthersChild() throws(VirError) -> ExitStatus? {
+        var poll = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        guard try Syscall.call("poll pidfd of \(pid)", { Glibc.poll(&poll, 1, 0) }) == 1 else { return nil }
+        var raw: Int32 = 0
+        switch cvs_pidfd_exit_status(pidfd, &raw) {
+        case 1:
+            let signal = raw & 0x7F
+            return signal == 0 ? .exited((raw >> 8) & 0xFF) : .signaled(signal, coreDumped: raw & 0x80 != 0)
+        case 0:
+            let now = ContinuousClock.now
+            let since = exitedUnreaped.withLock { since in
+                if since == nil { since = now }
+                return since ?? now
+            }
+            return now - since < Self.reapPatience ? nil : .unavailable
+        default:
+            return .unavailable
+        }
+    }
+
+    /// Whether the kernel tells the holder of a pidfd how a process that is not its child
+    /// ended, once its parent has reaped it (`PIDFD_INFO_EXIT`, Linux 6.15).
+    public static let kernelKeepsExitStatus: Bool = {
+        var names = utsname()
+        Glibc.uname(&names)
+        let release = withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        return numbers.count == 2 && (numbers[0], numbers[1]) >= (6, 15)
+    }()
+
+    /// How long ``wait()`` waits for the parent of a process that is not our child to reap
+    /// it (an init that reaps orphans late takes a second or two), and how often it looks.
+    static let reapPatience = Duration.seconds(5)
+    static let reapCheckInterval = Duration.milliseconds(20)
 
     /// Sends `signal` to the process (`pidfd_send_signal`).
     public func signal(_ signal: Int32) throws(VirError) {

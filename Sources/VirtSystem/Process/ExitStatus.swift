@@ -4,7 +4,8 @@ public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
     case exited(Int32)
     /// A signal killed it.
     case signaled(Int32, coreDumped: Bool)
-    /// It ended, but it was not our child, so the kernel told us nothing more.
+    /// It ended, but it was not our child, and the kernel told us nothing more: it keeps no
+    /// status before Linux 6.15, or the parent did not reap it in time.
     case unavailable
 
     /// `"exited with code 1"`, `"killed by signal 9"`, …

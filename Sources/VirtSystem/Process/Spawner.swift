@@ -6,8 +6,10 @@ import VirtError
 ///
 /// The child is made by `clone3` and runs C code that makes raw system calls only (see
 /// CVirtShim's `cvs_spawn_start`); it never runs Swift. The parent writes uid/gid maps
-/// and cgroup membership while the child waits, then releases it and waits until it has
-/// exec'd or reported which step failed. No `fork()`, no `setns()` in this process.
+/// and cgroup membership (the child waits for the maps before its first step, and for the
+/// cgroups before execve, doing its mounts and the rest meanwhile), then releases it and
+/// waits until it has exec'd or reported which step failed. No `fork()`, no `setns()` in
+/// this process.
 public enum Spawner {
     /// Starts `plan`'s program and returns once it has exec'd. With
     /// ``SpawnPlan/joinNamespaces``, the process enters the namespaces of a running one
@@ -17,7 +19,12 @@ public enum Spawner {
     /// plain container start). On failure nothing is left behind: the children are reaped and
     /// the error names the failing step, e.g. `"execve /nonexistent: No such file or
     /// directory"`.
-    public static func spawn(_ plan: SpawnPlan) throws(VirError) -> ChildProcess {
+    ///
+    /// - Parameter whileChildPrepares: work of the caller's that must be done before the
+    ///   program runs, done while the child does its own steps (for example creating the
+    ///   cgroups of ``SpawnPlan/cgroupProcsFiles``), and given the child's pid. If it throws,
+    ///   the child is killed and reaped and the error is rethrown.
+    public static func spawn(_ plan: SpawnPlan, whileChildPrepares: (pid_t) throws(VirError) -> Void = { _ in }) throws(VirError) -> ChildProcess {
         try plan.validate()
         let lastCapability = plan.boundingSet == nil ? nil : try CapabilitySet.kernelLast()
         let memory = CMemory()
@@ -27,7 +34,7 @@ public enum Spawner {
         try Syscall.call("clone3 for \(plan.arguments[0])") { cvs_spawn_start(spec, &child) }
         defer { cvs_spawn_end(&child) }
         do {
-            try prepare(child.pid, for: plan)
+            try prepare(child.pid, for: plan, whileChildPrepares)
         } catch {
             abandon(child)
             throw error
@@ -61,11 +68,12 @@ public enum Spawner {
         return ChildProcess(pid: child.joined_pid, pidfd: child.joined_pidfd, seccompListener: seccompListener)
     }
 
-    /// What the parent does while the child waits: id maps, then cgroup membership (which a
-    /// process the child makes in a joined pid namespace inherits).
-    private static func prepare(_ pid: pid_t, for plan: SpawnPlan) throws(VirError) {
+    /// What the parent does before it releases the child: id maps, the caller's work, then
+    /// cgroup membership (which a process the child makes in a joined pid namespace inherits).
+    private static func prepare(_ pid: pid_t, for plan: SpawnPlan, _ callersWork: (pid_t) throws(VirError) -> Void) throws(VirError) {
         if let map = plan.uidMap { try SystemFile.write("/proc/\(pid)/uid_map", map) }
         if let map = plan.gidMap { try SystemFile.write("/proc/\(pid)/gid_map", map) }
+        try callersWork(pid)
         for file in plan.cgroupProcsFiles { try SystemFile.write(file, "\(pid)") }
     }
 

@@ -1,5 +1,5 @@
-#include "init_policy.h"
-#include "init_state.h"
+#include "policy.h"
+#include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,9 +51,9 @@ static int is_binary_data(pid_t pid, uint64_t address) {
 
 static int mount_allowed(uint64_t ccaps, const struct seccomp_notif *r) {
     uint64_t flags = r->data.args[3];
-    if (flags & MS_REMOUNT) return (ccaps & INIT_VXC_SECURE_REMOUNT) != 0;
-    if (!(ccaps & INIT_VXC_SECURE_MOUNT)) return 0;
-    if (ccaps & INIT_VXC_BINARY_MOUNT) return 1;
+    if (flags & MS_REMOUNT) return (ccaps & SV_VXC_SECURE_REMOUNT) != 0;
+    if (!(ccaps & SV_VXC_SECURE_MOUNT)) return 0;
+    if (ccaps & SV_VXC_BINARY_MOUNT) return 1;
     char type[64];
     if (r->data.args[2] && read_string((pid_t)r->pid, r->data.args[2], type, sizeof type) == 0 && is_network_filesystem(type)) return 0;
     return !(r->data.args[4] && is_binary_data((pid_t)r->pid, r->data.args[4]));
@@ -82,41 +82,41 @@ static void allow_if(uint64_t allowed, struct seccomp_notif_resp *response) {
     else response->error = -EPERM;
 }
 
-void init_decide(int state_dir, const struct seccomp_notif *r, struct seccomp_notif_resp *response) {
-    uint64_t ccaps = init_read_hex(state_dir, "ccaps");
-    uint64_t flags = init_read_hex(state_dir, "flags");
+void sv_decide(int state_dir, const struct seccomp_notif *r, struct seccomp_notif_resp *response) {
+    uint64_t ccaps = sv_read_hex(state_dir, "ccaps");
+    uint64_t flags = sv_read_hex(state_dir, "flags");
     switch (r->data.nr) {
     case SYS_sethostname:
     case SYS_setdomainname:
-        allow_if(ccaps & INIT_VXC_SET_UTSNAME, response);
+        allow_if(ccaps & SV_VXC_SET_UTSNAME, response);
         break;
     case SYS_socket: /* the filter notifies raw ICMP sockets only */
-        allow_if(ccaps & INIT_VXC_RAW_ICMP, response);
+        allow_if(ccaps & SV_VXC_RAW_ICMP, response);
         break;
     case SYS_syslog:
-        allow_if(ccaps & INIT_VXC_SYSLOG, response);
+        allow_if(ccaps & SV_VXC_SYSLOG, response);
         break;
     case SYS_mount:
         allow_if(mount_allowed(ccaps, r), response);
         break;
     case SYS_open_tree: case SYS_move_mount: case SYS_fsopen: case SYS_fsconfig:
     case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
-        allow_if(ccaps & INIT_VXC_SECURE_MOUNT, response);
+        allow_if(ccaps & SV_VXC_SECURE_MOUNT, response);
         break;
     case SYS_quotactl:
     case SYS_quotactl_fd:
-        allow_if(ccaps & INIT_VXC_QUOTA_CTL, response);
+        allow_if(ccaps & SV_VXC_QUOTA_CTL, response);
         break;
     case SYS_setrlimit:
     case SYS_prlimit64: /* the filter notifies only calls that set a limit */
-        allow_if((ccaps & INIT_VXC_SET_RLIMIT) || !raises_limit(r), response);
+        allow_if((ccaps & SV_VXC_SET_RLIMIT) || !raises_limit(r), response);
         break;
     case SYS_setpriority: /* the filter notifies only negative priorities */
-        if (flags & INIT_VXF_IGNEG_NICE) response->val = 0;
+        if (flags & SV_VXF_IGNEG_NICE) response->val = 0;
         else response->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
         break;
     case SYS_unshare: case SYS_clone: case SYS_setns: /* namespace-creating or -joining calls */
-        allow_if(flags & INIT_VXF_PROLIFIC, response);
+        allow_if(flags & SV_VXF_PROLIFIC, response);
         break;
     default:
         response->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;

@@ -1,4 +1,8 @@
-#include "init_state.h"
+#define _GNU_SOURCE
+#include "state.h"
+#include <sched.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,7 +25,7 @@ static ssize_t read_small_file(int dir, const char *name, char *buf, size_t size
     return total;
 }
 
-uint64_t init_read_hex(int state_dir, const char *name) {
+uint64_t sv_read_hex(int state_dir, const char *name) {
     char buf[64];
     if (read_small_file(state_dir, name, buf, sizeof buf) <= 0) return 0;
     return strtoull(buf, NULL, 16);
@@ -39,34 +43,39 @@ static int take_line(char **cursor, char field[65]) {
     return 0;
 }
 
-static void read_sysctl(const char *path, char field[65]) {
-    char buf[128];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    field[0] = '\0';
-    if (fd < 0) return;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return;
-    buf[n] = '\0';
-    char *nl = strchr(buf, '\n');
-    if (nl) *nl = '\0';
-    strncpy(field, buf, 64);
-    field[64] = '\0';
+int sv_has_file(int state_dir, const char *name) {
+    return faccessat(state_dir, name, F_OK, 0) == 0;
 }
 
-int init_read_uname(int state_dir, struct init_utsname *out) {
+/* nodename and domainname as process `pid` sees them. */
+static int read_names_of(pid_t pid, int own_uts, struct sv_utsname *out) {
+    char path[48];
+    snprintf(path, sizeof path, "/proc/%d/ns/uts", (int)pid);
+    int theirs = open(path, O_RDONLY | O_CLOEXEC);
+    if (theirs < 0) return -1;
+    struct utsname names;
+    int entered = setns(theirs, CLONE_NEWUTS) == 0;
+    close(theirs);
+    if (!entered) return -1;
+    uname(&names);
+    if (setns(own_uts, CLONE_NEWUTS) < 0) _exit(70); /* never answer from the wrong namespace */
+    memcpy(out->nodename, names.nodename, sizeof out->nodename);
+    memcpy(out->domainname, names.domainname, sizeof out->domainname);
+    out->nodename[64] = out->domainname[64] = '\0';
+    return 0;
+}
+
+int sv_read_uname(int state_dir, pid_t pid, int own_uts, struct sv_utsname *out) {
     char buf[512];
     memset(out, 0, sizeof *out);
     if (read_small_file(state_dir, "uname", buf, sizeof buf) <= 0) return -1;
     char *cursor = buf;
     if (take_line(&cursor, out->sysname) || take_line(&cursor, out->release) ||
         take_line(&cursor, out->version) || take_line(&cursor, out->machine)) return -1;
-    read_sysctl("/proc/sys/kernel/hostname", out->nodename);
-    read_sysctl("/proc/sys/kernel/domainname", out->domainname);
-    return 0;
+    return read_names_of(pid, own_uts, out);
 }
 
-void init_write_file(int state_dir, const char *name, const char *text) {
+void sv_write_file(int state_dir, const char *name, const char *text) {
     char temporary[64];
     snprintf(temporary, sizeof temporary, ".%s.tmp", name);
     int fd = openat(state_dir, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -80,4 +89,11 @@ void init_write_file(int state_dir, const char *name, const char *text) {
     }
     close(fd); /* run state: atomic by rename, not fsynced (see ContextStore) */
     renameat(state_dir, temporary, state_dir, name);
+}
+
+void sv_write_status(int state_dir, int status) {
+    char text[32];
+    if (WIFSIGNALED(status)) snprintf(text, sizeof text, "signal %d\n", WTERMSIG(status));
+    else snprintf(text, sizeof text, "exit %d\n", WEXITSTATUS(status));
+    sv_write_file(state_dir, "status", text);
 }

@@ -1,0 +1,259 @@
+#define _GNU_SOURCE
+#include "cvirtsupervisor.h"
+#include "arguments.h"
+#include "keeper_protocol.h"
+#include "keeper_slots.h"
+#include "notify.h"
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* PIDFD_GET_INFO (Linux 6.13) with PIDFD_INFO_EXIT (6.15): a pidfd's wait status once its
+ * process is reaped, by whoever reaps it. Declared here: the build host's headers may be
+ * older than the kernel. */
+struct sv_pidfd_info {
+    uint64_t mask, cgroupid;
+    uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+    int32_t exit_code;
+};
+#define SV_PIDFD_GET_INFO _IOWR(0xFF, 11, struct sv_pidfd_info)
+#define SV_PIDFD_INFO_EXIT (1ULL << 3)
+
+enum {
+    EXIT_CHECK_MS = 100,     /* how often an exited, unreaped first process is checked */
+    EXIT_PATIENCE_MS = 10000, /* ... and for how long (the host's init may reap orphans late) */
+};
+
+static const char socket_name[] = "keeper.sock";
+
+struct keeper {
+    struct sv_slots set;
+    int root;          /* the context root, where socket_name is */
+    ino_t socket_inode; /* of socket_name as we were given it, 0 once we removed it */
+    int own_uts;
+    int stopping;      /* SV_KEEP_STOP came */
+    long long idle_since_ms; /* when we last kept nothing and served nobody, or -1 */
+    int grace_ms;
+};
+
+static _Noreturn void usage(const char *why) {
+    dprintf(2, "swiftvirt-keeper: %s\nusage: swiftvirt-keeper --socket-fd N --root-fd N [--grace-ms N]\n", why);
+    _exit(125);
+}
+
+static int parse_number(const char *text, long limit) {
+    char *end = NULL;
+    long value = strtol(text, &end, 10);
+    if (!text[0] || *end || value < 0 || value > limit) usage("bad number");
+    return (int)value;
+}
+
+static long long now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The name of what `fd` is, as /proc/self/fd shows it. */
+static int fd_is(int fd, const char *name) {
+    char path[48], target[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n < 0) return 0;
+    target[n] = '\0';
+    return strcmp(target, name) == 0;
+}
+
+static int is_directory(int fd) {
+    struct stat st;
+    return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int kept(const struct keeper *k) {
+    return sv_slots_count(&k->set, SV_SLOT_LISTENER) + sv_slots_count(&k->set, SV_SLOT_EXIT);
+}
+
+/* Records the end of the first process behind exit slot `index` once it is reaped; removes
+ * the slot when done or hopeless. */
+static void check_exit(struct keeper *k, int index) {
+    struct sv_slot *slot = &k->set.slots[index];
+    struct sv_pidfd_info info;
+    memset(&info, 0, sizeof info);
+    info.mask = SV_PIDFD_INFO_EXIT;
+    if (ioctl(slot->fd, SV_PIDFD_GET_INFO, &info) == 0 && (info.mask & SV_PIDFD_INFO_EXIT)) {
+        if (!sv_has_file(slot->state_dir, "status")) sv_write_status(slot->state_dir, info.exit_code);
+        sv_slots_remove(&k->set, index);
+    } else if (errno == ENOTTY || errno == EINVAL || (slot->give_up_ms && now_ms() > slot->give_up_ms)) {
+        sv_slots_remove(&k->set, index); /* a kernel without exit info, or nobody reaps it */
+    } else if (!slot->give_up_ms) {
+        slot->give_up_ms = now_ms() + EXIT_PATIENCE_MS;
+    }
+}
+
+/* Takes the descriptors [state dir, listener, pidfd] of a FIRST or ENTERED message. A process
+ * whose listener cannot be kept is killed: nobody would answer its filter. */
+static void take_process(struct keeper *k, const struct sv_keeper_message *m, int *fds, int count) {
+    int state_dir = fds[0], listener = fds[1], pidfd = fds[2];
+    int is_pidfd = count == 3 && fd_is(pidfd, "anon_inode:[pidfd]");
+    if (!is_pidfd || !is_directory(state_dir) || !fd_is(listener, "anon_inode:seccomp notify")
+        || sv_slots_add(&k->set, (struct sv_slot){ .fd = listener, .kind = SV_SLOT_LISTENER, .state_dir = state_dir }) < 0) {
+        dprintf(2, "swiftvirt-keeper: context %u: cannot keep a process; killing it\n", m->xid);
+        if (is_pidfd) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        for (int i = 0; i < count; i++) close(fds[i]);
+        return;
+    }
+    if (m->kind == SV_KEEP_FIRST) { /* its end is recorded too, if we can */
+        int exit_dir = fcntl(state_dir, F_DUPFD_CLOEXEC, 3);
+        if (exit_dir >= 0 && sv_slots_add(&k->set, (struct sv_slot){ .fd = pidfd, .kind = SV_SLOT_EXIT, .state_dir = exit_dir }) == 0) return;
+        if (exit_dir >= 0) close(exit_dir);
+    }
+    close(pidfd);
+}
+
+/* Reads the messages of the client in slot `index` until it would block; drops it at its end. */
+static void serve_client(struct keeper *k, int index) {
+    int client = k->set.slots[index].fd;
+    for (;;) {
+        struct sv_keeper_message m;
+        union {
+            char space[CMSG_SPACE(sizeof(int) * 3)];
+            struct cmsghdr align;
+        } control;
+        struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space };
+        ssize_t n = recvmsg(client, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+        int fds[3] = { -1, -1, -1 }, count = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+            int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            for (int i = 0; i < got; i++) {
+                int fd;
+                memcpy(&fd, CMSG_DATA(c) + sizeof(int) * (size_t)i, sizeof fd);
+                if (count < 3) fds[count++] = fd;
+                else close(fd);
+            }
+        }
+        if (n <= 0) {
+            sv_slots_remove(&k->set, index);
+            return;
+        }
+        int well_formed = n == (ssize_t)sizeof m && !(msg.msg_flags & MSG_CTRUNC);
+        if (well_formed && m.kind == SV_KEEP_STOP) k->stopping = 1;
+        if (well_formed && (m.kind == SV_KEEP_FIRST || m.kind == SV_KEEP_ENTERED)) {
+            take_process(k, &m, fds, count);
+        } else {
+            /* A malformed message may still carry a process: it must not run unanswered. */
+            if (count == 3 && fd_is(fds[2], "anon_inode:[pidfd]")) syscall(SYS_pidfd_send_signal, fds[2], SIGKILL, NULL, 0);
+            for (int i = 0; i < count; i++) close(fds[i]);
+        }
+    }
+}
+
+static void accept_clients(struct keeper *k, int control) {
+    for (;;) {
+        int client = accept4(control, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (client < 0) return;
+        if (sv_slots_add(&k->set, (struct sv_slot){ .fd = client, .kind = SV_SLOT_CLIENT, .state_dir = -1 }) < 0) close(client);
+    }
+}
+
+static void handle_events(struct keeper *k) {
+    for (int i = k->set.count - 1; i >= 0; i--) {
+        short events = k->set.polled[i].revents;
+        if (!events) continue;
+        struct sv_slot *slot = &k->set.slots[i];
+        switch (slot->kind) {
+        case SV_SLOT_CONTROL: accept_clients(k, slot->fd); break;
+        case SV_SLOT_CLIENT: serve_client(k, i); break;
+        case SV_SLOT_EXIT: check_exit(k, i); break;
+        case SV_SLOT_LISTENER: /* it hangs up once no process uses its filter any more */
+            if (!(events & POLLIN) || sv_answer_notification(slot->fd, slot->state_dir, k->own_uts) < 0) sv_slots_remove(&k->set, i);
+            break;
+        }
+    }
+}
+
+/* Removes our socket name, unless another keeper's has replaced it. */
+static void remove_socket_name(struct keeper *k) {
+    struct stat st;
+    if (k->socket_inode && fstatat(k->root, socket_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == k->socket_inode)
+        unlinkat(k->root, socket_name, 0);
+    k->socket_inode = 0;
+}
+
+/* Whether to exit now: nothing kept and nobody served for the grace period, or stopped. Takes
+ * what is queued on the control socket first, so that nothing sent to us is lost. */
+static int should_exit(struct keeper *k) {
+    int clients = sv_slots_count(&k->set, SV_SLOT_CLIENT);
+    if (kept(k) || (clients && !k->stopping)) {
+        k->idle_since_ms = -1;
+        return 0;
+    }
+    long long now = now_ms();
+    if (k->idle_since_ms < 0) k->idle_since_ms = now;
+    if (!k->stopping && now - k->idle_since_ms < k->grace_ms) return 0;
+    remove_socket_name(k);
+    for (int i = k->set.count - 1; i >= 0; i--) if (k->set.slots[i].kind == SV_SLOT_CONTROL) accept_clients(k, k->set.slots[i].fd);
+    for (int i = k->set.count - 1; i >= 0; i--) if (k->set.slots[i].kind == SV_SLOT_CLIENT) serve_client(k, i);
+    return kept(k) == 0 && (k->stopping || sv_slots_count(&k->set, SV_SLOT_CLIENT) == 0);
+}
+
+static int poll_timeout(const struct keeper *k) {
+    for (int i = 0; i < k->set.count; i++) if (k->set.slots[i].give_up_ms) return EXIT_CHECK_MS;
+    if (k->idle_since_ms < 0) return -1;
+    long long left = k->grace_ms - (now_ms() - k->idle_since_ms);
+    return left < 0 ? 0 : (int)left;
+}
+
+/* The process that started us waits for us to exit: go on in a child of a new session. */
+static void detach(void) {
+    pid_t pid = fork();
+    if (pid < 0) usage("fork failed");
+    if (pid > 0) _exit(0);
+    setsid();
+}
+
+_Noreturn void virt_keeper_run(void) {
+    struct keeper k = { .root = -1, .idle_since_ms = -1, .grace_ms = 5000 };
+    int control = -1;
+    for (int i = 1; i < sv_argc; i++) {
+        if (i + 1 >= sv_argc) usage("option without value");
+        if (strcmp(sv_argv[i], "--socket-fd") == 0) control = parse_number(sv_argv[++i], 65535);
+        else if (strcmp(sv_argv[i], "--root-fd") == 0) k.root = parse_number(sv_argv[++i], 65535);
+        else if (strcmp(sv_argv[i], "--grace-ms") == 0) k.grace_ms = parse_number(sv_argv[++i], 3600000);
+        else usage("unknown option");
+    }
+    if (control < 0 || k.root < 0 || !is_directory(k.root)) usage("--socket-fd and --root-fd are required");
+    struct stat st;
+    if (fstatat(k.root, socket_name, &st, AT_SYMLINK_NOFOLLOW) < 0) usage("no keeper.sock in the root");
+    k.socket_inode = st.st_ino;
+    k.own_uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+    if (k.own_uts < 0) usage("cannot open our UTS namespace");
+    signal(SIGPIPE, SIG_IGN);
+    /* accept4's flags apply to the accepted socket only: accept_clients takes the queue until
+     * it is empty, so the listening socket must not block either. */
+    if (fcntl(control, F_SETFL, fcntl(control, F_GETFL) | O_NONBLOCK) < 0) usage("--socket-fd is not open");
+    detach();
+    if (sv_slots_add(&k.set, (struct sv_slot){ .fd = control, .kind = SV_SLOT_CONTROL, .state_dir = -1 }) < 0) usage("no memory");
+    for (;;) {
+        sv_slots_prepare_poll(&k.set);
+        int ready = poll(k.set.polled, (nfds_t)k.set.count, poll_timeout(&k));
+        if (ready < 0 && errno != EINTR) usage("poll failed");
+        if (ready > 0) handle_events(&k);
+        for (int i = k.set.count - 1; i >= 0; i--) if (k.set.slots[i].give_up_ms) check_exit(&k, i);
+        if (should_exit(&k)) _exit(0);
+    }
+}

@@ -1,0 +1,41 @@
+#include "keeper_slots.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+int sv_slots_add(struct sv_slots *set, struct sv_slot slot) {
+    if (set->count == set->capacity) {
+        int capacity = set->capacity ? set->capacity * 2 : 16;
+        struct sv_slot *slots = realloc(set->slots, sizeof *slots * (size_t)capacity);
+        if (!slots) return -1;
+        set->slots = slots;
+        struct pollfd *polled = realloc(set->polled, sizeof *polled * (size_t)capacity);
+        if (!polled) return -1;
+        set->polled = polled;
+        set->capacity = capacity;
+    }
+    set->slots[set->count++] = slot;
+    return 0;
+}
+
+void sv_slots_remove(struct sv_slots *set, int index) {
+    struct sv_slot *slot = &set->slots[index];
+    close(slot->fd);
+    if (slot->state_dir >= 0) close(slot->state_dir);
+    set->count--;
+    set->slots[index] = set->slots[set->count];
+    set->polled[index] = set->polled[set->count];
+}
+
+int sv_slots_count(const struct sv_slots *set, enum sv_slot_kind kind) {
+    int count = 0;
+    for (int i = 0; i < set->count; i++) count += set->slots[i].kind == kind;
+    return count;
+}
+
+void sv_slots_prepare_poll(struct sv_slots *set) {
+    for (int i = 0; i < set->count; i++) {
+        set->polled[i] = (struct pollfd){
+            .fd = set->slots[i].give_up_ms ? -1 : set->slots[i].fd, .events = POLLIN, .revents = 0 };
+    }
+}
