@@ -15,6 +15,8 @@ extension Cgroup {
     }
 
     private static func removeTree(_ directory: String, deadline: ContinuousClock.Instant) throws(VirError) {
+        // Most cgroups have no children and no tasks left: one rmdir, no listing.
+        if CgroupFile.removeDirectory(directory) { return }
         for child in try CgroupFile.subdirectories(of: directory) {
             try removeTree(directory + "/" + child, deadline: deadline)
         }
