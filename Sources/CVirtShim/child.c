@@ -208,6 +208,9 @@ static int continue_child(void *arg)
     set_up_mounts(a, s);
     if (s->cwd) CHECK(a, CVS_STEP_CHDIR, 0, SYS1(SYS_chdir, s->cwd));
     map_fds(a, s, &exec_fd);
+    /* Unless the parent had to act first, it set our cgroups while we did the steps above. */
+    if (!a->released) wait_for_parent(a);
+    if (s->unshare_cgroup) CHECK(a, CVS_STEP_CGROUP_NS, 0, SYS1(SYS_unshare, CLONE_NEWCGROUP));
     if (s->drop_bounding) drop_bounding(a, s);
     if (s->no_new_privs) CHECK(a, CVS_STEP_NO_NEW_PRIVS, 0, SYS5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
     set_ids(a, s);
@@ -215,8 +218,6 @@ static int continue_child(void *arg)
     if (s->pdeathsig) CHECK(a, CVS_STEP_PDEATHSIG, 0, SYS2(SYS_prctl, PR_SET_PDEATHSIG, s->pdeathsig));
     if (s->child_subreaper) CHECK(a, CVS_STEP_SUBREAPER, 0, SYS2(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1));
     install_filters(a, s);
-    /* Unless the parent had to act first, it set our cgroups while we did the steps above. */
-    if (!a->released) wait_for_parent(a);
     CHECK(a, CVS_STEP_SIGNALS, 0, SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8));
     long r = exec_fd >= 0
         ? SYS5(SYS_execveat, exec_fd, "", s->argv, s->envp, AT_EMPTY_PATH)
@@ -263,8 +264,8 @@ int cvs_child_main(void *arg)
     SYS1(SYS_close, a->parent_end); /* so that a dead parent reads as end of stream */
     reset_signals(a);
     /* Id maps must be in place before any step; a joined pid namespace's process inherits
-     * the cgroups we are in when we clone it. Otherwise every step up to execve runs while
-     * the parent places us in our cgroups. */
+     * the cgroups we are in when we clone it. Otherwise the first steps run while the parent
+     * places us in our cgroups. */
     if ((a->spec->namespaces & CLONE_NEWUSER) || a->spec->join_pidfd >= 0) wait_for_parent(a);
     if (a->spec->join_pidfd >= 0) join_namespaces(a, a->spec);
     return continue_child(a);

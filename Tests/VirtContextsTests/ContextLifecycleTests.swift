@@ -18,6 +18,14 @@ struct ContextLifecycleTests {
         await #expect(throws: VirError.self) { _ = try await sandbox.system.wait(xid: 60001) }
     }
 
+    @Test func theCgroupNamespaceIsRootedAtTheContextsCgroups() async throws {
+        let sandbox = try ContextSandbox()
+        let result = try await sandbox.run(["/bin/cat", "/proc/self/cgroup"])
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.contains { $0.contains(":pids:") || $0.contains(":memory:") }, "\(result.output)")
+        #expect(lines.allSatisfy { $0.hasSuffix(":/") }, "\(result.output)")
+    }
+
     @Test func aContextNobodyWaitedForLeavesNoCgroups() async throws {
         let sandbox = try ContextSandbox()
         let running = try sandbox.start(["/bin/true"])

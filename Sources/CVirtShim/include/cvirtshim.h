@@ -72,8 +72,10 @@ extern const uint32_t cvs_audit_arch;
  * SOCK_SEQPACKET socket pair (close-on-exec on both ends):
  *   parent -> child  one byte, "go": sent once the parent has written uid/gid maps and
  *                    cgroup membership. With a new user namespace or a namespace to join,
- *                    the child waits for it before its first step; otherwise it does every
- *                    step while the parent works and waits only right before execve.
+ *                    the child waits for it before its first step; otherwise it sets up its
+ *                    mounts, names and descriptors while the parent works, and waits before
+ *                    the steps that need its cgroups (a cgroup namespace rooted at them) or
+ *                    its privileges (dropping capabilities, changing ids, seccomp).
  *   child -> parent  a `struct cvs_report` with kind CVS_REPORT_PROCESS, `index` the pid and
  *                    the pidfd attached, once when the child joined a pid namespace: the
  *                    process that goes on is then a clone made inside it (see `join_pidfd`);
@@ -123,6 +125,9 @@ struct cvs_spawn {
     int parent_ready;             /**< the parent has nothing to do first: "go" is sent before
                                        the clone, so the child never blocks for it */
     int cgroup_fd;                /**< a cgroup v2 directory for CLONE_INTO_CGROUP, or -1 */
+    int unshare_cgroup;           /**< unshare(CLONE_NEWCGROUP) after "go", once in its cgroups,
+                                       so that the new namespace is rooted at them (not in
+                                       `namespaces`, which would root it at the parent's) */
     int set_sid;                  /**< call setsid() */
     const char *hostname;         /**< sethostname() */
     const char *domainname;       /**< setdomainname() */
@@ -170,6 +175,7 @@ enum cvs_step {
     CVS_STEP_NO_NEW_PRIVS, CVS_STEP_SETGROUPS, CVS_STEP_SETGID, CVS_STEP_SETUID,
     CVS_STEP_PDEATHSIG, CVS_STEP_SECCOMP, CVS_STEP_LISTENER, CVS_STEP_EXEC,
     CVS_STEP_JOIN, CVS_STEP_JOIN_CLONE, CVS_STEP_JOIN_REPORT, CVS_STEP_SUBREAPER,
+    CVS_STEP_CGROUP_NS,
 };
 
 /** Report kinds. */

@@ -38,6 +38,7 @@ extension SpawnPlan {
         case CVS_STEP_JOIN_CLONE.rawValue: "clone the process in the joined pid namespace"
         case CVS_STEP_JOIN_REPORT.rawValue: "report the process in the joined pid namespace"
         case CVS_STEP_SUBREAPER.rawValue: "become a child subreaper"
+        case CVS_STEP_CGROUP_NS.rawValue: "unshare the cgroup namespace"
         default: "spawn step \(step)"
         }
     }

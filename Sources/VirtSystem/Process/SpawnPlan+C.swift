@@ -16,7 +16,11 @@ extension SpawnPlan {
     /// The C form of the plan, in `memory`. `lastCapability` bounds the bounding-set drop.
     func cSpec(in memory: CMemory, lastCapability: Capability?) -> UnsafeMutablePointer<cvs_spawn> {
         let spec = memory.allocate(cvs_spawn.self)
-        spec.pointee.namespaces = namespaces.subtracting(.time).rawValue
+        // A cgroup namespace is made once the child is in its cgroups, so that it is rooted
+        // at them, as a container's must be.
+        let lateCgroupNamespace = namespaces.contains(.cgroup)
+        spec.pointee.namespaces = namespaces.subtracting([.time, .cgroup]).rawValue
+        spec.pointee.unshare_cgroup = lateCgroupNamespace ? 1 : 0
         spec.pointee.join_pidfd = joinNamespaces?.pidfd ?? -1
         spec.pointee.join_namespaces = joinNamespaces?.namespaces.rawValue ?? 0
         spec.pointee.parent_ready = uidMap == nil && gidMap == nil && cgroupProcsFiles.isEmpty ? 1 : 0
