@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "VirtXML", dependencies: ["VirtError"], swiftSettings: strict),
         .target(name: "VirtCore", dependencies: ["VirtError", "VirtXML", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "VirtDriverTest", dependencies: ["VirtCore", "VirtXML"], swiftSettings: strict),
-        .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest"], swiftSettings: strict),
+        .target(name: "VirtDriverLXC", dependencies: ["VirtCore", "VirtXML", "VirtContexts", "VirtSystem"], swiftSettings: strict),
+        .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC"], swiftSettings: strict),
         .target(name: "VirshCommands", dependencies: ["SwiftVirt", "VirtContexts"], exclude: ["JSON-SCHEMA.md"], swiftSettings: strict),
         // virtsh runs once per shell command: release builds link the Swift runtime
         // statically (--static-swift-stdlib, see scripts/demo), which saves about 1.7 ms of
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
         .testTarget(name: "VirtContextsTests", dependencies: ["VirtContexts"], swiftSettings: strict),
+        .testTarget(name: "LXCDriverTests", dependencies: ["SwiftVirt", "VirtContexts", "VirtSystem"], swiftSettings: strict),
         .testTarget(name: "VirshCommandsTests", dependencies: ["VirshCommands", "VirtContexts"], swiftSettings: strict),
         .testTarget(name: "DifferentialTests", exclude: ["Scripts", "Fixtures"], swiftSettings: strict),
     ]

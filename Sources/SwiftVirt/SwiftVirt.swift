@@ -4,13 +4,16 @@ import Glibc
 @_exported import VirtCore
 @_exported import VirtError
 @_exported import VirtXML
+import VirtDriverLXC
 import VirtDriverTest
 
 extension DriverRegistry {
-    /// The drivers built into SwiftVirt: `test:///` (in memory).
+    /// The drivers built into SwiftVirt: `test:///` (in memory) and `lxc:///embed?root=DIR`
+    /// (containers on security contexts, in the calling process).
     public static let builtIn: DriverRegistry = {
         var registry = DriverRegistry()
         registry.register("test", TestDriver.open)
+        registry.register("lxc", LXCDriver.open)
         return registry
     }()
 }

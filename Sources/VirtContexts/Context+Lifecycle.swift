@@ -8,7 +8,8 @@ import Glibc
 
 extension Context {
     /// Corresponds to `vx_kill`: `pid` 0 signals every process of the context, atomically
-    /// against forks (freeze, signal, thaw); 1 signals the context's init (its first process,
+    /// against forks (freeze, signal, thaw; SIGKILL also thaws a frozen context, whose
+    /// processes could not die otherwise); 1 signals the context's init (its first process,
     /// or the one VXM_SET_INIT designated: as for any pid 1, the kernel delivers it only the
     /// signals it handles, and SIGKILL); any other pid must be one of the context's processes.
     public func kill(pid: Int32, signal: Int32) throws(VirError) {
@@ -22,7 +23,12 @@ extension Context {
             for member in (try? group.processes()) ?? [] where Glibc.kill(member, signal) != 0 && errno != ESRCH {
                 failure = Syscall.error("kill \(member)", errno: errno)
             }
-            if !wasFrozen { try group.thaw() }
+            if !wasFrozen {
+                try group.thaw()
+            } else if signal == SIGKILL {
+                // A frozen process never dies: killing them all ends the pause too.
+                try setFlags([], mask: .schedPause)
+            }
             if let failure { throw failure }
         case 1:
             let initPID = info().initPID

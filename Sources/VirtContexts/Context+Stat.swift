@@ -60,3 +60,19 @@ extension Context {
                            load: [running, running, running], offset: record.timeOffset, uptime: uptime)
     }
 }
+
+extension Context {
+    /// The memory the context's cgroup charges now, in bytes (0 without a memory cgroup).
+    public func memoryUsage() -> UInt64 {
+        (try? cgroup().memoryUsage()) ?? 0
+    }
+
+    /// The CPU time of the context's live processes (user + system), in nanoseconds.
+    public func cpuTime() -> UInt64 {
+        let ticksPerSecond = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
+        let ticks = ((try? cgroup().processes()) ?? []).reduce(UInt64(0)) { sum, pid in
+            sum + ((try? ProcessStat.read(pid: pid).cpuTicks) ?? 0)
+        }
+        return ticks * (1_000_000_000 / ticksPerSecond)
+    }
+}

@@ -42,6 +42,28 @@ extension ContextSystem {
         }
     }
 
+    /// The xids `vx_create` with `VX_DYNAMIC_ID` hands out, as Linux-VServer does.
+    public static let dynamicXIDs: ClosedRange<UInt32> = 49152...65534
+
+    /// Corresponds to `vx_create` with `VX_DYNAMIC_ID`: creates a context under the first xid
+    /// of ``dynamicXIDs`` that no context of any root uses (no record here, no cgroup).
+    public func create(command: [String], options: ContextOptions = ContextOptions()) throws(VirError) -> RunningContext {
+        for xid in Self.dynamicXIDs where try store.record(xid) == nil && !hasCgroups(xid) {
+            do {
+                return try create(xid: xid, command: command, options: options)
+            } catch where error.code == .operationInvalid {
+                continue  // taken meanwhile by another process
+            }
+        }
+        throw VirError(.operationFailed, "no free dynamic context id left", domain: .none)
+    }
+
+    private func hasCgroups(_ xid: UInt32) -> Bool {
+        guard let path = try? Self.cgroupPath(xid),
+              let group = try? cgroups.cgroup(at: path, controllers: Self.controllers.intersection(cgroups.layout.placements.keys)) else { return false }
+        return group.directories.contains { access($0, F_OK) == 0 }
+    }
+
     private func start(xid: UInt32, command: [String], options: ContextOptions) throws(VirError) -> RunningContext {
         let boundingSet = (options.boundingSet ?? ContextOptions.defaultBoundingSet).intersection(ContextOptions.callerBoundingSet)
         let stateDirectory = try store.openDirectory(xid)

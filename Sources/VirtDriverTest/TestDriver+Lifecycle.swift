@@ -10,7 +10,7 @@ extension TestDriver {
         return try read { node in
             var result: [DomainIdentity] = []
             result.reserveCapacity(node.summaries.count)
-            for summary in node.summaries.values where DomainListFilter.matches(summary, flags) {
+            for summary in node.summaries.values where flags.matches(summary.filterCandidate) {
                 result.append(summary.identity)
             }
             return result

@@ -144,3 +144,11 @@ struct DomainSummary: Sendable {
 
     var isActive: Bool { identity.id != -1 }
 }
+
+extension DomainSummary {
+    /// What `virConnectListAllDomains` filters on.
+    var filterCandidate: ListDomainsFlags.Candidate {
+        ListDomainsFlags.Candidate(state: state, isActive: isActive, isPersistent: isPersistent,
+                                   hasManagedSave: hasManagedSave, autostart: autostart, hasSnapshots: hasSnapshots)
+    }
+}

@@ -15,6 +15,8 @@ public struct ProcessStat: Hashable, Sendable {
     /// When the process started, in clock ticks since boot. With the pid it identifies a
     /// process across pid reuse.
     public var startTime: UInt64
+    /// CPU time spent in user and kernel mode (utime + stime), in clock ticks.
+    public var cpuTicks: UInt64
 
     /// Reads `/proc/PID/stat`.
     public static func read(pid: Int32) throws(VirError) -> ProcessStat {
@@ -30,13 +32,15 @@ public struct ProcessStat: Hashable, Sendable {
         // Fields from 3 (state) on; field n is at index n - 3.
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 19, let state = fields[0].first, let parent = Int32(fields[1]),
-              let threads = Int(fields[17]), let start = UInt64(fields[19]) else { throw malformed() }
+              let threads = Int(fields[17]), let start = UInt64(fields[19]),
+              let user = UInt64(fields[11]), let system = UInt64(fields[12]) else { throw malformed() }
         self.pid = pid
         self.command = String(text[text.index(after: open)..<close])
         self.state = state
         self.parentPID = parent
         self.threads = threads
         self.startTime = start
+        self.cpuTicks = user + system
     }
 }
 

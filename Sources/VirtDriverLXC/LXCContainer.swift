@@ -1,0 +1,72 @@
+import VirtContexts
+import VirtError
+import VirtSystem
+import VirtXML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a `<domain type='lxc'>` definition becomes a security context: what this driver
+/// supports of libvirt's LXC XML, and the refusals for what it does not (yet), so that
+/// nothing in a definition is silently ignored.
+enum LXCContainer {
+    /// The capabilities a container never gets unless its XML allows them, as libvirt's LXC
+    /// driver drops them.
+    static let droppedCapabilities: [Capability] = [.sysModule, .sysTime, .sysBoot, .mknod, .auditControl, .macAdmin, .macOverride, .sysRawio]
+
+    /// Checks that the definition is a container this driver can run.
+    static func validate(_ definition: DomainDefinition) throws(VirError) {
+        guard definition.type == "lxc" else {
+            throw VirError(.configUnsupported, "unsupported configuration: domain type '\(definition.type)' is not 'lxc'", domain: .lxc)
+        }
+        guard definition.os.type == "exe" else {
+            throw VirError(.configUnsupported, "unsupported configuration: os type '\(definition.os.type)' is not 'exe'", domain: .lxc)
+        }
+        let unsupported: [(Bool, String)] = [
+            (!definition.devices.filesystems.isEmpty, "<filesystem> mounts"),
+            (!definition.devices.interfaces.isEmpty, "<interface> devices"),
+            (definition.idmap != nil, "<idmap>"),
+        ]
+        for (present, what) in unsupported where present {
+            throw VirError(.configUnsupported, "unsupported configuration: \(what) are not supported by this driver yet", domain: .lxc)
+        }
+    }
+
+    /// The init's command line: `<init>` (default /sbin/init) and its `<initarg>`s.
+    static func command(of definition: DomainDefinition) -> [String] {
+        [definition.os.initPath ?? "/sbin/init"] + definition.os.initArgs
+    }
+
+    /// The context that runs the container: own pid, mount, UTS, IPC and cgroup namespaces
+    /// (and network with `<features><privnet/>`), the domain's name as host name, its memory
+    /// as the memory cgroup limit, libvirt's environment, and the safe bounding set.
+    static func options(for definition: DomainDefinition) -> ContextOptions {
+        var options = ContextOptions()
+        options.flags = [.infoInit, .infoNspace]
+        if definition.features.contains(where: { $0.name == "privnet" }) { options.flags.insert(.hideNetif) }
+        options.uname[.nodename] = definition.name
+        options.uname[.context] = definition.name
+        if definition.memory > 0 { options.memoryLimit = Int64(definition.memory) * 1024 }
+        var bounding = ContextOptions.callerBoundingSet
+        for capability in droppedCapabilities { bounding.remove(capability) }
+        options.boundingSet = bounding
+        options.environment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=lxc-libvirt",
+                               "LIBVIRT_LXC_NAME=\(definition.name)", "LIBVIRT_LXC_UUID=\(definition.uuid)"]
+            + definition.os.initEnv.map { "\($0.name)=\($0.value)" }
+        return options
+    }
+
+    /// Starts the container; its standard descriptors are /dev/null until consoles exist.
+    static func start(_ definition: DomainDefinition, in contexts: ContextSystem) throws(VirError) -> RunningContext {
+        let command = command(of: definition)
+        guard access(command[0], X_OK) == 0 else {
+            throw VirError(.operationFailed, "the init '\(command[0])' of domain '\(definition.name)' is not an executable file: \(String(cString: strerror(errno)))", domain: .lxc)
+        }
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { if null >= 0 { close(null) } }
+        var options = options(for: definition)
+        options.descriptors = [0: null, 1: null, 2: null]
+        return try contexts.create(command: command, options: options)
+    }
+}

@@ -1,0 +1,18 @@
+import VirtCore
+import VirtXML
+
+/// One container domain of an `lxc:///embed` driver.
+struct LXCDomain: Sendable {
+    /// The definition it runs with, or will start with.
+    var definition: DomainDefinition
+    /// Whether it has a persistent definition (`ROOT/config/NAME.xml`).
+    var isPersistent: Bool
+    /// The context it runs in, while it runs; also its domain id.
+    var xid: UInt32?
+    /// Why it is in its state.
+    var reason: DomainStateReason = .shutoffShutdown
+
+    var identity: DomainIdentity {
+        DomainIdentity(name: definition.name, uuid: definition.uuid, id: xid.map { Int32($0) } ?? -1)
+    }
+}

@@ -1,0 +1,155 @@
+import VirtContexts
+import VirtCore
+import VirtError
+import VirtXML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension LXCDriver {
+    /// Corresponds to `virDomainDefineXMLFlags`: stores a persistent definition (durably);
+    /// a running domain keeps its live definition until it stops.
+    public func defineDomain(xml: String, flags: DefineFlags) async throws -> DomainIdentity {
+        try flags.check(supported: .validate, function: "lxcDomainDefineXMLFlags", domain: .lxc)
+        let definition = try DomainDefinition.parse(xml)
+        try LXCContainer.validate(definition)
+        return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
+            var domain = try Self.existing(for: definition, in: domains) ?? LXCDomain(definition: definition, isPersistent: true)
+            let detail: DomainEventDetail = domains[definition.name] == nil ? .definedAdded : .definedUpdated
+            try store.saveConfig(definition)
+            if domain.xid == nil { domain.definition = definition }
+            domain.isPersistent = true
+            domains[definition.name] = domain
+            events.append(DomainEvent(domain: domain.identity, type: .defined, detail: detail))
+            return domain.identity
+        }
+    }
+
+    /// Corresponds to `virDomainCreateXML`: starts a transient container.
+    public func createDomain(xml: String, flags: CreateFlags) async throws -> DomainIdentity {
+        try flags.check(supported: .validate, function: "lxcDomainCreateXMLWithFiles", domain: .lxc)
+        let definition = try DomainDefinition.parse(xml)
+        try LXCContainer.validate(definition)
+        return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
+            if let existing = try Self.existing(for: definition, in: domains) {
+                guard existing.xid == nil else {
+                    throw VirError(.operationInvalid, "Requested operation is not valid: domain '\(definition.name)' is already active", domain: .lxc)
+                }
+            }
+            var domain = domains[definition.name] ?? LXCDomain(definition: definition, isPersistent: false)
+            domain.definition = definition
+            try start(&domain, events: &events)
+            domains[definition.name] = domain
+            return domain.identity
+        }
+    }
+
+    /// Corresponds to `virDomainCreateWithFlags`: starts a defined container.
+    public func start(_ identity: DomainIdentity, flags: CreateFlags) async throws -> DomainIdentity {
+        try flags.check(supported: [], function: "lxcDomainCreateWithFiles", domain: .lxc)
+        return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
+            var domain = try Self.find(identity, in: domains)
+            guard domain.xid == nil else {
+                throw VirError(.operationInvalid, "Requested operation is not valid: domain is already running", domain: .lxc)
+            }
+            try start(&domain, events: &events)
+            domains[identity.name] = domain
+            return domain.identity
+        }
+    }
+
+    /// Corresponds to `virDomainDestroyFlags`: kills every process of the container at once
+    /// (atomically against forks) and waits until it is gone.
+    public func destroy(_ identity: DomainIdentity, flags: DestroyFlags) async throws {
+        try flags.check(supported: .graceful, function: "lxcDomainDestroyFlags", domain: .lxc)
+        let context = try mutate { (domains, _) throws(VirError) -> Context in
+            let domain = try Self.find(identity, in: domains)
+            guard let xid = domain.xid, let context = try? contexts.context(xid) else {
+                throw VirError(.operationInvalid, "Requested operation is not valid: domain is not running", domain: .lxc)
+            }
+            return context
+        }
+        try context.kill(pid: 0, signal: SIGKILL)
+        _ = try await context.wait()
+        try mutate(refreshing: false) { (domains, events) throws(VirError) in
+            guard let domain = domains[identity.name], domain.xid != nil else { return }  // noticed meanwhile
+            events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedDestroyed))
+            markStopped(identity.name, in: &domains, reason: .shutoffDestroyed)
+        }
+    }
+
+    /// Corresponds to `virDomainUndefineFlags`: removes the persistent definition; a
+    /// running container becomes transient.
+    public func undefine(_ identity: DomainIdentity, flags: UndefineFlags) async throws {
+        try flags.check(supported: [], function: "lxcDomainUndefineFlags", domain: .lxc)
+        try mutate { (domains, events) throws(VirError) in
+            var domain = try Self.find(identity, in: domains)
+            guard domain.isPersistent else {
+                throw VirError(.operationInvalid, "Requested operation is not valid: cannot undefine transient domain", domain: .lxc)
+            }
+            store.removeConfig(identity.name)
+            events.append(DomainEvent(domain: domain.identity, type: .undefined, detail: .undefinedRemoved))
+            if let xid = domain.xid {
+                domain.isPersistent = false
+                try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid, transient: true))
+                domains[identity.name] = domain
+            } else {
+                domains[identity.name] = nil
+            }
+        }
+    }
+
+    /// Corresponds to `virDomainSuspend`: freezes every process (freezer cgroup).
+    public func suspend(_ identity: DomainIdentity) async throws {
+        try setFrozen(identity, true)
+    }
+
+    /// Corresponds to `virDomainResume`: thaws the container.
+    public func resume(_ identity: DomainIdentity) async throws {
+        try setFrozen(identity, false)
+    }
+
+    private func setFrozen(_ identity: DomainIdentity, _ frozen: Bool) throws(VirError) {
+        try mutate { (domains, events) throws(VirError) in
+            let domain = try Self.find(identity, in: domains)
+            guard let xid = domain.xid, let context = try? contexts.context(xid) else {
+                throw VirError(.operationInvalid, "Requested operation is not valid: domain is not running", domain: .lxc)
+            }
+            guard context.flags().contains(.schedPause) != frozen else {
+                throw VirError(.operationInvalid, "Requested operation is not valid: domain is \(frozen ? "already paused" : "not paused")", domain: .lxc)
+            }
+            try context.setFlags(frozen ? .schedPause : [], mask: .schedPause)
+            events.append(DomainEvent(domain: domain.identity, type: frozen ? .suspended : .resumed,
+                                      detail: frozen ? .suspendedPaused : .resumedUnpaused))
+        }
+    }
+
+    /// Starts `domain`'s container and records it in the run directory.
+    private func start(_ domain: inout LXCDomain, events: inout [DomainEvent]) throws(VirError) {
+        let running = try LXCContainer.start(domain.definition, in: contexts)
+        let xid = running.context.xid
+        do {
+            try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid, transient: !domain.isPersistent))
+        } catch {
+            try? running.context.kill(pid: 0, signal: SIGKILL)
+            throw error
+        }
+        domain.xid = xid
+        domain.reason = .runningBooted
+        events.append(DomainEvent(domain: domain.identity, type: .started, detail: .startedBooted))
+    }
+
+    /// The domain a new definition names, if any, checked to be the same domain (name and
+    /// UUID agree), as libvirt's `virDomainObjListAdd` does.
+    static func existing(for definition: DomainDefinition, in domains: [String: LXCDomain]) throws(VirError) -> LXCDomain? {
+        if let byUUID = domains.values.first(where: { $0.definition.uuid == definition.uuid }), byUUID.definition.name != definition.name {
+            throw VirError(.operationFailed, "operation failed: domain '\(byUUID.definition.name)' already exists with uuid \(definition.uuid)", domain: .lxc)
+        }
+        guard let byName = domains[definition.name] else { return nil }
+        guard byName.definition.uuid == definition.uuid else {
+            throw VirError(.operationFailed, "operation failed: domain '\(definition.name)' is already defined with uuid \(byName.definition.uuid)", domain: .lxc)
+        }
+        return byName
+    }
+}

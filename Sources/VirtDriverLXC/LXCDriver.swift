@@ -1,0 +1,118 @@
+import Synchronization
+import VirtContexts
+import VirtCore
+import VirtError
+import VirtXML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// libvirt's LXC driver, embedded: `lxc:///embed?root=DIR` runs the driver inside the
+/// calling process, with no daemon. Each running `<domain type='lxc'>` is a security context
+/// (VirtContexts): no Swift process per container, nothing resident but the container's own
+/// processes and the root's keeper. Containers keep running when the process exits; the next
+/// process that opens the same root adopts them from the run files (see ``LXCStore``).
+public final class LXCDriver: HypervisorDriver {
+    let store: LXCStore
+    let contexts: ContextSystem
+    let domains: Mutex<[String: LXCDomain]>
+    let events = EventBroadcaster()
+
+    init(root: String) throws(VirError) {
+        store = LXCStore(root: root)
+        try store.prepare()
+        contexts = try ContextSystem(root: store.contextsDirectory)
+        var found: [String: LXCDomain] = [:]
+        for definition in try store.loadConfigs() {
+            found[definition.name] = LXCDomain(definition: definition, isPersistent: true)
+        }
+        for (definition, status) in store.loadRuns() {
+            guard (try? contexts.context(status.xid)) != nil else {
+                store.removeRun(definition.name)  // it ended while nobody watched
+                continue
+            }
+            found[definition.name] = LXCDomain(definition: definition, isPersistent: !status.transient, xid: status.xid, reason: .runningUnpaused)
+        }
+        domains = Mutex(found)
+    }
+
+    /// The registry entry: accepts `lxc:///embed?root=ABSOLUTE-DIR`. Corresponds to libvirt's
+    /// `lxcConnectOpen` in embedded mode.
+    @Sendable public static func open(_ uri: ConnectionURI, readOnly: Bool) async throws -> (any HypervisorDriver)? {
+        guard uri.driver == "lxc", uri.transport == nil, uri.host.isEmpty else { return nil }
+        guard uri.path == "/embed" else {
+            throw VirError(.noConnect, "lxc://\(uri.path) needs the daemon, which is not available yet; use lxc:///embed?root=DIR", domain: .lxc)
+        }
+        guard let root = uri.query.first(where: { $0.name == "root" })?.value, root.hasPrefix("/") else {
+            throw VirError(.invalidArg, "lxc:///embed needs an absolute root directory: lxc:///embed?root=DIR", domain: .lxc)
+        }
+        return try LXCDriver(root: root)
+    }
+
+    /// Corresponds to `virConnectClose`. Running containers keep running.
+    public func close() async {}
+
+    /// Corresponds to `virConnectDomainEventRegisterAny` for lifecycle events.
+    public func lifecycleEvents() async throws -> AsyncStream<DomainEvent> {
+        events.subscribe()
+    }
+
+    /// Corresponds to `virConnectGetType`.
+    public func hypervisorType() async throws -> String { "LXC" }
+
+    /// Corresponds to `virConnectGetVersion`: the kernel's version, as libvirt's LXC driver
+    /// reports it (major * 1,000,000 + minor * 1,000 + release).
+    public func hypervisorVersion() async throws -> UInt64 {
+        var names = utsname()
+        Glibc.uname(&names)
+        let release = withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(3).compactMap { UInt64($0) }
+        return parts.enumerated().reduce(0) { $0 + $1.element * [1_000_000, 1_000, 1][$1.offset] }
+    }
+
+    /// Corresponds to `virConnectGetHostname`.
+    public func hostname() async throws -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        return String(cString: buffer)
+    }
+
+    /// Runs `body` on the domains after bringing running ones up to date with the kernel
+    /// (a container whose init has ended is shut off), then emits what it produced.
+    /// `refreshing: false` skips that, for an operation that records a stop itself.
+    func mutate<R>(refreshing: Bool = true, _ body: (inout [String: LXCDomain], inout [DomainEvent]) throws(VirError) -> R) throws(VirError) -> R {
+        var produced: [DomainEvent] = []
+        let result = try domains.withLock { (domains) throws(VirError) -> R in
+            for (name, domain) in domains where refreshing {
+                guard let xid = domain.xid, (try? contexts.context(xid)) == nil else { continue }
+                produced.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedShutdown))
+                markStopped(name, in: &domains, reason: .shutoffShutdown)
+            }
+            return try body(&domains, &produced)
+        }
+        for event in produced { events.emit(event) }
+        return result
+    }
+
+    /// Records that `name` no longer runs; a transient domain is gone then.
+    func markStopped(_ name: String, in domains: inout [String: LXCDomain], reason: DomainStateReason) {
+        store.removeRun(name)
+        guard var domain = domains[name] else { return }
+        if !domain.isPersistent {
+            domains[name] = nil
+            return
+        }
+        domain.xid = nil
+        domain.reason = reason
+        domains[name] = domain
+    }
+
+    /// The domain behind `identity`, or libvirt's "no domain" error.
+    static func find(_ identity: DomainIdentity, in domains: [String: LXCDomain]) throws(VirError) -> LXCDomain {
+        guard let domain = domains[identity.name], domain.definition.uuid == identity.uuid else {
+            throw VirError(.noDomain, "Domain not found: no domain with matching name '\(identity.name)'", domain: .lxc)
+        }
+        return domain
+    }
+}

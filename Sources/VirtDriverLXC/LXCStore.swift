@@ -1,0 +1,107 @@
+import FoundationEssentials
+import VirtError
+import VirtXML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where an `lxc:///embed?root=ROOT` driver keeps its domains:
+/// - `ROOT/config/NAME.xml`: persistent definitions, written atomically and fsynced;
+/// - `ROOT/run/NAME.xml` and `ROOT/run/NAME.json`: the live definition and status of each
+///   running container, written atomically (run state, not fsynced);
+/// - `ROOT/contexts`: the security contexts the containers run in.
+///
+/// A later process opening the same root reads the run files and finds the containers by
+/// their contexts: this is how an embedded driver, or a restarted daemon, adopts them.
+struct LXCStore: Sendable {
+    let root: String
+    var configDirectory: String { root + "/config" }
+    var runDirectory: String { root + "/run" }
+    var contextsDirectory: String { root + "/contexts" }
+
+    /// What `ROOT/run/NAME.json` records of a running container.
+    struct RunStatus: Codable, Sendable, Equatable {
+        /// The security context it runs in; also its domain id.
+        var xid: UInt32
+        /// Whether it has no persistent definition (createXML).
+        var transient: Bool
+    }
+
+    /// Creates the directories (0700).
+    func prepare() throws(VirError) {
+        for directory in [root, configDirectory, runDirectory] where mkdir(directory, 0o700) != 0 && errno != EEXIST {
+            throw VirError(.operationFailed, "cannot create \(directory): \(String(cString: strerror(errno)))", domain: .lxc)
+        }
+    }
+
+    func saveConfig(_ definition: DomainDefinition) throws(VirError) {
+        try write(configDirectory + "/\(definition.name).xml", Data(definition.format().utf8), durable: true)
+    }
+
+    func removeConfig(_ name: String) {
+        unlink(configDirectory + "/\(name).xml")
+    }
+
+    func saveRun(_ definition: DomainDefinition, _ status: RunStatus) throws(VirError) {
+        try write(runDirectory + "/\(definition.name).xml", Data(definition.format().utf8), durable: false)
+        let encoded = (try? JSONEncoder().encode(status)) ?? Data()
+        try write(runDirectory + "/\(definition.name).json", encoded, durable: false)
+    }
+
+    func removeRun(_ name: String) {
+        unlink(runDirectory + "/\(name).json")
+        unlink(runDirectory + "/\(name).xml")
+    }
+
+    /// Every persistent definition, by name. A file that no longer parses is reported, not
+    /// skipped silently: losing a definition is worse than refusing to open.
+    func loadConfigs() throws(VirError) -> [DomainDefinition] {
+        try names(in: configDirectory, suffix: ".xml").map { (name) throws(VirError) in
+            try DomainDefinition.parse(String(decoding: read(configDirectory + "/\(name).xml"), as: UTF8.self))
+        }
+    }
+
+    /// Every recorded running container: its live definition and status.
+    func loadRuns() -> [(DomainDefinition, RunStatus)] {
+        names(in: runDirectory, suffix: ".json").compactMap { name in
+            guard let status = try? JSONDecoder().decode(RunStatus.self, from: (try? read(runDirectory + "/\(name).json")) ?? Data()),
+                  let xml = try? read(runDirectory + "/\(name).xml"),
+                  let definition = try? DomainDefinition.parse(String(decoding: xml, as: UTF8.self)) else { return nil }
+            return (definition, status)
+        }
+    }
+
+    private func names(in directory: String, suffix: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }
+            .map { String($0.dropLast(suffix.count)) }
+            .sorted()
+    }
+
+    private func read(_ path: String) throws(VirError) -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw VirError(.operationFailed, "cannot read \(path)", domain: .lxc)
+        }
+        return data
+    }
+
+    /// Writes `data` to `path` through a temporary file and a rename, so a reader never sees
+    /// a torn file; `durable` also fsyncs the file and its directory.
+    private func write(_ path: String, _ data: Data, durable: Bool) throws(VirError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw VirError(.operationFailed, "cannot write \(temporary): \(String(cString: strerror(errno)))", domain: .lxc) }
+        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let synced = !durable || fsync(fd) == 0
+        close(fd)
+        guard written == data.count, synced, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw VirError(.operationFailed, "cannot write \(path): \(String(cString: strerror(errno)))", domain: .lxc)
+        }
+        if durable {
+            let directory = open(String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if directory >= 0 { fsync(directory); close(directory) }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import SwiftVirt
+import Testing
+import VirtContexts
+import VirtSystem
+
+/// Whether real containers can run here: root, namespaces and cgroups.
+let canRunContainers = getuid() == 0 && FileManager.default.fileExists(atPath: "/proc/self/ns/pid")
+
+/// An `lxc:///embed` root of its own, whose containers, contexts and keeper are all gone
+/// afterwards, even when a test fails.
+final class LXCSandbox: @unchecked Sendable {
+    let root = ContextSystem.runBase + "/lxc-test-\(UUID().uuidString)"
+    var uri: String { "lxc:///embed?root=\(root)" }
+
+    func open() async throws -> Connection { try await Connection.open(uri) }
+
+    /// A container definition running `command` as its init.
+    func xml(_ name: String, init command: String = "/bin/sh", args: [String] = ["-c", "sleep 1000"], memoryKiB: Int = 65536) -> String {
+        """
+        <domain type='lxc'>
+          <name>\(name)</name>
+          <memory unit='KiB'>\(memoryKiB)</memory>
+          <os><type>exe</type><init>\(command)</init>\(args.map { "<initarg>\($0)</initarg>" }.joined())</os>
+        </domain>
+        """
+    }
+
+    /// The context a running domain is in.
+    func context(of domain: Domain) async throws -> Context {
+        let system = try ContextSystem(root: root + "/contexts")
+        return try system.context(UInt32(try #require(domain.id)))
+    }
+
+    deinit {
+        if let system = try? ContextSystem(root: root + "/contexts") {
+            for xid in system.list() {
+                guard let context = try? system.context(xid) else { continue }
+                try? context.kill(pid: 0, signal: SIGKILL)
+                for _ in 0..<200 where (try? system.context(xid)) != nil { usleep(10_000) }
+                _ = system.list()  // removes the cgroups of the dead
+            }
+            system.removeRoot()
+        }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+@Suite("lxc:///embed: real containers", .enabled(if: canRunContainers, "needs root, namespaces and cgroups"), .serialized)
+struct LXCDriverTests {
+    @Test func aDefinedContainerRunsItsInitAsPidOneUnderItsNameAndStops() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        #expect(try await connection.hypervisorType() == "LXC")
+        let domain = try await connection.defineDomain(xml: sandbox.xml("web"))
+        #expect(try await domain.state().state == .shutoff)
+        let running = try await domain.create()
+        #expect(try await running.state().state == .running)
+        #expect(try await running.isPersistent())
+
+        // From outside: the init is pid 1 of its own namespace, and the host name is the
+        // domain's name.
+        let context = try await sandbox.context(of: running)
+        let initPID = context.info().initPID
+        #expect(try ProcessStatus.read(pid: initPID).namespacePIDs.last == 1)
+        #expect(try UTSNames.get(ofProcess: initPID).hostname == "web")
+        #expect(try String(contentsOfFile: "/proc/\(initPID)/cmdline", encoding: .utf8) == "/bin/sh\0-c\0sleep 1000\0")
+        let info = try await running.info()
+        #expect(info.state == .running && info.maxMemory == 65536 && info.memory > 0)
+        #expect(try await running.xmlDescription().contains("<domain type='lxc' id='\(try #require(running.id))'>"))
+
+        try await running.suspend()
+        #expect(try await running.state().state == .paused)
+        try await running.resume()
+        #expect(try await running.state().state == .running)
+
+        try await running.destroy()
+        #expect(try await running.state() == (.shutoff, .shutoffDestroyed))
+        #expect((try? ProcessStat.read(pid: initPID)) == nil)  // killed and reaped
+        try await running.undefine()
+        #expect(try await connection.listAllDomains().isEmpty)
+    }
+
+    @Test func anotherProcessOpeningTheRootAdoptsRunningContainers() async throws {
+        let sandbox = LXCSandbox()
+        var first: Connection? = try await sandbox.open()
+        _ = try await first?.defineDomain(xml: sandbox.xml("kept")).create()
+        _ = try await first?.createDomain(xml: sandbox.xml("passing"))
+        await first?.close()
+        first = nil
+
+        // A new driver instance reads the root as a new process would.
+        let second = try await sandbox.open()
+        let running = try await second.listAllDomains(flags: .active).map(\.name).sorted()
+        #expect(running == ["kept", "passing"])
+        let transient = try await second.lookupDomain(name: "passing")
+        #expect(try await !transient.isPersistent())
+        try await transient.destroy()
+        await #expect(throws: VirError.self) { _ = try await second.lookupDomain(name: "passing") }
+        let kept = try await second.lookupDomain(name: "kept")
+        try await kept.suspend()
+        #expect(try await kept.state().state == .paused)
+        try await kept.destroy()
+        #expect(try await second.listAllDomains(flags: .inactive).map(\.name) == ["kept"])
+    }
+
+    @Test func aContainerWhoseInitEndsIsReportedShutOff() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        let domain = try await connection.createDomain(xml: sandbox.xml("brief", args: ["-c", "exit 0"]))
+        for _ in 0..<200 where (try? await connection.lookupDomain(name: "brief")) != nil { try await Task.sleep(for: .milliseconds(10)) }
+        await #expect(throws: VirError.self) { _ = try await domain.state() }  // transient: gone
+    }
+
+    @Test func badInputIsRefusedAndChangesNothing() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        await expectError(.configUnsupported) { _ = try await connection.defineDomain(xml: sandbox.xml("x").replacingOccurrences(of: "type='lxc'", with: "type='kvm'")) }
+        await expectError(.configUnsupported) {
+            _ = try await connection.defineDomain(xml: sandbox.xml("x").replacingOccurrences(of: "</os>", with: "</os><devices><filesystem type='mount'><source dir='/nonexistent'/><target dir='/'/></filesystem></devices>"))
+        }
+        await expectError(.operationFailed) { _ = try await connection.createDomain(xml: sandbox.xml("noinit", init: "/nonexistent/init")) }
+        #expect(try await connection.listAllDomains().isEmpty)
+
+        let domain = try await connection.defineDomain(xml: sandbox.xml("once"))
+        await expectError(.operationInvalid) { try await domain.destroy() }
+        let running = try await domain.create()
+        await expectError(.operationInvalid) { _ = try await running.create() }
+        await expectError(.operationInvalid) { try await running.resume() }
+        try await running.destroy()
+        await expectError(.noConnect) { _ = try await Connection.open("lxc:///system") }
+        await expectError(.invalidArg) { _ = try await Connection.open("lxc:///embed") }
+    }
+
+    private func expectError(_ code: ErrorCode, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+        do {
+            try await body()
+            Issue.record("expected \(code), but it succeeded", sourceLocation: sourceLocation)
+        } catch let error as VirError {
+            #expect(error.code == code, "\(error.message)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
+        }
+    }
+}
