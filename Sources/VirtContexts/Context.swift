@@ -101,7 +101,10 @@ public struct Context: Sendable {
         guard new.isSubset(of: .known) else {
             throw VirError.invalidArg("unknown context capability bits 0x\(String(new.subtracting(.known).rawValue, radix: 16))")
         }
-        try ContextSystem.applyDeviceRules(new, to: try cgroup())
+        let allowed = try store.read(xid, "devices").map { (text) throws(VirError) in
+            try text.split(separator: "\n").map { (line) throws(VirError) in try DeviceRule(parsing: String(line)) }
+        }
+        try ContextSystem.applyDeviceRules(new, allowed: allowed, to: try cgroup())
         try store.writeHex(xid, "ccaps", new.rawValue)
     }
 

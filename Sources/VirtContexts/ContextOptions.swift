@@ -22,6 +22,13 @@ public struct ContextOptions: Sendable {
     public var memoryLimit: Int64? = nil
     /// The first process's environment.
     public var environment: [String] = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+    /// Paths made read-only inside, recursively (for a container: /proc/sys and /sys). Needs
+    /// VXF_INFO_NSPACE: they are bind mounts in the context's own mount namespace.
+    public var readOnlyPaths: [String] = []
+    /// The only devices the context may use (the devices cgroup denies every other), or `nil`
+    /// for every device but device-mapper and loop devices. VXC_ADMIN_MAPPER and
+    /// VXC_ADMIN_CLOOP add those either way.
+    public var allowedDevices: [DeviceRule]? = nil
     /// The first process's descriptors: `[fd in the context: fd of the caller]`.
     public var descriptors: [Int32: Int32] = [0: 0, 1: 1, 2: 2]
 

@@ -23,6 +23,12 @@ extension ContextSystem {
         }
         for (field, value) in options.uname { try Self.validate(uname: value, for: field) }
         guard options.processLimit > 0 else { throw VirError.invalidArg("the process limit must be positive") }
+        guard options.readOnlyPaths.isEmpty || options.flags.contains(.infoNspace) else {
+            throw VirError.invalidArg("read-only paths need VXF_INFO_NSPACE: they are mounts in the context's own mount namespace")
+        }
+        for path in options.readOnlyPaths where !path.hasPrefix("/") {
+            throw VirError.invalidArg("read-only path '\(path)' is not absolute")
+        }
         return try store.locked { () throws(VirError) -> RunningContext in
             if let existing = try store.record(xid) {
                 if isAlive(existing) {
@@ -71,6 +77,9 @@ extension ContextSystem {
         try store.writeNew(stateDirectory, "flags", String(options.flags.rawValue, radix: 16) + "\n")
         try store.writeNew(stateDirectory, "ccaps", String(options.capabilities.rawValue, radix: 16) + "\n")
         try store.writeNew(stateDirectory, "uname", Self.unameFile(options.uname))
+        if let allowed = options.allowedDevices {
+            try store.writeNew(stateDirectory, "devices", allowed.map { "\($0)\n" }.joined())
+        }
 
         // Only a persistent context needs a resident init; every other one runs the command
         // itself as its first process (pid 1 with VXF_INFO_INIT), and the keeper answers its
@@ -84,6 +93,7 @@ extension ContextSystem {
         plan.hostname = options.uname[.nodename]
         plan.domainname = options.uname[.domainname]
         if plan.namespaces.contains(.pid) && plan.namespaces.contains(.mount) { plan.mounts = [.proc()] }
+        plan.readOnlyPaths = options.readOnlyPaths
         var timeOffset: Int64 = 0
         if options.flags.contains(.virtUptime) {
             plan.namespaces.insert(.time)
@@ -101,7 +111,7 @@ extension ContextSystem {
         // The cgroups are made while the child sets up its namespaces; it execs once it is in them.
         let child = try Spawner.spawn(plan) { (_) throws(VirError) in
             let cgroup = try cgroups.create(cgroupPath, controllers: controllers)
-            try Self.applyDeviceRules(options.capabilities, to: cgroup)
+            try Self.applyDeviceRules(options.capabilities, allowed: options.allowedDevices, to: cgroup)
             if options.flags.contains(.infoNproc) { try cgroup.setPidsLimit(options.processLimit) }
             if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
         }
@@ -166,15 +176,20 @@ extension ContextSystem {
         }
     }
 
-    /// The devices cgroup rules for the context capabilities: device-mapper and loop devices
-    /// are denied unless VXC_ADMIN_MAPPER and VXC_ADMIN_CLOOP allow them.
-    static func applyDeviceRules(_ capabilities: ContextCapabilities, to cgroup: Cgroup) throws(VirError) {
+    /// The devices cgroup rules: every device, or only the `allowed` ones; device-mapper and
+    /// loop devices only with VXC_ADMIN_MAPPER and VXC_ADMIN_CLOOP.
+    static func applyDeviceRules(_ capabilities: ContextCapabilities, allowed: [DeviceRule]?, to cgroup: Cgroup) throws(VirError) {
         guard cgroup.controllers.contains(.devices) else { return }
-        try cgroup.allowDevice(.everything)
         let mapper = [try DeviceRule(.char, major: 10, minor: 236, access: "rwm"), try DeviceRule(.block, major: 253, minor: nil, access: "rwm")]
         let loop = [try DeviceRule(.char, major: 10, minor: 237, access: "rwm"), try DeviceRule(.block, major: 7, minor: nil, access: "rwm")]
-        for rule in mapper where !capabilities.contains(.adminMapper) { try cgroup.denyDevice(rule) }
-        for rule in loop where !capabilities.contains(.adminCloop) { try cgroup.denyDevice(rule) }
+        let admitted = (capabilities.contains(.adminMapper) ? mapper : []) + (capabilities.contains(.adminCloop) ? loop : [])
+        if let allowed {
+            try cgroup.denyDevice(.everything)
+            for rule in allowed + admitted { try cgroup.allowDevice(rule) }
+            return
+        }
+        try cgroup.allowDevice(.everything)
+        for rule in mapper + loop where !admitted.contains(rule) { try cgroup.denyDevice(rule) }
     }
 }
 

@@ -15,6 +15,13 @@ enum LXCContainer {
     /// driver drops them.
     static let droppedCapabilities: [Capability] = [.sysModule, .sysTime, .sysBoot, .mknod, .auditControl, .macAdmin, .macOverride, .sysRawio]
 
+    /// The devices a container may use, as libvirt's LXC driver allows them: null, zero,
+    /// full, random, urandom, tty, console, ptmx and the pts terminals.
+    static let allowedDevices: [DeviceRule] = {
+        let characterDevices: [(UInt32, UInt32?)] = [(1, 3), (1, 5), (1, 7), (1, 8), (1, 9), (5, 0), (5, 1), (5, 2), (136, nil)]
+        return characterDevices.compactMap { try? DeviceRule(.char, major: $0.0, minor: $0.1, access: "rwm") }
+    }()
+
     /// Checks that the definition is a container this driver can run.
     static func validate(_ definition: DomainDefinition) throws(VirError) {
         guard definition.type == "lxc" else {
@@ -40,7 +47,8 @@ enum LXCContainer {
 
     /// The context that runs the container: own pid, mount, UTS, IPC and cgroup namespaces
     /// (and network with `<features><privnet/>`), the domain's name as host name, its memory
-    /// as the memory cgroup limit, libvirt's environment, and the safe bounding set.
+    /// as the memory cgroup limit, /proc/sys and /sys read-only, only libvirt's devices,
+    /// libvirt's environment, and the safe bounding set.
     static func options(for definition: DomainDefinition) -> ContextOptions {
         var options = ContextOptions()
         options.flags = [.infoInit, .infoNspace]
@@ -51,6 +59,8 @@ enum LXCContainer {
         var bounding = ContextOptions.callerBoundingSet
         for capability in droppedCapabilities { bounding.remove(capability) }
         options.boundingSet = bounding
+        options.readOnlyPaths = ["/proc/sys", "/sys"]
+        options.allowedDevices = allowedDevices
         options.environment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=lxc-libvirt",
                                "LIBVIRT_LXC_NAME=\(definition.name)", "LIBVIRT_LXC_UUID=\(definition.uuid)"]
             + definition.os.initEnv.map { "\($0.name)=\($0.value)" }

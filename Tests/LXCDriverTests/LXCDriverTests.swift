@@ -21,9 +21,13 @@ final class LXCSandbox: @unchecked Sendable {
         <domain type='lxc'>
           <name>\(name)</name>
           <memory unit='KiB'>\(memoryKiB)</memory>
-          <os><type>exe</type><init>\(command)</init>\(args.map { "<initarg>\($0)</initarg>" }.joined())</os>
+          <os><type>exe</type><init>\(command)</init>\(args.map { "<initarg>\(escaped($0))</initarg>" }.joined())</os>
         </domain>
         """
+    }
+
+    private func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
     /// The context a running domain is in.
@@ -79,6 +83,24 @@ struct LXCDriverTests {
         #expect((try? ProcessStat.read(pid: initPID)) == nil)  // killed and reaped
         try await running.undefine()
         #expect(try await connection.listAllDomains().isEmpty)
+    }
+
+    @Test func insideAContainerDroppedCapabilitiesProcSysAndHostDevicesAreRefused() async throws {
+        let sandbox = LXCSandbox()
+        try FileManager.default.createDirectory(atPath: sandbox.root, withIntermediateDirectories: true)
+        let report = sandbox.root + "/report"
+        let script = """
+            try() { if "$@" >/dev/null 2>&1; then echo "$1 allowed"; else echo "$1 refused"; fi; }
+            { try mknod /tmp/lxc-test-node-$$ c 1 3; try date -s @0; try sh -c 'echo 1 > /proc/sys/kernel/ns_last_pid'
+              try touch /sys/lxc-test; try head -c 1 /dev/mem; try head -c 1 /dev/zero; echo "pid $$"; } > \(report).tmp
+            mv \(report).tmp \(report); exec sleep 1000
+            """
+        let connection = try await sandbox.open()
+        let domain = try await connection.createDomain(xml: sandbox.xml("inside", args: ["-c", script]))
+        for _ in 0..<300 where !FileManager.default.fileExists(atPath: report) { try await Task.sleep(for: .milliseconds(10)) }
+        let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n")
+        #expect(lines == ["mknod refused", "date refused", "sh refused", "touch refused", "head refused", "head allowed", "pid 1"])
+        try await domain.destroy()
     }
 
     @Test func anotherProcessOpeningTheRootAdoptsRunningContainers() async throws {

@@ -33,6 +33,26 @@ public struct DeviceRule: Sendable, Hashable, CustomStringConvertible {
         self.access = "rwm".filter(letters.contains)
     }
 
+    /// Parses a rule as ``description`` writes it: `a`, or `c 1:3 rwm` with `*` for any number.
+    public init(parsing text: String) throws(VirError) {
+        let fields = text.split(separator: " ")
+        if fields == ["a"] {
+            self = .everything
+            return
+        }
+        let numbers = fields.count == 3 ? fields[1].split(separator: ":", omittingEmptySubsequences: false) : []
+        guard fields.count == 3, fields[0].count == 1, let kind = Kind(rawValue: fields[0].first ?? "a"), kind != .all,
+              numbers.count == 2 else {
+            throw VirError(.invalidArg, "invalid device rule '\(text)'", domain: .cgroup)
+        }
+        func number(_ field: Substring) throws(VirError) -> UInt32? {
+            if field == "*" { return nil }
+            guard let value = UInt32(field) else { throw VirError(.invalidArg, "invalid device number in '\(text)'", domain: .cgroup) }
+            return value
+        }
+        try self.init(kind, major: try number(numbers[0]), minor: try number(numbers[1]), access: String(fields[2]))
+    }
+
     /// The rule that matches every device with every access (`a`), used for default-deny.
     public static let everything = DeviceRule(uncheckedKind: .all)
 
