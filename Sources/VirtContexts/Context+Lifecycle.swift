@@ -86,6 +86,7 @@ extension Context {
             if let text = exit.statusText { try? store.write(xid, "status", text) }
         }
         exit.reboot = store.read(xid, "reboot").flatMap { ContextExit.RebootCommand(rawValue: $0.trimmedLine) }
+        exit.oomKills = (try? cgroup().oomKillCount()) ?? 0
         system.removeCgroups(of: xid)
         return exit
     }

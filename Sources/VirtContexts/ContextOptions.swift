@@ -67,4 +67,14 @@ public struct ContextExit: Sendable, Equatable {
     public var signal: Int32?
     /// The reboot command, if reboot(2) ended the context.
     public var reboot: RebootCommand?
+    /// How many of its processes the kernel's OOM killer ended in its memory cgroup.
+    public var oomKills: UInt64 = 0
+
+    /// An end; all `nil` (and no OOM kill) when nothing is known of it.
+    public init(exitCode: Int32? = nil, signal: Int32? = nil, reboot: RebootCommand? = nil, oomKills: UInt64 = 0) {
+        self.exitCode = exitCode
+        self.signal = signal
+        self.reboot = reboot
+        self.oomKills = oomKills
+    }
 }

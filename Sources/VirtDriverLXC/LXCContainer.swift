@@ -25,10 +25,10 @@ enum LXCContainer {
     /// Checks that the definition is a container this driver can run.
     static func validate(_ definition: DomainDefinition) throws(VirError) {
         guard definition.type == "lxc" else {
-            throw VirError(.configUnsupported, "unsupported configuration: domain type '\(definition.type)' is not 'lxc'", domain: .lxc)
+            throw VirError(.configUnsupported, "domain type '\(definition.type)' is not 'lxc'", domain: .lxc)
         }
         guard definition.os.type == "exe" else {
-            throw VirError(.configUnsupported, "unsupported configuration: os type '\(definition.os.type)' is not 'exe'", domain: .lxc)
+            throw VirError(.configUnsupported, "os type '\(definition.os.type)' is not 'exe'", domain: .lxc)
         }
         let unsupported: [(Bool, String)] = [
             (!definition.devices.filesystems.isEmpty, "<filesystem> mounts"),
@@ -36,7 +36,7 @@ enum LXCContainer {
             (definition.idmap != nil, "<idmap>"),
         ]
         for (present, what) in unsupported where present {
-            throw VirError(.configUnsupported, "unsupported configuration: \(what) are not supported by this driver yet", domain: .lxc)
+            throw VirError(.configUnsupported, "\(what) are not supported by this driver yet", domain: .lxc)
         }
     }
 

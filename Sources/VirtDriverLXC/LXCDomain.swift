@@ -11,6 +11,8 @@ struct LXCDomain: Sendable {
     var xid: UInt32?
     /// Why it is in its state.
     var reason: DomainStateReason = .shutoffShutdown
+    /// Whether destroy has killed it: its end is then recorded as destroyed.
+    var destroying = false
 
     var identity: DomainIdentity {
         DomainIdentity(name: definition.name, uuid: definition.uuid, id: xid.map { Int32($0) } ?? -1)

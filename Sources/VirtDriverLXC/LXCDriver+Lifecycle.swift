@@ -34,7 +34,7 @@ extension LXCDriver {
         return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
             if let existing = try Self.existing(for: definition, in: domains) {
                 guard existing.xid == nil else {
-                    throw VirError(.operationInvalid, "Requested operation is not valid: domain '\(definition.name)' is already active", domain: .lxc)
+                    throw VirError(.operationInvalid, "domain '\(definition.name)' is already active", domain: .lxc)
                 }
             }
             var domain = domains[definition.name] ?? LXCDomain(definition: definition, isPersistent: false)
@@ -51,7 +51,7 @@ extension LXCDriver {
         return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
             var domain = try Self.find(identity, in: domains)
             guard domain.xid == nil else {
-                throw VirError(.operationInvalid, "Requested operation is not valid: domain is already running", domain: .lxc)
+                throw VirError(.operationInvalid, "domain is already running", domain: .lxc)
             }
             try start(&domain, events: &events)
             domains[identity.name] = domain
@@ -63,19 +63,21 @@ extension LXCDriver {
     /// (atomically against forks) and waits until it is gone.
     public func destroy(_ identity: DomainIdentity, flags: DestroyFlags) async throws {
         try flags.check(supported: .graceful, function: "lxcDomainDestroyFlags", domain: .lxc)
-        let context = try mutate { (domains, _) throws(VirError) -> Context in
-            let domain = try Self.find(identity, in: domains)
+        let (context, xid) = try mutate { (domains, _) throws(VirError) -> (Context, UInt32) in
+            var domain = try Self.find(identity, in: domains)
             guard let xid = domain.xid, let context = try? contexts.context(xid) else {
-                throw VirError(.operationInvalid, "Requested operation is not valid: domain is not running", domain: .lxc)
+                throw VirError(.operationInvalid, "domain is not running", domain: .lxc)
             }
-            return context
+            domain.destroying = true
+            domains[identity.name] = domain
+            return (context, xid)
         }
         try context.kill(pid: 0, signal: SIGKILL)
-        _ = try await context.wait()
-        try mutate(refreshing: false) { (domains, events) throws(VirError) in
-            guard let domain = domains[identity.name], domain.xid != nil else { return }  // noticed meanwhile
-            events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedDestroyed))
-            markStopped(identity.name, in: &domains, reason: .shutoffDestroyed)
+        // The watcher records the end (as destroyed) once every process is gone.
+        if let watcher = watchers.withLock({ $0[xid] }) {
+            await watcher.value
+        } else {
+            containerEnded(identity.name, xid: xid, exit: (try? await context.wait()) ?? ContextExit())
         }
     }
 
@@ -86,7 +88,7 @@ extension LXCDriver {
         try mutate { (domains, events) throws(VirError) in
             var domain = try Self.find(identity, in: domains)
             guard domain.isPersistent else {
-                throw VirError(.operationInvalid, "Requested operation is not valid: cannot undefine transient domain", domain: .lxc)
+                throw VirError(.operationInvalid, "cannot undefine transient domain", domain: .lxc)
             }
             store.removeConfig(identity.name)
             events.append(DomainEvent(domain: domain.identity, type: .undefined, detail: .undefinedRemoved))
@@ -114,10 +116,10 @@ extension LXCDriver {
         try mutate { (domains, events) throws(VirError) in
             let domain = try Self.find(identity, in: domains)
             guard let xid = domain.xid, let context = try? contexts.context(xid) else {
-                throw VirError(.operationInvalid, "Requested operation is not valid: domain is not running", domain: .lxc)
+                throw VirError(.operationInvalid, "domain is not running", domain: .lxc)
             }
             guard context.flags().contains(.schedPause) != frozen else {
-                throw VirError(.operationInvalid, "Requested operation is not valid: domain is \(frozen ? "already paused" : "not paused")", domain: .lxc)
+                throw VirError(.operationInvalid, "domain is \(frozen ? "already paused" : "not paused")", domain: .lxc)
             }
             try context.setFlags(frozen ? .schedPause : [], mask: .schedPause)
             events.append(DomainEvent(domain: domain.identity, type: frozen ? .suspended : .resumed,
@@ -126,7 +128,7 @@ extension LXCDriver {
     }
 
     /// Starts `domain`'s container and records it in the run directory.
-    private func start(_ domain: inout LXCDomain, events: inout [DomainEvent]) throws(VirError) {
+    func start(_ domain: inout LXCDomain, events: inout [DomainEvent]) throws(VirError) {
         let running = try LXCContainer.start(domain.definition, in: contexts)
         let xid = running.context.xid
         do {
@@ -138,17 +140,18 @@ extension LXCDriver {
         domain.xid = xid
         domain.reason = .runningBooted
         events.append(DomainEvent(domain: domain.identity, type: .started, detail: .startedBooted))
+        watch(domain.definition.name, .started(running))
     }
 
     /// The domain a new definition names, if any, checked to be the same domain (name and
     /// UUID agree), as libvirt's `virDomainObjListAdd` does.
     static func existing(for definition: DomainDefinition, in domains: [String: LXCDomain]) throws(VirError) -> LXCDomain? {
         if let byUUID = domains.values.first(where: { $0.definition.uuid == definition.uuid }), byUUID.definition.name != definition.name {
-            throw VirError(.operationFailed, "operation failed: domain '\(byUUID.definition.name)' already exists with uuid \(definition.uuid)", domain: .lxc)
+            throw VirError(.operationFailed, "domain '\(byUUID.definition.name)' already exists with uuid \(definition.uuid)", domain: .lxc)
         }
         guard let byName = domains[definition.name] else { return nil }
         guard byName.definition.uuid == definition.uuid else {
-            throw VirError(.operationFailed, "operation failed: domain '\(definition.name)' is already defined with uuid \(byName.definition.uuid)", domain: .lxc)
+            throw VirError(.operationFailed, "domain '\(definition.name)' is already defined with uuid \(byName.definition.uuid)", domain: .lxc)
         }
         return byName
     }

@@ -25,7 +25,7 @@ extension LXCDriver {
             case .uuid(let uuid): found = domains.values.first { $0.definition.uuid == uuid }
             }
             guard let found else {
-                throw VirError(.noDomain, "Domain not found: no domain with matching \(key)", domain: .lxc)
+                throw VirError(.noDomain, "no domain with matching \(key)", domain: .lxc)
             }
             return found.identity
         }

@@ -18,6 +18,8 @@ public final class LXCDriver: HypervisorDriver {
     let contexts: ContextSystem
     let domains: Mutex<[String: LXCDomain]>
     let events = EventBroadcaster()
+    /// One task per running container, which waits for its end (``watch(_:_:)``).
+    let watchers = Mutex<[UInt32: Task<Void, Never>]>([:])
 
     init(root: String) throws(VirError) {
         store = LXCStore(root: root)
@@ -35,6 +37,9 @@ public final class LXCDriver: HypervisorDriver {
             found[definition.name] = LXCDomain(definition: definition, isPersistent: !status.transient, xid: status.xid, reason: .runningUnpaused)
         }
         domains = Mutex(found)
+        for domain in found.values {
+            if let xid = domain.xid, let context = try? contexts.context(xid) { watch(domain.definition.name, .adopted(context)) }
+        }
     }
 
     /// The registry entry: accepts `lxc:///embed?root=ABSOLUTE-DIR`. Corresponds to libvirt's
@@ -78,19 +83,10 @@ public final class LXCDriver: HypervisorDriver {
         return String(cString: buffer)
     }
 
-    /// Runs `body` on the domains after bringing running ones up to date with the kernel
-    /// (a container whose init has ended is shut off), then emits what it produced.
-    /// `refreshing: false` skips that, for an operation that records a stop itself.
-    func mutate<R>(refreshing: Bool = true, _ body: (inout [String: LXCDomain], inout [DomainEvent]) throws(VirError) -> R) throws(VirError) -> R {
+    /// Runs `body` on the domains, then emits the events it produced.
+    func mutate<R>(_ body: (inout [String: LXCDomain], inout [DomainEvent]) throws(VirError) -> R) throws(VirError) -> R {
         var produced: [DomainEvent] = []
-        let result = try domains.withLock { (domains) throws(VirError) -> R in
-            for (name, domain) in domains where refreshing {
-                guard let xid = domain.xid, (try? contexts.context(xid)) == nil else { continue }
-                produced.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedShutdown))
-                markStopped(name, in: &domains, reason: .shutoffShutdown)
-            }
-            return try body(&domains, &produced)
-        }
+        let result = try domains.withLock { (domains) throws(VirError) -> R in try body(&domains, &produced) }
         for event in produced { events.emit(event) }
         return result
     }
@@ -111,7 +107,7 @@ public final class LXCDriver: HypervisorDriver {
     /// The domain behind `identity`, or libvirt's "no domain" error.
     static func find(_ identity: DomainIdentity, in domains: [String: LXCDomain]) throws(VirError) -> LXCDomain {
         guard let domain = domains[identity.name], domain.definition.uuid == identity.uuid else {
-            throw VirError(.noDomain, "Domain not found: no domain with matching name '\(identity.name)'", domain: .lxc)
+            throw VirError(.noDomain, "no domain with matching name '\(identity.name)'", domain: .lxc)
         }
         return domain
     }

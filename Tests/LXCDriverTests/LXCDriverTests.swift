@@ -11,6 +11,8 @@ let canRunContainers = getuid() == 0 && FileManager.default.fileExists(atPath: "
 /// afterwards, even when a test fails.
 final class LXCSandbox: @unchecked Sendable {
     let root = ContextSystem.runBase + "/lxc-test-\(UUID().uuidString)"
+    /// One UUID per domain name, so that a redefinition names the same domain.
+    private var uuids: [String: String] = [:]
     var uri: String { "lxc:///embed?root=\(root)" }
 
     func open() async throws -> Connection { try await Connection.open(uri) }
@@ -20,10 +22,18 @@ final class LXCSandbox: @unchecked Sendable {
         """
         <domain type='lxc'>
           <name>\(name)</name>
+          <uuid>\(uuid(name))</uuid>
           <memory unit='KiB'>\(memoryKiB)</memory>
           <os><type>exe</type><init>\(command)</init>\(args.map { "<initarg>\(escaped($0))</initarg>" }.joined())</os>
         </domain>
         """
+    }
+
+    private func uuid(_ name: String) -> String {
+        if let known = uuids[name] { return known }
+        let fresh = UUID().uuidString.lowercased()
+        uuids[name] = fresh
+        return fresh
     }
 
     private func escaped(_ text: String) -> String {
@@ -132,6 +142,37 @@ struct LXCDriverTests {
         let domain = try await connection.createDomain(xml: sandbox.xml("brief", args: ["-c", "exit 0"]))
         for _ in 0..<200 where (try? await connection.lookupDomain(name: "brief")) != nil { try await Task.sleep(for: .milliseconds(10)) }
         await #expect(throws: VirError.self) { _ = try await domain.state() }  // transient: gone
+    }
+
+    @Test func anOOMKilledContainerIsReportedCrashedAndOnCrashRestartStartsItAgain() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        let events = try await connection.lifecycleEvents()
+        let hog = ["-c", "b'x' * (256 << 20)"]
+        let domain = try await connection.defineDomain(xml: sandbox.xml("hog", init: "/usr/bin/python3", args: hog, memoryKiB: 32768))
+        _ = try await domain.create()
+        var crashedSeen = false
+        for await event in events where event.domain.name == "hog" && event.type == .stopped {
+            crashedSeen = event.detail == .stoppedCrashed
+            break
+        }
+        #expect(crashedSeen)
+        #expect(try await domain.state() == (.shutoff, .shutoffCrashed))
+
+        // on_crash='restart' starts it again (here with an init that stays).
+        let restarting = sandbox.xml("hog", init: "/usr/bin/python3", args: ["-c", "import time; time.sleep(0.3); b'x' * (256 << 20)"], memoryKiB: 32768)
+            .replacingOccurrences(of: "</os>", with: "</os><on_crash>restart</on_crash>")
+        let redefined = try await connection.defineDomain(xml: restarting)
+        let first = try #require(try await redefined.create().id)
+        var restarted = false
+        for _ in 0..<300 {
+            if let id = try? await connection.lookupDomain(name: "hog").id, id != first, id != -1 { restarted = true; break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(restarted)
+        let current = try await connection.lookupDomain(name: "hog")
+        try await connection.defineDomain(xml: sandbox.xml("hog", args: ["-c", "sleep 1000"])).undefine()
+        if try await current.isActive() { try? await current.destroy() }
     }
 
     @Test func badInputIsRefusedAndChangesNothing() async throws {
