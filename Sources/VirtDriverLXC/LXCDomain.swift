@@ -13,6 +13,8 @@ struct LXCDomain: Sendable {
     var reason: DomainStateReason = .shutoffShutdown
     /// Whether destroy has killed it: its end is then recorded as destroyed.
     var destroying = false
+    /// Whether reboot has killed it: `on_reboot` then applies to its end.
+    var rebooting = false
 
     var identity: DomainIdentity {
         DomainIdentity(name: definition.name, uuid: definition.uuid, id: xid.map { Int32($0) } ?? -1)

@@ -63,15 +63,7 @@ extension LXCDriver {
     /// (atomically against forks) and waits until it is gone.
     public func destroy(_ identity: DomainIdentity, flags: DestroyFlags) async throws {
         try flags.check(supported: .graceful, function: "lxcDomainDestroyFlags", domain: .lxc)
-        let (context, xid) = try mutate { (domains, _) throws(VirError) -> (Context, UInt32) in
-            var domain = try Self.find(identity, in: domains)
-            guard let xid = domain.xid, let context = try? contexts.context(xid) else {
-                throw VirError(.operationInvalid, "domain is not running", domain: .lxc)
-            }
-            domain.destroying = true
-            domains[identity.name] = domain
-            return (context, xid)
-        }
+        let (context, xid) = try runningContext(identity, marking: \.destroying)
         try context.kill(pid: 0, signal: SIGKILL)
         // The watcher records the end (as destroyed) once every process is gone.
         if let watcher = watchers.withLock({ $0[xid] }) {

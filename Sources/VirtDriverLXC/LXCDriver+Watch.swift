@@ -43,6 +43,10 @@ extension LXCDriver {
                 events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedDestroyed))
                 markStopped(name, in: &domains, reason: .shutoffDestroyed)
                 action = .destroy
+            } else if domain.rebooting {
+                events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedShutdown))
+                markStopped(name, in: &domains, reason: .shutoffShutdown)
+                action = domain.definition.onReboot
             } else if crashed {
                 events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedCrashed))
                 markStopped(name, in: &domains, reason: .shutoffCrashed)
@@ -55,6 +59,7 @@ extension LXCDriver {
             guard action == .restart else { return }
             domain.xid = nil
             domain.destroying = false
+            domain.rebooting = false
             try start(&domain, events: &events)
             domains[name] = domain
         }

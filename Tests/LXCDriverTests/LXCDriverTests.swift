@@ -175,6 +175,29 @@ struct LXCDriverTests {
         if try await current.isActive() { try? await current.destroy() }
     }
 
+    @Test func shutdownSignalsTheInitAndRebootStartsItAgain() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        let polite = ["-c", "trap 'exit 0' TERM; while :; do sleep 0.05; done"]
+        let domain = try await connection.defineDomain(xml: sandbox.xml("polite", args: polite))
+        let running = try await domain.create()
+        let firstID = try #require(running.id)
+        try await running.reboot()
+        let rebooted = try await connection.lookupDomain(name: "polite")
+        #expect(try await rebooted.state().state == .running)
+        #expect(rebooted.id != nil && rebooted.id != firstID)
+
+        try await Task.sleep(for: .milliseconds(100))  // the trap is set
+        try await rebooted.shutdown()
+        for _ in 0..<300 where try await domain.state().state != .shutoff { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await domain.state() == (.shutoff, .shutoffShutdown))
+        await expectError(.operationInvalid) { try await domain.shutdown() }
+        await expectError(.argumentUnsupported) {
+            _ = try await domain.create()
+            try await connection.lookupDomain(name: "polite").shutdown(flags: .acpiPowerBtn)
+        }
+    }
+
     @Test func badInputIsRefusedAndChangesNothing() async throws {
         let sandbox = LXCSandbox()
         let connection = try await sandbox.open()
