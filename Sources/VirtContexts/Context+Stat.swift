@@ -67,8 +67,15 @@ extension Context {
         (try? cgroup().memoryUsage()) ?? 0
     }
 
-    /// The CPU time of the context's live processes (user + system), in nanoseconds.
+    /// Sets the memory cgroup's limit in bytes (`nil`: none), at once.
+    public func setMemoryLimit(_ bytes: Int64?) throws(VirError) {
+        try cgroup().setMemoryLimit(bytes)
+    }
+
+    /// The CPU time the context has used, in nanoseconds: the cpuacct cgroup's, if it has one,
+    /// else its live processes' user and system time.
     public func cpuTime() -> UInt64 {
+        if record.controllerSet.contains(.cpuacct), let usage = try? cgroup().cpuUsageNanoseconds() { return usage }
         let ticksPerSecond = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
         let ticks = ((try? cgroup().processes()) ?? []).reduce(UInt64(0)) { sum, pid in
             sum + ((try? ProcessStat.read(pid: pid).cpuTicks) ?? 0)

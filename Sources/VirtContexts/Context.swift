@@ -17,8 +17,7 @@ public struct Context: Sendable {
     var store: ContextStore { system.store }
 
     func cgroup() throws(VirError) -> Cgroup {
-        try system.cgroups.cgroup(at: try ContextSystem.cgroupPath(xid),
-                                  controllers: ContextSystem.controllers.intersection(system.cgroups.layout.placements.keys))
+        try system.cgroups.cgroup(at: try ContextSystem.cgroupPath(xid), controllers: record.controllerSet)
     }
 
     /// A process of the context, to reach its namespaces through: the first process while it

@@ -1,3 +1,4 @@
+import VirtError
 import VirtSystem
 
 #if canImport(Glibc)
@@ -29,6 +30,13 @@ public struct ContextOptions: Sendable {
     /// for every device but device-mapper and loop devices. VXC_ADMIN_MAPPER and
     /// VXC_ADMIN_CLOOP add those either way.
     public var allowedDevices: [DeviceRule]? = nil
+    /// Controllers the context's cgroup gets besides memory, pids, freezer and devices, where
+    /// the host has them (a container's cpu, cpuacct, blkio).
+    public var extraControllers: Set<CgroupController> = []
+    /// Sets up the context's cgroup before its first process runs (limits of the extra
+    /// controllers, say), while the process sets up its namespaces. A thrown error fails the
+    /// creation and changes nothing.
+    public var configureCgroup: (@Sendable (Cgroup) throws(VirError) -> Void)? = nil
     /// The first process's descriptors: `[fd in the context: fd of the caller]`.
     public var descriptors: [Int32: Int32] = [0: 0, 1: 1, 2: 2]
 

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import VirtError
+import VirtSystem
 
 /// What a context's state directory records about it, beyond the files its keeper reads
 /// (`flags`, `ccaps`, `uname`) and the keeper or the init write (`status`, `reboot`).
@@ -16,6 +17,8 @@ struct ContextRecord: Codable, Sendable {
     /// The process `vx_migrate` with VXM_SET_INIT made the context's init, which `vx_info`
     /// reports instead of ``initPID``.
     var designatedInitPID: Int32? = nil
+    /// The controllers of its cgroup (``CgroupController`` names).
+    var controllers: [String]
     /// CLONE_NEW* bits of the namespaces the context has.
     var namespaces: UInt64
     /// Seconds since the epoch.
@@ -31,6 +34,9 @@ struct ContextRecord: Codable, Sendable {
 }
 
 extension ContextRecord {
+    /// ``controllers`` as a set.
+    var controllerSet: Set<CgroupController> { Set(controllers.compactMap(CgroupController.init(rawValue:))) }
+
     static func decode(_ data: Data) throws(VirError) -> ContextRecord {
         do {
             return try JSONDecoder().decode(ContextRecord.self, from: data)

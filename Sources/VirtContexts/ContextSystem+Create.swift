@@ -34,15 +34,15 @@ extension ContextSystem {
                 if isAlive(existing) {
                     throw VirError(.operationInvalid, "security context \(xid) already exists (init pid \(existing.initPID))", domain: .none)
                 }
-                store.remove(xid)
                 removeCgroups(of: xid)
+                store.remove(xid)
             }
             try store.makeDirectory(store.directory(xid))
             do throws(VirError) {
                 return try start(xid: xid, command: command, options: options)
             } catch {
+                removeCgroups(of: xid, also: options.extraControllers)
                 store.remove(xid)
-                removeCgroups(of: xid)
                 throw error
             }
         }
@@ -102,7 +102,7 @@ extension ContextSystem {
             timeOffset = offsets.boottime
         }
         let cgroupPath = try Self.cgroupPath(xid)
-        let controllers = Self.controllers.intersection(cgroups.layout.placements.keys)
+        let controllers = Self.controllers.union(options.extraControllers).intersection(cgroups.layout.placements.keys)
         plan.cgroupProcsFiles = try cgroups.cgroup(at: cgroupPath, controllers: controllers).procsFiles
         plan.descriptors = options.descriptors
         if hasInit { plan.descriptors[3] = stateDirectory }
@@ -114,10 +114,11 @@ extension ContextSystem {
             try Self.applyDeviceRules(options.capabilities, allowed: options.allowedDevices, to: cgroup)
             if options.flags.contains(.infoNproc) { try cgroup.setPidsLimit(options.processLimit) }
             if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
+            try options.configureCgroup?(cgroup)
         }
         let record = ContextRecord(
             xid: xid, initPID: child.pid, initStartTime: (try? ProcessStat.read(pid: child.pid).startTime) ?? 0, hasInit: hasInit,
-            namespaces: plan.namespaces.rawValue, createdAt: Date().timeIntervalSince1970, timeOffset: timeOffset,
+            controllers: controllers.map(\.rawValue).sorted(), namespaces: plan.namespaces.rawValue, createdAt: Date().timeIntervalSince1970, timeOffset: timeOffset,
             boundingSet: boundingSet.rawValue, name: options.uname[.context] ?? "\(xid)",
             processLimit: options.flags.contains(.infoNproc) ? options.processLimit : nil)
         do throws(VirError) {

@@ -117,10 +117,12 @@ public struct ContextSystem: Sendable {
         return try await Context(system: self, xid: xid, record: record).wait()
     }
 
-    /// Removes context `xid`'s cgroups, if any are left.
-    func removeCgroups(of xid: UInt32) {
+    /// Removes context `xid`'s cgroups, if any are left: those of every controller it records
+    /// (and `extra`, for a creation that failed before its record was saved).
+    func removeCgroups(of xid: UInt32, also extra: Set<CgroupController> = []) {
+        let recorded = (((try? store.record(xid)) ?? nil)?.controllerSet ?? []).union(extra)
         guard let path = try? Self.cgroupPath(xid),
-              let group = try? cgroups.cgroup(at: path, controllers: Self.controllers.intersection(cgroups.layout.placements.keys)) else { return }
+              let group = try? cgroups.cgroup(at: path, controllers: Self.controllers.union(recorded).intersection(cgroups.layout.placements.keys)) else { return }
         try? group.remove()
     }
 

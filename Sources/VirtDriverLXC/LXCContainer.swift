@@ -47,7 +47,8 @@ enum LXCContainer {
 
     /// The context that runs the container: own pid, mount, UTS, IPC and cgroup namespaces
     /// (and network with `<features><privnet/>`), the domain's name as host name, its memory
-    /// as the memory cgroup limit, /proc/sys and /sys read-only, only libvirt's devices,
+    /// (currentMemory) as the memory cgroup limit, `<cputune>` shares, period and quota on the
+    /// cpu cgroup, CPU time from cpuacct, /proc/sys and /sys read-only, only libvirt's devices,
     /// libvirt's environment, and the safe bounding set.
     static func options(for definition: DomainDefinition) -> ContextOptions {
         var options = ContextOptions()
@@ -55,7 +56,15 @@ enum LXCContainer {
         if definition.features.contains(where: { $0.name == "privnet" }) { options.flags.insert(.hideNetif) }
         options.uname[.nodename] = definition.name
         options.uname[.context] = definition.name
-        if definition.memory > 0 { options.memoryLimit = Int64(definition.memory) * 1024 }
+        let memory = definition.currentMemory > 0 ? definition.currentMemory : definition.memory
+        if memory > 0 { options.memoryLimit = Int64(memory) * 1024 }
+        options.extraControllers = [.cpu, .cpuacct]
+        let tune = definition.cputune
+        options.configureCgroup = { (cgroup) throws(VirError) in
+            guard cgroup.controllers.contains(.cpu) else { return }
+            if let shares = tune.shares { try cgroup.setCPUShares(shares) }
+            if let quota = tune.quota, quota > 0 { try cgroup.setCPUQuota(UInt64(quota), period: tune.period ?? 100_000) }
+        }
         var bounding = ContextOptions.callerBoundingSet
         for capability in droppedCapabilities { bounding.remove(capability) }
         options.boundingSet = bounding

@@ -7,6 +7,9 @@ struct LXCDomain: Sendable {
     var definition: DomainDefinition
     /// Whether it has a persistent definition (`ROOT/config/NAME.xml`).
     var isPersistent: Bool
+    /// While it runs: the persistent definition, when it differs from the live one (defined,
+    /// or changed with `VIR_DOMAIN_AFFECT_CONFIG`, meanwhile). It takes over when it stops.
+    var pendingDefinition: DomainDefinition? = nil
     /// The context it runs in, while it runs; also its domain id.
     var xid: UInt32?
     /// Why it is in its state.
@@ -15,6 +18,9 @@ struct LXCDomain: Sendable {
     var destroying = false
     /// Whether reboot has killed it: `on_reboot` then applies to its end.
     var rebooting = false
+
+    /// The persistent definition as it stands.
+    var persistentDefinition: DomainDefinition { pendingDefinition ?? definition }
 
     var identity: DomainIdentity {
         DomainIdentity(name: definition.name, uuid: definition.uuid, id: xid.map { Int32($0) } ?? -1)

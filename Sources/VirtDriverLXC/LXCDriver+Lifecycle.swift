@@ -18,7 +18,7 @@ extension LXCDriver {
             var domain = try Self.existing(for: definition, in: domains) ?? LXCDomain(definition: definition, isPersistent: true)
             let detail: DomainEventDetail = domains[definition.name] == nil ? .definedAdded : .definedUpdated
             try store.saveConfig(definition)
-            if domain.xid == nil { domain.definition = definition }
+            if domain.xid == nil { domain.definition = definition } else { domain.pendingDefinition = definition }
             domain.isPersistent = true
             domains[definition.name] = domain
             events.append(DomainEvent(domain: domain.identity, type: .defined, detail: detail))

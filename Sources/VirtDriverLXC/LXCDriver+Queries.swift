@@ -53,13 +53,14 @@ extension LXCDriver {
     }
 
     /// Corresponds to `virDomainGetXMLDesc`: the live definition while running (with its
-    /// id), else the persistent one.
+    /// id), else, or with `VIR_DOMAIN_XML_INACTIVE`, the persistent one.
     public func xmlDescription(_ identity: DomainIdentity, flags: DomainXMLFlags) async throws -> String {
         try flags.check(supported: [.secure, .inactive], function: "lxcDomainGetXMLDesc")
         return try mutate { (domains, _) throws(VirError) -> String in
             let domain = try Self.find(identity, in: domains)
             var options = DomainFormatOptions()
-            if let xid = domain.xid, !flags.contains(.inactive) { options.id = Int32(xid) }
+            if flags.contains(.inactive) { return domain.persistentDefinition.format(options) }
+            if let xid = domain.xid { options.id = Int32(xid) }
             return domain.definition.format(options)
         }
     }

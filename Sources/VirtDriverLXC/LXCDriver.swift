@@ -101,6 +101,8 @@ public final class LXCDriver: HypervisorDriver {
         }
         domain.xid = nil
         domain.reason = reason
+        if let pending = domain.pendingDefinition { domain.definition = pending }
+        domain.pendingDefinition = nil
         domains[name] = domain
     }
 

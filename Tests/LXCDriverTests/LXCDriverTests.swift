@@ -198,6 +198,39 @@ struct LXCDriverTests {
         }
     }
 
+    @Test func memoryAndCPULimitsAreCgroupsChangedLiveAndInTheConfig() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        let busy = ["-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; exec sleep 1000"]
+        let xml = sandbox.xml("tuned", args: busy, memoryKiB: 131072)
+            .replacingOccurrences(of: "</os>", with: "</os><cputune><shares>512</shares><period>100000</period><quota>50000</quota></cputune>")
+        let domain = try await connection.defineDomain(xml: xml).create()
+        let xid = try #require(domain.id)
+        func cgroupValue(_ controller: String, _ file: String) throws -> String {
+            try String(contentsOfFile: "/sys/fs/cgroup/\(controller)/swiftvirt/ctx-\(xid)/\(file)", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try cgroupValue("memory", "memory.limit_in_bytes") == "\(131072 * 1024)")
+        #expect(try cgroupValue("cpu", "cpu.shares") == "512")
+        #expect(try cgroupValue("cpu", "cpu.cfs_quota_us") == "50000")
+
+        try await domain.setMemory(kib: 65536, flags: .live)
+        #expect(try cgroupValue("memory", "memory.limit_in_bytes") == "\(65536 * 1024)")
+        try await domain.setMemory(kib: 98304, flags: .config)
+        await expectError(.operationInvalid) { try await domain.setMaxMemory(kib: 262144) }
+        await expectError(.invalidArg) { try await domain.setMemory(kib: 262144, flags: .live) }
+        #expect(try cgroupValue("memory", "memory.limit_in_bytes") == "\(65536 * 1024)")
+        for _ in 0..<100 where try await domain.info().cpuTime == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await domain.info().cpuTime > 0)
+
+        // The config change is durable and takes over once the container stops.
+        try await domain.destroy()
+        let reopened = try await sandbox.open()
+        let stored = try await reopened.lookupDomain(name: "tuned").definition()
+        #expect(stored.currentMemory == 98304 && stored.memory == 131072)
+        try await reopened.lookupDomain(name: "tuned").setMaxMemory(kib: 65536)
+        #expect(try await reopened.lookupDomain(name: "tuned").definition().currentMemory == 65536)
+    }
+
     @Test func badInputIsRefusedAndChangesNothing() async throws {
         let sandbox = LXCSandbox()
         let connection = try await sandbox.open()
