@@ -26,7 +26,7 @@ let package = Package(
         // The keeper and the init of security contexts: C code behind Embedded Swift entry
         // points, linked statically, so that they carry no Swift runtime and the init runs
         // behind any pivot_root.
-        .target(name: "CVirtSupervisor"),
+        .target(name: "CVirtSupervisor", dependencies: ["CVirtShim"]),
         .executableTarget(name: "swiftvirt-init", dependencies: ["CVirtSupervisor"], swiftSettings: embedded, linkerSettings: staticExecutable),
         .executableTarget(name: "swiftvirt-keeper", dependencies: ["CVirtSupervisor"], swiftSettings: embedded, linkerSettings: staticExecutable),
         .target(name: "VirtXML", dependencies: ["VirtError"], swiftSettings: strict),

@@ -18,7 +18,7 @@
 #define INIT_RELOAD_SIGNAL (SIGRTMIN + 1)
 
 static _Noreturn void usage(const char *why) {
-    dprintf(2, "swiftvirt-init: %s\nusage: swiftvirt-init --state-dir-fd N [--listener-fd N] [--control-fd N] -- COMMAND [ARG...]\n", why);
+    dprintf(2, "swiftvirt-init: %s\nusage: swiftvirt-init --state-dir-fd N -- COMMAND [ARG...]\n", why);
     _exit(125);
 }
 

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "cvirtsupervisor.h"
+#include "cvirtshim.h"
 #include "arguments.h"
 #include "keeper_protocol.h"
 #include "keeper_slots.h"
@@ -13,23 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-/* PIDFD_GET_INFO (Linux 6.13) with PIDFD_INFO_EXIT (6.15): a pidfd's wait status once its
- * process is reaped, by whoever reaps it. Declared here: the build host's headers may be
- * older than the kernel. */
-struct sv_pidfd_info {
-    uint64_t mask, cgroupid;
-    uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
-    int32_t exit_code;
-};
-#define SV_PIDFD_GET_INFO _IOWR(0xFF, 11, struct sv_pidfd_info)
-#define SV_PIDFD_INFO_EXIT (1ULL << 3)
 
 enum {
     EXIT_CHECK_MS = 100,     /* how often an exited, unreaped first process is checked */
@@ -89,13 +77,11 @@ static int kept(const struct keeper *k) {
  * the slot when done or hopeless. */
 static void check_exit(struct keeper *k, int index) {
     struct sv_slot *slot = &k->set.slots[index];
-    struct sv_pidfd_info info;
-    memset(&info, 0, sizeof info);
-    info.mask = SV_PIDFD_INFO_EXIT;
-    if (ioctl(slot->fd, SV_PIDFD_GET_INFO, &info) == 0 && (info.mask & SV_PIDFD_INFO_EXIT)) {
-        if (!sv_has_file(slot->state_dir, "status")) sv_write_status(slot->state_dir, info.exit_code);
+    int status = 0, known = cvs_pidfd_exit_status(slot->fd, &status);
+    if (known == 1) {
+        if (!sv_has_file(slot->state_dir, "status")) sv_write_status(slot->state_dir, status);
         sv_slots_remove(&k->set, index);
-    } else if (errno == ENOTTY || errno == EINVAL || (slot->give_up_ms && now_ms() > slot->give_up_ms)) {
+    } else if (known < 0 || (slot->give_up_ms && now_ms() > slot->give_up_ms)) {
         sv_slots_remove(&k->set, index); /* a kernel without exit info, or nobody reaps it */
     } else if (!slot->give_up_ms) {
         slot->give_up_ms = now_ms() + EXIT_PATIENCE_MS;
@@ -110,7 +96,7 @@ static void take_process(struct keeper *k, const struct sv_keeper_message *m, in
     if (!is_pidfd || !is_directory(state_dir) || !fd_is(listener, "anon_inode:seccomp notify")
         || sv_slots_add(&k->set, (struct sv_slot){ .fd = listener, .kind = SV_SLOT_LISTENER, .state_dir = state_dir }) < 0) {
         dprintf(2, "swiftvirt-keeper: context %u: cannot keep a process; killing it\n", m->xid);
-        if (is_pidfd) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        if (is_pidfd) cvs_pidfd_send_signal(pidfd, SIGKILL);
         for (int i = 0; i < count; i++) close(fds[i]);
         return;
     }
@@ -156,7 +142,7 @@ static void serve_client(struct keeper *k, int index) {
             take_process(k, &m, fds, count);
         } else {
             /* A malformed message may still carry a process: it must not run unanswered. */
-            if (count == 3 && fd_is(fds[2], "anon_inode:[pidfd]")) syscall(SYS_pidfd_send_signal, fds[2], SIGKILL, NULL, 0);
+            if (count == 3 && fd_is(fds[2], "anon_inode:[pidfd]")) cvs_pidfd_send_signal(fds[2], SIGKILL);
             for (int i = 0; i < count; i++) close(fds[i]);
         }
     }

@@ -49,26 +49,7 @@ struct ContextStore: Sendable {
     }
 
     func write(_ xid: UInt32, _ name: String, _ data: Data) throws(VirError) {
-        let final = path(xid, name)
-        let temporary = path(xid, ".\(name).tmp")
-        let fd = try Syscall.call("open \(temporary)") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
-        var failure: VirError?
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { failure = Syscall.error("write \(temporary)", errno: errno); return }
-                offset += n
-            }
-        }
-        close(fd)
-        if let failure { unlink(temporary); throw failure }
-        guard rename(temporary, final) == 0 else {
-            let error = Syscall.error("rename \(temporary)", errno: errno)
-            unlink(temporary)
-            throw error
-        }
+        try AtomicFile.replace(path(xid, name), with: Array(data))
     }
 
     /// File `name` of context `xid`, or `nil` if absent.

@@ -2,6 +2,7 @@ import Synchronization
 import VirtContexts
 import VirtCore
 import VirtError
+import VirtSystem
 import VirtXML
 
 #if canImport(Glibc)
@@ -69,18 +70,13 @@ public final class LXCDriver: HypervisorDriver {
     /// Corresponds to `virConnectGetVersion`: the kernel's version, as libvirt's LXC driver
     /// reports it (major * 1,000,000 + minor * 1,000 + release).
     public func hypervisorVersion() async throws -> UInt64 {
-        var names = utsname()
-        Glibc.uname(&names)
-        let release = withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(3).compactMap { UInt64($0) }
-        return parts.enumerated().reduce(0) { $0 + $1.element * [1_000_000, 1_000, 1][$1.offset] }
+        let kernel = KernelVersion.running
+        return kernel.major * 1_000_000 + kernel.minor * 1_000 + kernel.patch
     }
 
     /// Corresponds to `virConnectGetHostname`.
     public func hostname() async throws -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        gethostname(&buffer, buffer.count)
-        return String(cString: buffer)
+        try LocalHost.name(domain: .lxc)
     }
 
     /// Runs `body` on the domains, then emits the events it produced.

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import VirtError
+import VirtSystem
 import VirtXML
 
 #if canImport(Glibc)
@@ -86,22 +87,7 @@ struct LXCStore: Sendable {
         return data
     }
 
-    /// Writes `data` to `path` through a temporary file and a rename, so a reader never sees
-    /// a torn file; `durable` also fsyncs the file and its directory.
     private func write(_ path: String, _ data: Data, durable: Bool) throws(VirError) {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw VirError(.operationFailed, "cannot write \(temporary): \(String(cString: strerror(errno)))", domain: .lxc) }
-        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let synced = !durable || fsync(fd) == 0
-        close(fd)
-        guard written == data.count, synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw VirError(.operationFailed, "cannot write \(path): \(String(cString: strerror(errno)))", domain: .lxc)
-        }
-        if durable {
-            let directory = open(String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if directory >= 0 { fsync(directory); close(directory) }
-        }
+        try AtomicFile.replace(path, with: Array(data), durable: durable, domain: .lxc)
     }
 }

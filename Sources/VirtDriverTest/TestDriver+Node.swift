@@ -15,14 +15,7 @@ extension TestDriver {
 
     /// Corresponds to `virConnectGetHostname`: the real host name, as libvirt's test driver.
     public func hostname() async throws -> String {
-        var buffer = [UInt8](repeating: 0, count: 256)
-        let status = buffer.withUnsafeMutableBytes { raw in
-            gethostname(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count - 1)
-        }
-        guard status == 0 else {
-            throw VirError(.systemError, "failed to determine host name", domain: .test)
-        }
-        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+        try LocalHost.name(domain: .test)
     }
 
     /// Corresponds to `virConnectGetCapabilities`.

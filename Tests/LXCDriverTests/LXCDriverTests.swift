@@ -43,7 +43,7 @@ final class LXCSandbox: @unchecked Sendable {
     /// The context a running domain is in.
     func context(of domain: Domain) async throws -> Context {
         let system = try ContextSystem(root: root + "/contexts")
-        return try system.context(UInt32(try #require(domain.id)))
+        return try system.context(try #require(UInt32(exactly: domain.id)))
     }
 
     deinit {
@@ -81,7 +81,7 @@ struct LXCDriverTests {
         #expect(try String(contentsOfFile: "/proc/\(initPID)/cmdline", encoding: .utf8) == "/bin/sh\0-c\0sleep 1000\0")
         let info = try await running.info()
         #expect(info.state == .running && info.maxMemory == 65536 && info.memory > 0)
-        #expect(try await running.xmlDescription().contains("<domain type='lxc' id='\(try #require(running.id))'>"))
+        #expect(try await running.xmlDescription().contains("<domain type='lxc' id='\(running.id)'>"))
 
         try await running.suspend()
         #expect(try await running.state().state == .paused)
@@ -163,7 +163,7 @@ struct LXCDriverTests {
         let restarting = sandbox.xml("hog", init: "/usr/bin/python3", args: ["-c", "import time; time.sleep(0.3); b'x' * (256 << 20)"], memoryKiB: 32768)
             .replacingOccurrences(of: "</os>", with: "</os><on_crash>restart</on_crash>")
         let redefined = try await connection.defineDomain(xml: restarting)
-        let first = try #require(try await redefined.create().id)
+        let first = try await redefined.create().id
         var restarted = false
         for _ in 0..<300 {
             if let id = try? await connection.lookupDomain(name: "hog").id, id != first, id != -1 { restarted = true; break }
@@ -181,11 +181,12 @@ struct LXCDriverTests {
         let polite = ["-c", "trap 'exit 0' TERM; while :; do sleep 0.05; done"]
         let domain = try await connection.defineDomain(xml: sandbox.xml("polite", args: polite))
         let running = try await domain.create()
-        let firstID = try #require(running.id)
+        let firstID = running.id
+        #expect(firstID > 0)
         try await running.reboot()
         let rebooted = try await connection.lookupDomain(name: "polite")
         #expect(try await rebooted.state().state == .running)
-        #expect(rebooted.id != nil && rebooted.id != firstID)
+        #expect(rebooted.id > 0 && rebooted.id != firstID)
 
         try await Task.sleep(for: .milliseconds(100))  // the trap is set
         try await rebooted.shutdown()
@@ -205,7 +206,8 @@ struct LXCDriverTests {
         let xml = sandbox.xml("tuned", args: busy, memoryKiB: 131072)
             .replacingOccurrences(of: "</os>", with: "</os><cputune><shares>512</shares><period>100000</period><quota>50000</quota></cputune>")
         let domain = try await connection.defineDomain(xml: xml).create()
-        let xid = try #require(domain.id)
+        let xid = domain.id
+        #expect(xid > 0)
         func cgroupValue(_ controller: String, _ file: String) throws -> String {
             try String(contentsOfFile: "/sys/fs/cgroup/\(controller)/swiftvirt/ctx-\(xid)/\(file)", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }

@@ -141,13 +141,7 @@ public final class ChildProcess: Sendable {
 
     /// Whether the kernel tells the holder of a pidfd how a process that is not its child
     /// ended, once its parent has reaped it (`PIDFD_INFO_EXIT`, Linux 6.15).
-    public static let kernelKeepsExitStatus: Bool = {
-        var names = utsname()
-        Glibc.uname(&names)
-        let release = withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-        return numbers.count == 2 && (numbers[0], numbers[1]) >= (6, 15)
-    }()
+    public static let kernelKeepsExitStatus = KernelVersion.running.isAtLeast(6, 15)
 
     /// How long ``wait()`` waits for the parent of a process that is not our child to reap
     /// it (an init that reaps orphans late takes a second or two), and how often it looks.
