@@ -45,7 +45,7 @@ extension Context {
         var plan = SpawnPlan(.path(path), arguments: command)
         plan.environment = environment
         plan.joinNamespaces = SpawnPlan.NamespaceJoin(pidfd: target, namespaces: namespaces)
-        plan.cgroupProcsFiles = try cgroup().procsFiles
+        plan.cgroupProcsFiles = try procsFiles()
         plan.descriptors = descriptors
         plan.boundingSet = boundingSet()
         plan.seccomp = [ContextSeccomp.program]

@@ -16,10 +16,6 @@ public struct Context: Sendable {
 
     var store: ContextStore { system.store }
 
-    func cgroup() throws(VirError) -> Cgroup {
-        try system.cgroups.cgroup(at: try ContextSystem.cgroupPath(xid), controllers: record.controllerSet)
-    }
-
     /// A process of the context, to reach its namespaces through: the first process while it
     /// lives, else any other (a context without a pid namespace of its own outlives its first
     /// process).
@@ -80,7 +76,13 @@ public struct Context: Sendable {
             if new.contains(.schedPause) { try group.freeze() } else { try group.thaw() }
         }
         if changed.contains(.infoNproc) {
-            try group.setPidsLimit(new.contains(.infoNproc) ? (record.processLimit ?? ContextOptions().processLimit) : nil)
+            if new.contains(.infoNproc) {
+                let limit = record.processLimit ?? ContextOptions().processLimit
+                let setLimit = { (pids: Cgroup) throws(VirError) in try pids.setPidsLimit(limit) }
+                try ownCgroup(.pids, addingIfMissing: true, prepare: setLimit).map(setLimit)
+            } else {
+                try ownCgroup(.pids)?.setPidsLimit(nil)
+            }
         }
         try store.writeHex(xid, "flags", new.rawValue)
         // The init of a persistent context re-reads the flags when told: SIGRTMIN + 1
@@ -103,7 +105,10 @@ public struct Context: Sendable {
         let allowed = try store.read(xid, "devices").map { (text) throws(VirError) in
             try text.split(separator: "\n").map { (line) throws(VirError) in try DeviceRule(parsing: String(line)) }
         }
-        try ContextSystem.applyDeviceRules(new, allowed: allowed, to: try cgroup())
+        // A context with the default rules shares its devices cgroup; other rules need its own.
+        let addsOwn = !ContextSystem.hasDefaultDeviceRules(new, allowed: allowed)
+        let apply = { (devices: Cgroup) throws(VirError) in try ContextSystem.applyDeviceRules(new, allowed: allowed, to: devices) }
+        try ownCgroup(.devices, addingIfMissing: addsOwn, prepare: apply).map(apply)
         try store.writeHex(xid, "ccaps", new.rawValue)
     }
 

@@ -29,7 +29,7 @@ struct ContextRecord: Codable, Sendable {
     var boundingSet: UInt64
     /// VHIN_CONTEXT.
     var name: String
-    /// pids.max while VXF_INFO_NPROC is set.
+    /// pids.max while VXF_INFO_NPROC is set (at creation or later).
     var processLimit: Int64?
 }
 

@@ -34,14 +34,14 @@ extension ContextSystem {
                 if isAlive(existing) {
                     throw VirError(.operationInvalid, "security context \(xid) already exists (init pid \(existing.initPID))", domain: .none)
                 }
-                removeCgroups(of: xid)
+                removeCgroups(of: xid, controllers: existing.controllerSet)
                 store.remove(xid)
             }
             try store.makeDirectory(store.directory(xid))
             do throws(VirError) {
                 return try start(xid: xid, command: command, options: options)
             } catch {
-                removeCgroups(of: xid, also: options.extraControllers)
+                removeCgroups(of: xid, controllers: options.extraControllers)
                 store.remove(xid)
                 throw error
             }
@@ -102,8 +102,13 @@ extension ContextSystem {
             timeOffset = offsets.boottime
         }
         let cgroupPath = try Self.cgroupPath(xid)
-        let controllers = Self.controllers.union(options.extraControllers).intersection(cgroups.layout.placements.keys)
+        let defaultDevices = Self.hasDefaultDeviceRules(options.capabilities, allowed: options.allowedDevices)
+        var ownControllers = Self.controllers.union(options.extraControllers)
+        if options.flags.contains(.infoNproc) { ownControllers.insert(.pids) }
+        if !defaultDevices { ownControllers.insert(.devices) }
+        let controllers = ownControllers.intersection(cgroups.layout.placements.keys)
         plan.cgroupProcsFiles = try cgroups.cgroup(at: cgroupPath, controllers: controllers).procsFiles
+        if defaultDevices, let shared = try sharedDevicesCgroup() { plan.cgroupProcsFiles += shared.procsFiles }
         plan.descriptors = options.descriptors
         if hasInit { plan.descriptors[3] = stateDirectory }
         plan.boundingSet = boundingSet
@@ -111,7 +116,7 @@ extension ContextSystem {
         // The cgroups are made while the child sets up its namespaces; it execs once it is in them.
         let child = try Spawner.spawn(plan) { (_) throws(VirError) in
             let cgroup = try cgroups.create(cgroupPath, controllers: controllers)
-            try Self.applyDeviceRules(options.capabilities, allowed: options.allowedDevices, to: cgroup)
+            if !defaultDevices { try Self.applyDeviceRules(options.capabilities, allowed: options.allowedDevices, to: cgroup) }
             if options.flags.contains(.infoNproc) { try cgroup.setPidsLimit(options.processLimit) }
             if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
             try options.configureCgroup?(cgroup)
@@ -120,7 +125,7 @@ extension ContextSystem {
             xid: xid, initPID: child.pid, initStartTime: (try? ProcessStat.read(pid: child.pid).startTime) ?? 0, hasInit: hasInit,
             controllers: controllers.map(\.rawValue).sorted(), namespaces: plan.namespaces.rawValue, createdAt: Date().timeIntervalSince1970, timeOffset: timeOffset,
             boundingSet: boundingSet.rawValue, name: options.uname[.context] ?? "\(xid)",
-            processLimit: options.flags.contains(.infoNproc) ? options.processLimit : nil)
+            processLimit: options.processLimit)
         do throws(VirError) {
             guard let listener = child.takeSeccompListener() else {
                 throw VirError(.internalError, "the context's first process came without its seccomp listener", domain: .none)

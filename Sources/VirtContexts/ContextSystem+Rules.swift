@@ -28,6 +28,12 @@ extension ContextSystem {
         }
     }
 
+    /// Whether ``applyDeviceRules(_:allowed:to:)`` gives these settings the rules of a context
+    /// without context capabilities, those of the shared devices cgroup.
+    static func hasDefaultDeviceRules(_ capabilities: ContextCapabilities, allowed: [DeviceRule]?) -> Bool {
+        allowed == nil && capabilities.isDisjoint(with: [.adminMapper, .adminCloop])
+    }
+
     /// The devices cgroup rules: every device, or only the `allowed` ones; device-mapper and
     /// loop devices only with VXC_ADMIN_MAPPER and VXC_ADMIN_CLOOP.
     static func applyDeviceRules(_ capabilities: ContextCapabilities, allowed: [DeviceRule]?, to cgroup: Cgroup) throws(VirError) {

@@ -18,10 +18,14 @@ public struct ContextSystem: Sendable {
     let initPath: String
     let keeper: ContextKeeper
 
-    /// The cgroup controllers a context gets, where the host has them: memory (its limit and
-    /// usage), pids (VXF_INFO_NPROC), freezer (VXF_SCHED_PAUSE and vx_kill atomic against
-    /// forks) and devices (VXC_ADMIN_MAPPER/CLOOP).
-    static let controllers: Set<CgroupController> = [.memory, .pids, .freezer, .devices]
+    /// The cgroup controllers every context has a cgroup of its own in, where the host has
+    /// them: memory (its limit, usage and OOM kills) and freezer (VXF_SCHED_PAUSE, and vx_kill
+    /// atomic against forks). A context gets its own pids cgroup only for VXF_INFO_NPROC, and
+    /// its own devices cgroup only for device rules other than the default ones (see
+    /// ``sharedDevicesPath``): each cgroup costs a mkdir, a cgroup.procs write and an rmdir.
+    static let controllers: Set<CgroupController> = [.memory, .freezer]
+    /// Every controller a context may have a cgroup of its own in.
+    static let allControllers: Set<CgroupController> = controllers.union([.pids, .devices])
     /// The default run directory: under /run when it is a tmpfs, as on systemd hosts, else
     /// under /dev/shm. Run state must live in memory: on a disk every small atomic write
     /// costs hundreds of microseconds, several times a context's whole creation.
@@ -102,7 +106,7 @@ public struct ContextSystem: Sendable {
         store.recordedXIDs().filter { xid in
             guard let record = (try? store.record(xid)) ?? nil else { return false }
             if isAlive(record) { return true }
-            removeCgroups(of: xid)
+            removeCgroups(of: xid, controllers: record.controllerSet)
             return false
         }
     }
@@ -117,12 +121,11 @@ public struct ContextSystem: Sendable {
         return try await Context(system: self, xid: xid, record: record).wait()
     }
 
-    /// Removes context `xid`'s cgroups, if any are left: those of every controller it records
-    /// (and `extra`, for a creation that failed before its record was saved).
-    func removeCgroups(of xid: UInt32, also extra: Set<CgroupController> = []) {
-        let recorded = (((try? store.record(xid)) ?? nil)?.controllerSet ?? []).union(extra)
+    /// Removes context `xid`'s cgroups, if any are left: those of ``allControllers`` and of
+    /// `controllers` (those its record lists, or a failed creation asked for).
+    func removeCgroups(of xid: UInt32, controllers: Set<CgroupController>) {
         guard let path = try? Self.cgroupPath(xid),
-              let group = try? cgroups.cgroup(at: path, controllers: Self.controllers.union(recorded).intersection(cgroups.layout.placements.keys)) else { return }
+              let group = try? cgroups.cgroup(at: path, controllers: Self.allControllers.union(controllers).intersection(cgroups.layout.placements.keys)) else { return }
         try? group.remove()
     }
 
@@ -131,7 +134,7 @@ public struct ContextSystem: Sendable {
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else {
             throw VirError(.invalidArg, "no process with pid \(pid)", domain: .none)
         }
-        for controller in [CgroupController.pids, .freezer, .memory] where cgroups.layout.placements[controller] != nil {
+        for controller in [CgroupController.freezer, .memory] where cgroups.layout.placements[controller] != nil {
             guard let path = try cgroups.path(ofProcess: pid, controller: controller) else { continue }
             let components = path.components
             if components.count >= 2, components[components.count - 2] == "swiftvirt",

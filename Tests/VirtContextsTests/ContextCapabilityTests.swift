@@ -87,22 +87,25 @@ struct ContextCapabilityTests {
         #expect(try await python(code) != "['lo']\n")
     }
 
+    /// Python that forks up to 20 children, each sleeping 2 s, until the kernel refuses one,
+    /// counting them in `made`.
+    static let forkUntilRefused = """
+        made = 0
+        try:
+            for _ in range(20):
+                if os.fork() == 0:
+                    time.sleep(2); os._exit(0)
+                made += 1
+        except BlockingIOError: pass
+
+        """
+
     @Test func processLimitWithInfoNproc() async throws {
         let sandbox = try ContextSandbox()
         var options = ContextOptions()
         options.flags = [.infoInit, .infoNspace, .infoNproc]
         options.processLimit = 6
-        let code = """
-            import os, time
-            made = 0
-            try:
-                for _ in range(20):
-                    if os.fork() == 0:
-                        time.sleep(2); os._exit(0)
-                    made += 1
-            except BlockingIOError: pass
-            print(made)
-            """
+        let code = "import os, time\n" + Self.forkUntilRefused + "print(made)\n"
         let result = try await sandbox.run(["/usr/bin/python3", "-c", code], options: options)
         // The limit counts python itself.
         #expect(result.output == "5\n")
@@ -146,5 +149,78 @@ struct ContextCapabilityTests {
         if denied == "EPERM\n" {
             #expect(try await python(code, capabilities: .adminCloop) == "ok\n")
         }
+    }
+}
+
+/// Which cgroups a context has: its own memory and freezer ones always; pids and devices
+/// ones only when its settings need them, else the shared devices cgroup.
+@Suite("Security contexts: own and shared cgroups", .enabled(if: canCreateContexts, "needs root for namespaces and cgroups"))
+struct ContextCgroupTests {
+    /// The cgroup of `pid` in the hierarchy of `controller`, as the host sees it.
+    static func cgroup(of pid: Int32, _ controller: String) throws -> String {
+        let lines = try String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8).split(separator: "\n")
+        return lines.first { $0.split(separator: ":")[1].split(separator: ",").contains(Substring(controller)) }
+            .map { String($0.split(separator: ":", maxSplits: 2)[2]) } ?? ""
+    }
+
+    @Test func defaultRulesShareTheDevicesCgroupUntilCapabilitiesNeedTheirOwn() async throws {
+        let sandbox = try ContextSandbox()
+        let running = try sandbox.start(["/bin/sleep", "100"])
+        let pid = running.initProcess.pid
+        let xid = running.context.xid
+        #expect(try Self.cgroup(of: pid, "devices") == "/swiftvirt/default-devices")
+        #expect(try Self.cgroup(of: pid, "freezer") == "/swiftvirt/ctx-\(xid)")
+        #expect(try Self.cgroup(of: pid, "pids") != "/swiftvirt/ctx-\(xid)")
+
+        try running.context.setCapabilities(.adminCloop, mask: .adminCloop)
+        #expect(try Self.cgroup(of: pid, "devices") == "/swiftvirt/ctx-\(xid)")
+        let rules = try String(contentsOfFile: "/sys/fs/cgroup/devices/swiftvirt/ctx-\(xid)/devices.list", encoding: .utf8)
+        #expect(rules == "a *:* rwm\n")  // v1 lists only the default when it allows: the deny rules are gone
+        #expect(running.context.flags().contains(.schedPause) == false)
+        #expect(try running.context.stat().tasks == 1)
+
+        try running.context.kill(pid: 0, signal: SIGKILL)
+        _ = try await running.wait()
+        for controller in ["devices", "freezer", "memory", "pids"] {
+            #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/\(controller)/swiftvirt/ctx-\(xid)"))
+        }
+    }
+
+    @Test func processLimitSetLaterMovesTheContextIntoItsOwnPidsCgroup() async throws {
+        let sandbox = try ContextSandbox()
+        let code = """
+            import os, signal, time
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+            print("ready", flush=True)
+            signal.sigwait({signal.SIGUSR1})
+
+            """ + ContextCapabilityTests.forkUntilRefused + "print(made, flush=True)\n"
+        let pipe = Pipe()
+        var options = ContextOptions()
+        options.flags = [.infoInit, .infoNspace]
+        options.processLimit = 4
+        options.descriptors = [0: 0, 1: pipe.fileHandleForWriting.fileDescriptor, 2: 2]
+        let running = try sandbox.system.create(xid: sandbox.freshXID(), command: ["/usr/bin/python3", "-c", code], options: options)
+        try pipe.fileHandleForWriting.close()
+        let xid = running.context.xid
+        var ready = ""
+        while !ready.hasSuffix("\n") {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            ready += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(ready == "ready\n")
+        #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/pids/swiftvirt/ctx-\(xid)"))
+        try running.context.setFlags(.infoNproc, mask: .infoNproc)
+        #expect(try Self.cgroup(of: running.initProcess.pid, "pids") == "/swiftvirt/ctx-\(xid)")
+        #expect(try String(contentsOfFile: "/sys/fs/cgroup/pids/swiftvirt/ctx-\(xid)/pids.max", encoding: .utf8) == "4\n")
+        try running.context.kill(pid: 1, signal: SIGUSR1)
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(output == "3\n")  // the limit counts python itself
+        try running.context.setFlags([], mask: .infoNproc)
+        #expect(try String(contentsOfFile: "/sys/fs/cgroup/pids/swiftvirt/ctx-\(xid)/pids.max", encoding: .utf8) == "max\n")
+        try running.context.kill(pid: 0, signal: SIGKILL)
+        _ = try await running.wait()
+        #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/pids/swiftvirt/ctx-\(xid)"))
     }
 }

@@ -51,7 +51,7 @@ final class ContextSandbox: @unchecked Sendable {
         for xid in created {
             for _ in 0..<100 where (try? system.context(xid)) != nil { usleep(10_000) }
             if let path = try? ContextSystem.cgroupPath(xid) {
-                try? system.cgroups.cgroup(at: path, controllers: ContextSystem.controllers.intersection(system.cgroups.layout.placements.keys)).remove()
+                try? system.cgroups.cgroup(at: path, controllers: ContextSystem.allControllers.intersection(system.cgroups.layout.placements.keys)).remove()
             }
         }
         system.removeRoot()

@@ -93,4 +93,29 @@ struct CgroupV1FakeTests {
         let cgroup = try manager.cgroup(at: CgroupPath("sv/c1"), controllers: [.memory])
         #expect(cgroupError { try cgroup.killAll() }?.code == .operationUnsupported)
     }
+
+    @Test func renameMovesTheCgroupInEveryHierarchy() throws {
+        let controllers: Set<CgroupController> = [.memory, .pids, .freezer]
+        let renamed = try manager.cgroup(at: CgroupPath("sv/c1"), controllers: controllers).rename(to: "c2")
+        #expect(renamed.path == (try CgroupPath("sv/c2")))
+        #expect(try renamed.memoryUsage() == 4096)
+        for controller in controllers {
+            #expect(scratch.exists("\(controller.rawValue)/sv/c2/cgroup.procs"))
+            #expect(!scratch.exists("\(controller.rawValue)/sv/c1"))
+        }
+    }
+
+    @Test func renameOntoAnExistingCgroupOrToABadNameChangesNothing() throws {
+        try scratch.make(["freezer/sv/taken/cgroup.procs": ""])  // cgroupfs refuses any existing name
+        let cgroup = try manager.cgroup(at: CgroupPath("sv/c1"), controllers: [.memory, .freezer])
+        // freezer sorts after memory: memory is renamed first, then renamed back.
+        #expect(throws: VirError.self) { _ = try cgroup.rename(to: "taken") }
+        #expect(scratch.exists("memory/sv/c1/memory.usage_in_bytes") && !scratch.exists("memory/sv/taken"))
+        #expect(scratch.exists("freezer/sv/c1/freezer.state"))
+        for name in ["", "a/b", "..", "x\ny"] {
+            #expect(throws: VirError.self) { _ = try cgroup.rename(to: name) }
+        }
+        #expect(throws: VirError.self) { _ = try manager.cgroup(at: .root, controllers: [.memory]).rename(to: "x") }
+        #expect(scratch.exists("memory/sv/c1/memory.usage_in_bytes"))
+    }
 }

@@ -170,4 +170,10 @@ struct CgroupV2FakeTests {
         #expect(error?.message.contains("cannot remove cgroup '\(scratch.root)/cg/\(Self.leaf)'") == true)
         #expect(error?.message.contains("Directory not empty") == true)
     }
+
+    @Test func renameIsRefusedOnV2() throws {
+        let cgroup = try manager.cgroup(at: CgroupPath(Self.leaf), controllers: [.memory])
+        #expect { _ = try cgroup.rename(to: "ctx-43") } throws: { ($0 as? VirError)?.code == .operationUnsupported }
+        #expect(scratch.exists("cg/\(Self.leaf)/memory.max"))
+    }
 }

@@ -40,6 +40,11 @@ public struct Cgroup: Sendable {
         self.members = members
     }
 
+    init(path: CgroupPath, members: [Member]) {
+        self.path = path
+        self.members = members
+    }
+
     /// The controllers this cgroup was created or opened with.
     public var controllers: Set<CgroupController> { members.reduce([]) { $0.union($1.controllers) } }
 
