@@ -15,31 +15,32 @@ extension Context {
         try system.cgroups.cgroup(at: try ContextSystem.cgroupPath(xid), controllers: record.controllerSet)
     }
 
-    /// Its own cgroup of `controller`, if it has one (nil too where the host lacks the
-    /// controller). With `addingIfMissing`, one is made, set up by `prepare`, and every process
-    /// of the context moved into it, frozen meanwhile so that no fork escapes; a host without
-    /// the controller is then `.operationUnsupported`.
-    func ownCgroup(_ controller: CgroupController, addingIfMissing: Bool = false,
-                   prepare: (Cgroup) throws(VirError) -> Void = { _ in }) throws(VirError) -> Cgroup? {
+    /// Its own cgroup of `controller`, if it has one (none where the host lacks the controller).
+    private func ownCgroup(_ controller: CgroupController) throws(VirError) -> Cgroup? {
+        guard system.cgroups.layout.placements[controller] != nil else { return nil }
+        let own = try system.cgroups.cgroup(at: try ContextSystem.cgroupPath(xid), controllers: [controller])
+        return record.controllerSet.contains(controller) || access(own.directories[0], F_OK) == 0 ? own : nil
+    }
+
+    /// Applies `configure` to its own cgroup of `controller`. Without one, nothing happens,
+    /// unless `addingIfMissing`: then one is made, configured, and every process of the
+    /// context moved into it, frozen meanwhile so that no fork escapes (`.operationUnsupported`
+    /// where the host lacks the controller).
+    func configureOwnCgroup(_ controller: CgroupController, addingIfMissing: Bool = false,
+                            _ configure: (Cgroup) throws(VirError) -> Void) throws(VirError) {
+        if let own = try ownCgroup(controller) { return try configure(own) }
+        guard addingIfMissing else { return }
         guard system.cgroups.layout.placements[controller] != nil else {
-            guard !addingIfMissing else {
-                throw VirError(.operationUnsupported, "this host has no \(controller.rawValue) cgroup controller", domain: .none)
-            }
-            return nil
+            throw VirError(.operationUnsupported, "this host has no \(controller.rawValue) cgroup controller", domain: .none)
         }
-        let path = try ContextSystem.cgroupPath(xid)
-        let own = try system.cgroups.cgroup(at: path, controllers: [controller])
-        if record.controllerSet.contains(controller) || access(own.directories[0], F_OK) == 0 { return own }
-        guard addingIfMissing else { return nil }
-        let added = try system.cgroups.create(path, controllers: [controller])
+        let added = try system.cgroups.create(try ContextSystem.cgroupPath(xid), controllers: [controller])
         do {
-            try prepare(added)
+            try configure(added)
             try moveProcesses(into: added)
         } catch {
             try? added.remove()
             throw error
         }
-        return added
     }
 
     /// The cgroup.procs files a process writes itself into to join the context.

@@ -76,13 +76,8 @@ public struct Context: Sendable {
             if new.contains(.schedPause) { try group.freeze() } else { try group.thaw() }
         }
         if changed.contains(.infoNproc) {
-            if new.contains(.infoNproc) {
-                let limit = record.processLimit ?? ContextOptions().processLimit
-                let setLimit = { (pids: Cgroup) throws(VirError) in try pids.setPidsLimit(limit) }
-                try ownCgroup(.pids, addingIfMissing: true, prepare: setLimit).map(setLimit)
-            } else {
-                try ownCgroup(.pids)?.setPidsLimit(nil)
-            }
+            let limit = new.contains(.infoNproc) ? (record.processLimit ?? ContextOptions().processLimit) : nil
+            try configureOwnCgroup(.pids, addingIfMissing: limit != nil) { (pids) throws(VirError) in try pids.setPidsLimit(limit) }
         }
         try store.writeHex(xid, "flags", new.rawValue)
         // The init of a persistent context re-reads the flags when told: SIGRTMIN + 1
@@ -106,9 +101,9 @@ public struct Context: Sendable {
             try text.split(separator: "\n").map { (line) throws(VirError) in try DeviceRule(parsing: String(line)) }
         }
         // A context with the default rules shares its devices cgroup; other rules need its own.
-        let addsOwn = !ContextSystem.hasDefaultDeviceRules(new, allowed: allowed)
-        let apply = { (devices: Cgroup) throws(VirError) in try ContextSystem.applyDeviceRules(new, allowed: allowed, to: devices) }
-        try ownCgroup(.devices, addingIfMissing: addsOwn, prepare: apply).map(apply)
+        try configureOwnCgroup(.devices, addingIfMissing: !ContextSystem.hasDefaultDeviceRules(new, allowed: allowed)) { (devices) throws(VirError) in
+            try ContextSystem.applyDeviceRules(new, allowed: allowed, to: devices)
+        }
         try store.writeHex(xid, "ccaps", new.rawValue)
     }
 

@@ -77,3 +77,20 @@ func cgroupTestIsRoot(_ path: String) -> Bool { getuid() == 0 && FileManager.def
 
 /// A fresh top-level cgroup name for a live test.
 func uniqueTestCgroupName() -> String { "swiftvirt-test-\(UInt32.random(in: 0...UInt32.max))" }
+
+/// Runs `body` with a new live cgroup `swiftvirt-test-N/ctx-1` of `controllers`, its path, and
+/// a sleeping process, then kills the process and removes the cgroups, whatever `body` did.
+func withTestCgroup(_ manager: CgroupManager, _ controllers: Set<CgroupController>,
+                    _ body: (Cgroup, CgroupPath, CgroupTestSleeper) throws -> Void) throws {
+    let base = try CgroupPath(uniqueTestCgroupName())
+    let path = try CgroupPath("\(base)/ctx-1")
+    let cgroup = try manager.create(path, controllers: controllers)
+    let sleeper = try CgroupTestSleeper()
+    defer {
+        try? cgroup.thaw()
+        kill(sleeper.pid, SIGKILL)
+        sleeper.process.waitUntilExit()
+        #expect(throws: Never.self) { try manager.cgroup(at: base, controllers: controllers).remove(timeout: .seconds(2)) }
+    }
+    try body(cgroup, path, sleeper)
+}
