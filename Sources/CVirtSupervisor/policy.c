@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -77,6 +79,12 @@ static int raises_limit(const struct seccomp_notif *r) {
     return wanted.rlim_cur > current.rlim_cur || wanted.rlim_max > current.rlim_max;
 }
 
+/* Whether socket(2) asks for ICMP (or ICMPv6): protocol 0 of a raw socket means none. */
+static int is_icmp_socket(const struct seccomp_notif *r) {
+    uint64_t family = r->data.args[0], protocol = r->data.args[2];
+    return (family == AF_INET && protocol == IPPROTO_ICMP) || (family == AF_INET6 && protocol == IPPROTO_ICMPV6);
+}
+
 static void allow_if(uint64_t allowed, struct seccomp_notif_resp *response) {
     if (allowed) response->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
     else response->error = -EPERM;
@@ -90,8 +98,8 @@ void sv_decide(int state_dir, const struct seccomp_notif *r, struct seccomp_noti
     case SYS_setdomainname:
         allow_if(ccaps & SV_VXC_SET_UTSNAME, response);
         break;
-    case SYS_socket: /* the filter notifies raw ICMP sockets only */
-        allow_if(ccaps & SV_VXC_RAW_ICMP, response);
+    case SYS_socket: /* the filter notifies raw sockets only */
+        allow_if((ccaps & SV_VXC_RAW_ICMP) || !is_icmp_socket(r), response);
         break;
     case SYS_syslog:
         allow_if(ccaps & SV_VXC_SYSLOG, response);

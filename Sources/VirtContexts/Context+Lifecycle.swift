@@ -60,8 +60,10 @@ extension Context {
     /// The rest of ``wait()``, once the first process has ended with `first` (if known).
     func wait(firstProcessEnded first: ExitStatus?) async throws(VirError) -> ContextExit {
         // Without a pid namespace of its own, a context outlives its first process while it
-        // has others; the kernel sends no event when a v1 cgroup empties, so look.
-        while system.isAlive(record) {
+        // has others; the kernel sends no event when a v1 cgroup empties, so look. With one,
+        // the first process was its init, whose end took every other process with it.
+        let outlivesFirstProcess = first == nil || !namespaces.contains(.pid)
+        while outlivesFirstProcess && system.isAlive(record) {
             do { try await Task.sleep(for: .milliseconds(10)) } catch {
                 throw VirError(.operationAborted, "vx_wait for security context \(xid) cancelled", domain: .none)
             }

@@ -4,7 +4,7 @@ import VirtSystem
 
 /// What a context's state directory records about it, beyond the files its keeper reads
 /// (`flags`, `ccaps`, `uname`) and the keeper or the init write (`status`, `reboot`).
-struct ContextRecord: Codable, Sendable {
+struct ContextRecord: Equatable, Sendable {
     var xid: UInt32
     /// The host pid of the context's first process (pid 1 inside with VXF_INFO_INIT), and
     /// its start time in clock ticks, which tells a later reader whether that pid is still
@@ -37,16 +37,45 @@ extension ContextRecord {
     /// ``controllers`` as a set.
     var controllerSet: Set<CgroupController> { Set(controllers.compactMap(CgroupController.init(rawValue:))) }
 
-    static func decode(_ data: Data) throws(VirError) -> ContextRecord {
-        do {
-            return try JSONDecoder().decode(ContextRecord.self, from: data)
-        } catch {
-            throw VirError(.internalError, "corrupt context record: \(error)", domain: .none)
-        }
+    /// The record as its file holds it: one `key value` line per field. Every creation
+    /// writes one, so it is plain text rather than JSON, whose encoder costs more than the
+    /// rest of the record's work together.
+    func encoded() -> [UInt8] {
+        var lines = [
+            "xid \(xid)", "init-pid \(initPID)", "init-start-time \(initStartTime)", "has-init \(hasInit)",
+            "controllers \(controllers.joined(separator: " "))", "namespaces \(String(namespaces, radix: 16))",
+            "created-at \(createdAt)", "time-offset \(timeOffset)", "bounding-set \(String(boundingSet, radix: 16))",
+        ]
+        if let designatedInitPID { lines.append("designated-init-pid \(designatedInitPID)") }
+        if let processLimit { lines.append("process-limit \(processLimit)") }
+        lines.append("name \(name)")  // last: a name may hold spaces (never a newline, see validate(uname:for:))
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
     }
 
-    func encoded() -> Data {
-        // Encoding a plain struct of numbers and strings cannot fail.
-        (try? JSONEncoder().encode(self)) ?? Data()
+    /// Parses what ``encoded()`` wrote.
+    init(parsing text: String) throws(VirError) {
+        var fields: [Substring: Substring] = [:]
+        for line in text.split(separator: "\n") {
+            let key = line.prefix { $0 != " " }
+            fields[key] = line.dropFirst(key.count + 1)
+        }
+        func corrupt(_ key: String) -> VirError {
+            VirError(.internalError, "corrupt context record: no valid '\(key)' in '\(text.prefix(200))'", domain: .none)
+        }
+        func field<T>(_ key: String, _ parse: (Substring) -> T?) throws(VirError) -> T {
+            guard let value = fields[Substring(key)], let parsed = parse(value) else { throw corrupt(key) }
+            return parsed
+        }
+        func optional<T>(_ key: String, _ parse: (Substring) -> T?) throws(VirError) -> T? {
+            fields[Substring(key)] == nil ? nil : try field(key, parse)
+        }
+        self.init(
+            xid: try field("xid") { UInt32($0) }, initPID: try field("init-pid") { Int32($0) },
+            initStartTime: try field("init-start-time") { UInt64($0) }, hasInit: try field("has-init") { Bool(String($0)) },
+            designatedInitPID: try optional("designated-init-pid") { Int32($0) },
+            controllers: try field("controllers") { $0.split(separator: " ").map(String.init) },
+            namespaces: try field("namespaces") { UInt64($0, radix: 16) }, createdAt: try field("created-at") { Double($0) },
+            timeOffset: try field("time-offset") { Int64($0) }, boundingSet: try field("bounding-set") { UInt64($0, radix: 16) },
+            name: try field("name") { String($0) }, processLimit: try optional("process-limit") { Int64($0) })
     }
 }

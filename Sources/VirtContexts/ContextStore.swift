@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The run directory where contexts live across processes: `ROOT/<xid>/` holds the record
-/// (`context.json`) and the small files the keeper reads and writes. Writes are
+/// (`record`) and the small files the keeper reads and writes. Writes are
 /// atomic (temporary file, rename), so a reader never sees a torn file. They are not
 /// fsynced: this is run state, which describes processes that a host crash ends anyway,
 /// and an fsync costs milliseconds on a disk-backed /run.
@@ -45,16 +45,12 @@ struct ContextStore: Sendable {
 
     /// Writes `text` as file `name` of context `xid`, atomically.
     func write(_ xid: UInt32, _ name: String, _ text: String) throws(VirError) {
-        try write(xid, name, Data(text.utf8))
-    }
-
-    func write(_ xid: UInt32, _ name: String, _ data: Data) throws(VirError) {
-        try AtomicFile.replace(path(xid, name), with: Array(data))
+        try AtomicFile.replace(path(xid, name), with: Array(text.utf8))
     }
 
     /// File `name` of context `xid`, or `nil` if absent.
     func read(_ xid: UInt32, _ name: String) -> String? {
-        FileManager.default.contents(atPath: path(xid, name)).map { String(decoding: $0, as: UTF8.self) }
+        try? SystemFile.read(path(xid, name))
     }
 
     func readHex(_ xid: UInt32, _ name: String) -> UInt64 {
@@ -66,12 +62,12 @@ struct ContextStore: Sendable {
     }
 
     func record(_ xid: UInt32) throws(VirError) -> ContextRecord? {
-        guard let data = FileManager.default.contents(atPath: path(xid, "context.json")) else { return nil }
-        return try ContextRecord.decode(data)
+        guard let text = read(xid, "record") else { return nil }
+        return try ContextRecord(parsing: text)
     }
 
     func save(_ record: ContextRecord) throws(VirError) {
-        try write(record.xid, "context.json", record.encoded())
+        try AtomicFile.replace(path(record.xid, "record"), with: record.encoded())
     }
 
     /// Every xid that has a directory, live or not.

@@ -5,14 +5,59 @@ import VirtError
 
 @Suite("Seccomp programs")
 struct SeccompProgramTests {
-    @Test("an allow-by-default program checks the architecture first and ends in ALLOW")
+    @Test("an allow-by-default program checks the architecture first and can return ALLOW")
     func shape() {
         let program = SeccompProgram(allowingAllExcept: [SeccompRule(syscall: .sethostname, action: .errno(EPERM))])
         #expect(program.instructions.first == .load(offset: 4))
-        #expect(program.instructions.last == .ret(SeccompAction.allow.returnValue))
+        #expect(program.instructions.contains(.ret(SeccompAction.allow.returnValue)))
         #expect(program.instructions.contains(.ret(SeccompAction.errno(EPERM).returnValue)))
         #expect(!program.wantsListener)
         #expect(SeccompProgram(allowingAllExcept: [SeccompRule(syscall: .uname, action: .notify)]).wantsListener)
+    }
+
+    @Test("unconditional rules share one ret per action")
+    func sharedReturns() {
+        let calls: [SystemCall] = [.uname, .reboot, .sethostname, .setdomainname, .syslog]
+        let program = SeccompProgram(allowingAllExcept: calls.map { SeccompRule(syscall: $0, action: .notify) })
+        let returns = program.instructions.filter { $0 == .ret(SeccompAction.notify.returnValue) }
+        #expect(returns.count == 1)
+        // The architecture check, one load, one jump per call, ret allow, ret notify.
+        #expect(program.instructions.count == SeccompProgramBuilder.architectureCheck().count + 1 + calls.count + 2)
+    }
+
+    /// Rules that mix unconditional and conditional ones on the same calls, in an order where
+    /// hoisting the wrong rule would change a decision.
+    static let mixedRules: [SeccompRule] = [
+        SeccompRule(syscall: .mount, [SeccompCondition(argument: 3, .anyBitSet(0x20))], action: .errno(EPERM)),
+        SeccompRule(syscall: .uname, action: .notify),
+        SeccompRule(syscall: .mount, action: .notify),
+        SeccompRule(syscall: .mount, action: .errno(EACCES)),  // never reached: the rule above always matches
+        SeccompRule(syscall: .prlimit64, [SeccompCondition(argument: 2, .greater(0))], action: .notify),
+        SeccompRule(syscall: .socket, [SeccompCondition(argument: 0, .equal(2)),
+                                       SeccompCondition(argument: 1, .maskedEqual(mask: 0xf, value: 3))], action: .errno(EPERM)),
+        SeccompRule(syscall: .clone3, action: .errno(ENOSYS)),
+        SeccompRule(syscall: .uname, action: .errno(EPERM)),  // never reached
+        SeccompRule(syscall: .setpriority, [SeccompCondition(argument: 2, .maskedEqual(mask: 0x8000_0000, value: 0x8000_0000))], action: .errno(0)),
+    ]
+
+    @Test("the program decides every call as the first matching rule does", arguments: [
+        (SystemCall.mount, [0, 0, 0, 0x20, 0, 0] as [UInt64]), (.mount, [0, 0, 0, 0x1, 0, 0]), (.uname, [0, 0, 0, 0, 0, 0]),
+        (.prlimit64, [0, 7, 0, 0, 0, 0]), (.prlimit64, [0, 7, 0x7fff_0000, 0, 0, 0]), (.prlimit64, [0, 7, 0x1_0000_0000, 0, 0, 0]),
+        (.socket, [2, 3, 1, 0, 0, 0]), (.socket, [2, 0x80003, 1, 0, 0, 0]), (.socket, [10, 3, 58, 0, 0, 0]), (.socket, [2, 1, 0, 0, 0, 0]),
+        (.clone3, [0, 0, 0, 0, 0, 0]), (.setpriority, [0, 0, 0xffff_fffb, 0, 0, 0]), (.setpriority, [0, 0, 5, 0, 0, 0]),
+        (.unshare, [0, 0, 0, 0, 0, 0]), (.sethostname, [0, 0, 0, 0, 0, 0]),
+    ])
+    func decisions(call: SystemCall, arguments: [UInt64]) throws {
+        let program = SeccompProgram(allowingAllExcept: Self.mixedRules)
+        let expected = Self.mixedRules.first { $0.syscall == call && $0.conditions.allSatisfy { $0.holds(for: arguments) } }?.action ?? .allow
+        #expect(try BPFInterpreter.run(program.instructions, number: call.rawValue, arguments: arguments) == expected.returnValue)
+    }
+
+    @Test("a call of another architecture kills the process")
+    func foreignArchitecture() throws {
+        let program = SeccompProgram(allowingAllExcept: Self.mixedRules)
+        #expect(try BPFInterpreter.run(program.instructions, number: SystemCall.unshare.rawValue, arguments: [], architecture: 0x4000_0003)
+                == SeccompAction.killProcess.returnValue)
     }
 
     @Test("a failed condition jumps to the next rule")

@@ -19,9 +19,7 @@ public struct SeccompProgram: Hashable, Sendable {
     /// process, because the rules' numbers would mean other calls there. The program wants
     /// a listener when a rule notifies.
     public init(allowingAllExcept rules: [SeccompRule]) {
-        var program = SeccompProgramBuilder.architectureCheck()
-        for rule in rules { program += SeccompProgramBuilder.block(for: rule) }
-        program.append(.ret(SeccompAction.allow.returnValue))
+        let program = SeccompProgramBuilder.architectureCheck() + SeccompProgramBuilder.rules(rules)
         self.init(instructions: program, wantsListener: rules.contains { $0.action == .notify })
     }
 }

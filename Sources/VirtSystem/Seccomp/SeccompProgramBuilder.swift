@@ -1,7 +1,11 @@
 import CVirtShim
 
-/// Translates rules into BPF. Each rule becomes one block that starts by loading the
-/// system call number and ends in its `ret`; a failed test jumps to the next block.
+/// Translates rules into BPF. A rule without conditions is one jump on the system call
+/// number to a `ret` shared by every such rule with the same action; a rule with conditions
+/// is one block that starts by loading the number and ends in its own `ret`, and a failed
+/// test jumps to the next block. The kernel converts, JIT-compiles and (for its action
+/// cache) emulates every filter a process installs, so each instruction saved is paid back
+/// on every spawn.
 enum SeccompProgramBuilder {
     /// Offsets in `struct seccomp_data`.
     private static let numberOffset: UInt32 = 0
@@ -19,6 +23,40 @@ enum SeccompProgramBuilder {
         check += [.load(offset: numberOffset), .jumpGreaterOrEqual(x32SyscallBit, jt: 0, jf: 1), kill]
         #endif
         return check
+    }
+
+    /// Every rule, in an order that decides as the rules' own order does (the first rule
+    /// that matches wins), then `ret allow`. Unconditional rules come first, as jumps to
+    /// shared `ret`s, unless an earlier rule with conditions names the same call; rules after
+    /// an unconditional one for the same call could never match and are left out.
+    static func rules(_ rules: [SeccompRule]) -> [BPFInstruction] {
+        var direct: [SeccompRule] = []
+        var blocks: [SeccompRule] = []
+        var decided = Set<Int32>(), conditional = Set<Int32>()
+        for rule in rules where !decided.contains(rule.syscall.rawValue) {
+            if !rule.conditions.isEmpty {
+                conditional.insert(rule.syscall.rawValue)
+                blocks.append(rule)
+            } else {
+                decided.insert(rule.syscall.rawValue)
+                if conditional.contains(rule.syscall.rawValue) { blocks.append(rule) } else { direct.append(rule) }
+            }
+        }
+        var actions: [SeccompAction] = []
+        for rule in direct where !actions.contains(rule.action) { actions.append(rule.action) }
+        let body = blocks.flatMap(block(for:))
+        // load, the jumps, the blocks, `ret allow`, then the shared `ret`s.
+        var program: [BPFInstruction] = [.load(offset: numberOffset)]
+        for (index, rule) in direct.enumerated() {
+            let sharedReturn = 1 + direct.count + body.count + 1 + actions.firstIndex(of: rule.action)!
+            let offset = sharedReturn - (1 + index) - 1
+            precondition(offset < 256, "too many seccomp rules for BPF's 8-bit jumps")
+            program.append(.jumpEqual(UInt32(bitPattern: rule.syscall.rawValue), jt: UInt8(offset), jf: 0))
+        }
+        program += body
+        program.append(.ret(SeccompAction.allow.returnValue))
+        program += actions.map { .ret($0.returnValue) }
+        return program
     }
 
     /// Where a jump goes, resolved once the block's length is known.
