@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include "cvirtshim.h"
 #include "rawsys.h"
@@ -49,4 +51,14 @@ int cvs_pidfd_exit_status(int pidfd, int *wait_status)
     if (!(info.mask & CVS_PIDFD_INFO_EXIT)) return 0;
     *wait_status = info.exit_code;
     return 1;
+}
+
+#define PIDFS_MAGIC 0x50494446
+
+long long cvs_pidfd_inode(int pidfd)
+{
+    struct statfs filesystem;
+    struct stat status;
+    if (fstatfs(pidfd, &filesystem) < 0 || fstat(pidfd, &status) < 0) return -1;
+    return filesystem.f_type == PIDFS_MAGIC ? (long long)status.st_ino : 0;
 }

@@ -51,7 +51,7 @@ extension Context {
     /// `nil`.
     public func wait() async throws(VirError) -> ContextExit {
         var first: ExitStatus?
-        if let adopted = try? ChildProcess(adopting: record.initPID, startTime: record.initStartTime) {
+        if let adopted = try? ChildProcess(adopting: record.initPID, identity: record.initIdentity) {
             first = try await adopted.wait()
         }
         return try await wait(firstProcessEnded: first)

@@ -20,14 +20,21 @@ public struct Context: Sendable {
     /// lives, else any other (a context without a pid namespace of its own outlives its first
     /// process).
     func livePID() throws(VirError) -> Int32 {
-        if let stat = try? ProcessStat.read(pid: record.initPID), stat.startTime == record.initStartTime,
-           stat.state != "Z" && stat.state != "X" {
-            return record.initPID
-        }
+        if isFirstProcessRunning() { return record.initPID }
         guard let member = ((try? cgroup().processes()) ?? []).first else {
             throw VirError(.noDomain, "security context \(xid) is no longer running", domain: .none)
         }
         return member
+    }
+
+    /// Whether the recorded first process still runs: not a zombie, and not a later process
+    /// that reuses its pid.
+    private func isFirstProcessRunning() -> Bool {
+        guard let pidfd = try? Pidfd.open(record.initPID) else { return false }
+        defer { close(pidfd) }
+        guard record.initIdentity.matches(pidfd: pidfd, pid: record.initPID),
+              let stat = try? ProcessStat.read(pid: record.initPID) else { return false }
+        return stat.state != "Z" && stat.state != "X"
     }
 
     /// A pidfd (the caller closes it) of ``livePID()``, checked to be in the context after

@@ -7,10 +7,9 @@ import VirtSystem
 struct ContextRecord: Equatable, Sendable {
     var xid: UInt32
     /// The host pid of the context's first process (pid 1 inside with VXF_INFO_INIT), and
-    /// its start time in clock ticks, which tells a later reader whether that pid is still
-    /// the same process.
+    /// its identity, which tells a later reader whether that pid is still the same process.
     var initPID: Int32
-    var initStartTime: UInt64
+    var initIdentity: ProcessIdentity
     /// Whether the first process is swiftvirt-init (contexts created VXF_PERSISTENT), which
     /// re-reads the flags when signalled, rather than the command itself.
     var hasInit: Bool
@@ -42,7 +41,7 @@ extension ContextRecord {
     /// rest of the record's work together.
     func encoded() -> [UInt8] {
         var lines = [
-            "xid \(xid)", "init-pid \(initPID)", "init-start-time \(initStartTime)", "has-init \(hasInit)",
+            "xid \(xid)", "init-pid \(initPID)", "init-identity \(initIdentity)", "has-init \(hasInit)",
             "controllers \(controllers.joined(separator: " "))", "namespaces \(String(namespaces, radix: 16))",
             "created-at \(createdAt)", "time-offset \(timeOffset)", "bounding-set \(String(boundingSet, radix: 16))",
         ]
@@ -71,7 +70,7 @@ extension ContextRecord {
         }
         self.init(
             xid: try field("xid") { UInt32($0) }, initPID: try field("init-pid") { Int32($0) },
-            initStartTime: try field("init-start-time") { UInt64($0) }, hasInit: try field("has-init") { Bool(String($0)) },
+            initIdentity: try field("init-identity") { ProcessIdentity($0) }, hasInit: try field("has-init") { Bool(String($0)) },
             designatedInitPID: try optional("designated-init-pid") { Int32($0) },
             controllers: try field("controllers") { $0.split(separator: " ").map(String.init) },
             namespaces: try field("namespaces") { UInt64($0, radix: 16) }, createdAt: try field("created-at") { Double($0) },

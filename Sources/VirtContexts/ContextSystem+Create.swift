@@ -121,12 +121,13 @@ extension ContextSystem {
             if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
             try options.configureCgroup?(cgroup)
         }
-        let record = ContextRecord(
-            xid: xid, initPID: child.pid, initStartTime: (try? ProcessStat.read(pid: child.pid).startTime) ?? 0, hasInit: hasInit,
-            controllers: controllers.map(\.rawValue).sorted(), namespaces: plan.namespaces.rawValue, createdAt: Date().timeIntervalSince1970, timeOffset: timeOffset,
-            boundingSet: boundingSet.rawValue, name: options.uname[.context] ?? "\(xid)",
-            processLimit: options.processLimit)
+        let record: ContextRecord
         do throws(VirError) {
+            record = ContextRecord(
+                xid: xid, initPID: child.pid, initIdentity: try child.identity(), hasInit: hasInit,
+                controllers: controllers.map(\.rawValue).sorted(), namespaces: plan.namespaces.rawValue, createdAt: Date().timeIntervalSince1970, timeOffset: timeOffset,
+                boundingSet: boundingSet.rawValue, name: options.uname[.context] ?? "\(xid)",
+                processLimit: options.processLimit)
             guard let listener = child.takeSeccompListener() else {
                 throw VirError(.internalError, "the context's first process came without its seccomp listener", domain: .none)
             }

@@ -5,7 +5,7 @@ import VirtError
 @Suite("Security contexts: the record file")
 struct ContextRecordTests {
     static let full = ContextRecord(
-        xid: 42, initPID: 1234, initStartTime: 987_654, hasInit: true, designatedInitPID: 77,
+        xid: 42, initPID: 1234, initIdentity: .pidfsInode(987_654), hasInit: true, designatedInitPID: 77,
         controllers: ["freezer", "memory", "pids"], namespaces: 0x7E02_0000, createdAt: 1_763_700_000.25, timeOffset: -5_000,
         boundingSet: 0xa80425fb, name: "web front end", processLimit: 64)
 
@@ -17,6 +17,7 @@ struct ContextRecordTests {
         minimal.processLimit = nil
         minimal.controllers = []
         minimal.name = ""
+        minimal.initIdentity = .startTime(5)
         #expect(try ContextRecord(parsing: String(decoding: minimal.encoded(), as: UTF8.self)) == minimal)
     }
 

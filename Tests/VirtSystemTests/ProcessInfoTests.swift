@@ -38,19 +38,31 @@ struct AdoptionTests {
     func adoptOrphan() async throws {
         let finished = try await run(shell("/bin/sleep 1 >/dev/null 2>&1 & echo $!"))
         let pid = try #require(pid_t(finished.output.dropLast()))
-        let start = try ProcessStat.read(pid: pid).startTime
-        let adopted = try ChildProcess(adopting: pid, startTime: start)
+        let identity = try ChildProcess(adopting: pid).identity()
+        let adopted = try ChildProcess(adopting: pid, identity: identity)
         // Its status comes once its new parent (the host's init) has reaped it, from Linux
         // 6.15 on; before, the kernel keeps none for us.
         #expect(try await adopted.wait() == (ChildProcess.kernelKeepsExitStatus ? .exited(0) : .unavailable))
     }
 
-    @Test("adoption checks the recorded start time")
-    func startTimeMismatch() throws {
+    @Test("adoption checks the recorded identity, of either kind")
+    func identityMismatch() throws {
         let child = try Spawner.spawn(SpawnPlan(path: "/bin/sleep", "10"))
         defer { try? child.signal(SIGKILL) }
+        let identity = try child.identity()
         let start = try ProcessStat.read(pid: child.pid).startTime
-        #expect(throws: VirError.self) { try ChildProcess(adopting: child.pid, startTime: start + 1) }
+        #expect(try ChildProcess(adopting: child.pid, identity: identity).pid == child.pid)
+        #expect(try ChildProcess(adopting: child.pid, identity: .startTime(start)).pid == child.pid)
+        #expect(throws: VirError.self) { try ChildProcess(adopting: child.pid, identity: .startTime(start + 1)) }
+        if case .pidfsInode(let inode) = identity {
+            #expect(throws: VirError.self) { try ChildProcess(adopting: child.pid, identity: .pidfsInode(inode + 1)) }
+        }
+        // Another process never has the same identity.
+        let other = try Spawner.spawn(SpawnPlan(path: "/bin/sleep", "10"))
+        defer { try? other.signal(SIGKILL) }
+        #expect(try other.identity() != identity)
+        #expect(ProcessIdentity(identity.description) == identity && ProcessIdentity("start-time:5") == .startTime(5))
+        #expect(ProcessIdentity("pidfs:x") == nil && ProcessIdentity("ino:5") == nil && ProcessIdentity("") == nil)
         let status = try ProcessStatus.read(pid: child.pid)
         #expect(status.namespacePIDs == [child.pid])
     }

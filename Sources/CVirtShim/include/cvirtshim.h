@@ -42,6 +42,10 @@ int cvs_pidfd_wait(int pidfd, int options, int *code, int *status);
  *  the kernel keeps no exit information (before Linux 6.15: ENOTTY or EINVAL). */
 int cvs_pidfd_exit_status(int pidfd, int *wait_status);
 
+/** The pidfs inode number of `pidfd` (Linux 6.9 on: unique for the boot), 0 if pidfds are
+ *  anonymous inodes on this kernel, -1 with errno on failure. */
+long long cvs_pidfd_inode(int pidfd);
+
 /* ---- file descriptors ---------------------------------------------------------------- */
 
 /** close_range(2). */

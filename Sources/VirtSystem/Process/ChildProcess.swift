@@ -42,21 +42,22 @@ public final class ChildProcess: Sendable {
 
     /// Adopts the running process `pid`, which need not be our child.
     ///
-    /// - Parameter startTime: if given, the process's start time (``ProcessStat/startTime``)
-    ///   recorded earlier; adoption fails if `pid` now names another process.
-    public convenience init(adopting pid: pid_t, startTime: UInt64? = nil) throws(VirError) {
-        let pidfd = try Syscall.call("pidfd_open \(pid)") { cvs_pidfd_open(pid) }
-        if let startTime {
-            // Read after opening the pidfd: if the start time still matches, the pidfd names
-            // the process that was recorded.
-            let stat: ProcessStat
-            do { stat = try ProcessStat.read(pid: pid) } catch { close(pidfd); throw error }
-            if stat.startTime != startTime {
-                close(pidfd)
-                throw VirError(.operationFailed, "process \(pid) is no longer the one recorded (start time \(stat.startTime), expected \(startTime))")
-            }
+    /// - Parameter identity: if given, the process's identity recorded earlier; adoption
+    ///   fails if `pid` now names another process.
+    public convenience init(adopting pid: pid_t, identity: ProcessIdentity? = nil) throws(VirError) {
+        let pidfd = try Pidfd.open(pid)
+        // Checked after opening the pidfd: if it still matches, the pidfd names the process
+        // that was recorded.
+        if let identity, !identity.matches(pidfd: pidfd, pid: pid) {
+            close(pidfd)
+            throw VirError(.operationFailed, "process \(pid) is no longer the one recorded (\(identity))")
         }
         self.init(pid: pid, pidfd: pidfd, seccompListener: nil)
+    }
+
+    /// What tells this process from a later one with the same pid.
+    public func identity() throws(VirError) -> ProcessIdentity {
+        try ProcessIdentity.of(pidfd: pidfd, pid: pid)
     }
 
     deinit {
