@@ -9,6 +9,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include "child.h"
 #include "rawsys.h"
 
@@ -114,14 +116,35 @@ static void pivot_into(const struct cvs_child_args *a, const char *rootfs)
     CHECK(a, CVS_STEP_OLD_ROOT, 0, SYS1(SYS_chdir, "/"));
 }
 
+/* One step of the mount list. Directories and nodes it creates get exactly `mode`, whatever
+ * the umask. */
+static void take_mount_step(const struct cvs_child_args *a, const struct cvs_mount *m, int index)
+{
+    long r;
+    switch (m->kind) {
+    case CVS_MOUNT_DIRECTORY: /* a mount point: one that exists is left as it is */
+        r = SYS3(SYS_mkdirat, AT_FDCWD, m->target, m->mode);
+        if (r == -EEXIST) return;
+        break;
+    case CVS_MOUNT_CHAR_DEVICE:
+        r = SYS4(SYS_mknodat, AT_FDCWD, m->target, S_IFCHR | m->mode, makedev(m->major, m->minor));
+        break;
+    case CVS_MOUNT_SYMLINK:
+        CHECK(a, CVS_STEP_MOUNT, index, SYS3(SYS_symlinkat, m->source, AT_FDCWD, m->target));
+        return;
+    default:
+        CHECK(a, CVS_STEP_MOUNT, index, SYS5(SYS_mount, m->source, m->target, m->fstype, m->flags, m->data));
+        return;
+    }
+    CHECK(a, CVS_STEP_MOUNT, index, r);
+    CHECK(a, CVS_STEP_MOUNT, index, SYS4(SYS_fchmodat, AT_FDCWD, m->target, m->mode, 0));
+}
+
 static void set_up_mounts(const struct cvs_child_args *a, const struct cvs_spawn *s)
 {
     if (s->root_propagation)
         CHECK(a, CVS_STEP_PROPAGATION, 0, SYS5(SYS_mount, 0, "/", 0, MS_REC | s->root_propagation, 0));
-    for (size_t i = 0; i < s->mount_count; i++) {
-        const struct cvs_mount *m = &s->mounts[i];
-        CHECK(a, CVS_STEP_MOUNT, (int)i, SYS5(SYS_mount, m->source, m->target, m->fstype, m->flags, m->data));
-    }
+    for (size_t i = 0; i < s->mount_count; i++) take_mount_step(a, &s->mounts[i], (int)i);
     if (s->rootfs) pivot_into(a, s->rootfs);
     for (size_t i = 0; i < s->readonly_count; i++) make_readonly(a, s->readonly_paths[i], (int)i);
 }

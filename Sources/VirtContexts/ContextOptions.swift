@@ -26,6 +26,13 @@ public struct ContextOptions: Sendable {
     /// Paths made read-only inside, recursively (for a container: /proc/sys and /sys). Needs
     /// VXF_INFO_NSPACE: they are bind mounts in the context's own mount namespace.
     public var readOnlyPaths: [String] = []
+    /// A directory the context `pivot_root`s into (a container's root filesystem), or `nil`
+    /// for the host's root. Needs VXF_INFO_NSPACE.
+    public var rootfs: String? = nil
+    /// Steps in the context's mount namespace before its /proc is mounted, for example a
+    /// private /dev and bind mounts. With a ``rootfs``, targets are paths inside it. Needs
+    /// VXF_INFO_NSPACE.
+    public var mounts: [Mount] = []
     /// The only devices the context may use (the devices cgroup denies every other), or `nil`
     /// for every device but device-mapper and loop devices. VXC_ADMIN_MAPPER and
     /// VXC_ADMIN_CLOOP add those either way.

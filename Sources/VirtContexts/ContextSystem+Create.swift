@@ -15,7 +15,8 @@ extension ContextSystem {
         guard !command.isEmpty, command[0].hasPrefix("/") else {
             throw VirError.invalidArg("the first process needs an absolute executable path, got '\(command.first ?? "")'")
         }
-        guard access(command[0], X_OK) == 0 else {
+        // Under a rootfs the path is the container's; a failed exec reports itself then.
+        guard options.rootfs != nil || access(command[0], X_OK) == 0 else {
             throw VirError.invalidArg("'\(command[0])' is not an executable file: \(String(cString: strerror(errno)))")
         }
         guard options.capabilities.isSubset(of: .known) else {
@@ -23,8 +24,8 @@ extension ContextSystem {
         }
         for (field, value) in options.uname { try Self.validate(uname: value, for: field) }
         guard options.processLimit > 0 else { throw VirError.invalidArg("the process limit must be positive") }
-        guard options.readOnlyPaths.isEmpty || options.flags.contains(.infoNspace) else {
-            throw VirError.invalidArg("read-only paths need VXF_INFO_NSPACE: they are mounts in the context's own mount namespace")
+        guard options.flags.contains(.infoNspace) || (options.readOnlyPaths.isEmpty && options.mounts.isEmpty && options.rootfs == nil) else {
+            throw VirError.invalidArg("mounts, a rootfs and read-only paths need VXF_INFO_NSPACE: they belong to the context's own mount namespace")
         }
         for path in options.readOnlyPaths where !path.hasPrefix("/") {
             throw VirError.invalidArg("read-only path '\(path)' is not absolute")
@@ -92,7 +93,9 @@ extension ContextSystem {
         plan.namespaces = Self.namespaces(for: options.flags)
         plan.hostname = options.uname[.nodename]
         plan.domainname = options.uname[.domainname]
-        if plan.namespaces.contains(.pid) && plan.namespaces.contains(.mount) { plan.mounts = [.proc()] }
+        plan.mounts = options.mounts
+        if plan.namespaces.contains(.pid) && plan.namespaces.contains(.mount) { plan.mounts.append(.proc()) }
+        plan.rootfs = options.rootfs
         plan.readOnlyPaths = options.readOnlyPaths
         var timeOffset: Int64 = 0
         if options.flags.contains(.virtUptime) {

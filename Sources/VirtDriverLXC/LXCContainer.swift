@@ -30,8 +30,8 @@ enum LXCContainer {
         guard definition.os.type == "exe" else {
             throw VirError(.configUnsupported, "os type '\(definition.os.type)' is not 'exe'", domain: .lxc)
         }
+        try LXCFilesystems.validate(definition.devices.filesystems)
         let unsupported: [(Bool, String)] = [
-            (!definition.devices.filesystems.isEmpty, "<filesystem> mounts"),
             (!definition.devices.interfaces.isEmpty, "<interface> devices"),
             (definition.idmap != nil, "<idmap>"),
         ]
@@ -48,8 +48,9 @@ enum LXCContainer {
     /// The context that runs the container: own pid, mount, UTS, IPC and cgroup namespaces
     /// (and network with `<features><privnet/>`), the domain's name as host name, its memory
     /// (currentMemory) as the memory cgroup limit, `<cputune>` shares, period and quota on the
-    /// cpu cgroup, CPU time from cpuacct, /proc/sys and /sys read-only, only libvirt's devices,
-    /// libvirt's environment, and the safe bounding set.
+    /// cpu cgroup, CPU time from cpuacct, its root and filesystems with a private /dev
+    /// (``LXCFilesystems``), /proc/sys and /sys read-only, only libvirt's devices, libvirt's
+    /// environment, and the safe bounding set.
     static func options(for definition: DomainDefinition) -> ContextOptions {
         var options = ContextOptions()
         options.flags = [.infoInit, .infoNspace]
@@ -68,7 +69,10 @@ enum LXCContainer {
         var bounding = ContextOptions.callerBoundingSet
         for capability in droppedCapabilities { bounding.remove(capability) }
         options.boundingSet = bounding
-        options.readOnlyPaths = ["/proc/sys", "/sys"]
+        let filesystems = definition.devices.filesystems
+        options.rootfs = LXCFilesystems.rootfs(of: filesystems)
+        options.mounts = LXCFilesystems.mounts(for: filesystems)
+        options.readOnlyPaths = ["/proc/sys", "/sys"] + LXCFilesystems.readOnlyTargets(of: filesystems)
         options.allowedDevices = allowedDevices
         options.environment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=lxc-libvirt",
                                "LIBVIRT_LXC_NAME=\(definition.name)", "LIBVIRT_LXC_UUID=\(definition.uuid)"]
@@ -79,13 +83,24 @@ enum LXCContainer {
     /// Starts the container; its standard descriptors are /dev/null until consoles exist.
     static func start(_ definition: DomainDefinition, in contexts: ContextSystem) throws(VirError) -> RunningContext {
         let command = command(of: definition)
-        guard access(command[0], X_OK) == 0 else {
-            throw VirError(.operationFailed, "the init '\(command[0])' of domain '\(definition.name)' is not an executable file: \(String(cString: strerror(errno)))", domain: .lxc)
+        try LXCFilesystems.checkSources(definition.devices.filesystems)
+        let rootfs = LXCFilesystems.rootfs(of: definition.devices.filesystems)
+        guard isExecutable(command[0], under: rootfs) else {
+            throw VirError(.operationFailed, "the init '\(command[0])' of domain '\(definition.name)' is not an executable file\(rootfs.map { " under '\($0)'" } ?? ""): \(String(cString: strerror(errno)))", domain: .lxc)
         }
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { if null >= 0 { close(null) } }
         var options = options(for: definition)
         options.descriptors = [0: null, 1: null, 2: null]
         return try contexts.create(command: command, options: options)
+    }
+
+    /// Whether `path` (inside `rootfs`, if any) is an executable file. A symbolic link inside
+    /// a rootfs is left to exec: its target is a path of the container's, not the host's.
+    private static func isExecutable(_ path: String, under rootfs: String?) -> Bool {
+        guard let rootfs else { return access(path, X_OK) == 0 }
+        var status = stat()
+        guard lstat(rootfs + path, &status) == 0 else { return false }
+        return status.st_mode & S_IFMT == S_IFLNK || access(rootfs + path, X_OK) == 0
     }
 }

@@ -14,19 +14,42 @@ final class LXCSandbox: @unchecked Sendable {
     /// One UUID per domain name, so that a redefinition names the same domain.
     private var uuids: [String: String] = [:]
     var uri: String { "lxc:///embed?root=\(root)" }
+    /// A host directory for files containers write (a container's /dev/shm is its own, so
+    /// the run directory under the host's /dev/shm is out of its reach).
+    let exchange = "/tmp/swiftvirt-lxc-test-\(UUID().uuidString)"
 
     func open() async throws -> Connection { try await Connection.open(uri) }
 
-    /// A container definition running `command` as its init.
-    func xml(_ name: String, init command: String = "/bin/sh", args: [String] = ["-c", "sleep 1000"], memoryKiB: Int = 65536) -> String {
+    /// A container definition running `command` as its init, with `devices` (XML).
+    func xml(_ name: String, init command: String = "/bin/sh", args: [String] = ["-c", "sleep 1000"], memoryKiB: Int = 65536,
+             devices: String = "") -> String {
         """
         <domain type='lxc'>
           <name>\(name)</name>
           <uuid>\(uuid(name))</uuid>
           <memory unit='KiB'>\(memoryKiB)</memory>
           <os><type>exe</type><init>\(command)</init>\(args.map { "<initarg>\(escaped($0))</initarg>" }.joined())</os>
+          <devices>\(devices)</devices>
         </domain>
         """
+    }
+
+    /// The file `name` of ``exchange`` once a container wrote it (waiting up to 3 s).
+    func report(_ name: String) async throws -> String {
+        let path = exchange + "/" + name
+        for _ in 0..<300 where !FileManager.default.fileExists(atPath: path) { try await Task.sleep(for: .milliseconds(10)) }
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    /// A root filesystem of busybox-static in ``exchange``: /bin/busybox, /bin/sh and a
+    /// marker file, and nothing of the host.
+    func busyboxRootfs() throws -> String {
+        let rootfs = exchange + "/rootfs"
+        try FileManager.default.createDirectory(atPath: rootfs + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: rootfs + "/bin/busybox")
+        try FileManager.default.createSymbolicLink(atPath: rootfs + "/bin/sh", withDestinationPath: "busybox")
+        try "rootfs\n".write(toFile: rootfs + "/marker", atomically: true, encoding: .utf8)
+        return rootfs
     }
 
     private func uuid(_ name: String) -> String {
@@ -57,6 +80,7 @@ final class LXCSandbox: @unchecked Sendable {
             system.removeRoot()
         }
         try? FileManager.default.removeItem(atPath: root)
+        try? FileManager.default.removeItem(atPath: exchange)
     }
 }
 
@@ -97,8 +121,8 @@ struct LXCDriverTests {
 
     @Test func insideAContainerDroppedCapabilitiesProcSysAndHostDevicesAreRefused() async throws {
         let sandbox = LXCSandbox()
-        try FileManager.default.createDirectory(atPath: sandbox.root, withIntermediateDirectories: true)
-        let report = sandbox.root + "/report"
+        try FileManager.default.createDirectory(atPath: sandbox.exchange, withIntermediateDirectories: true)
+        let report = sandbox.exchange + "/report"
         let script = """
             try() { if "$@" >/dev/null 2>&1; then echo "$1 allowed"; else echo "$1 refused"; fi; }
             { try mknod /tmp/lxc-test-node-$$ c 1 3; try date -s @0; try sh -c 'echo 1 > /proc/sys/kernel/ns_last_pid'
@@ -107,8 +131,7 @@ struct LXCDriverTests {
             """
         let connection = try await sandbox.open()
         let domain = try await connection.createDomain(xml: sandbox.xml("inside", args: ["-c", script]))
-        for _ in 0..<300 where !FileManager.default.fileExists(atPath: report) { try await Task.sleep(for: .milliseconds(10)) }
-        let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n")
+        let lines = try await sandbox.report("report").split(separator: "\n")
         #expect(lines == ["mknod refused", "date refused", "sh refused", "touch refused", "head refused", "head allowed", "pid 1"])
         try await domain.destroy()
     }
@@ -233,13 +256,67 @@ struct LXCDriverTests {
         #expect(try await reopened.lookupDomain(name: "tuned").definition().currentMemory == 65536)
     }
 
+    @Test func aContainerPivotsIntoItsRootfsWithAPrivateDevAndItsFilesystems() async throws {
+        let sandbox = LXCSandbox()
+        let rootfs = try sandbox.busyboxRootfs()
+        let data = sandbox.exchange + "/data", out = sandbox.exchange + "/out"
+        for directory in [data, out] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        try "host data\n".write(toFile: data + "/file", atomically: true, encoding: .utf8)
+        let script = """
+            b=/bin/busybox
+            { $b cat /marker /data/file; $b ls /dev | $b tr '\\n' ' '; echo
+              $b stat -c '%a %t:%T' /dev/null; echo x > /dev/null && echo "null writable"
+              [ -e /usr/bin/python3 ] && echo "host root visible" || echo "host root hidden"
+              echo x > /data/new 2>/dev/null && echo "readonly writable" || echo "readonly refused"
+              echo x > /scratch/new && echo "ram writable"; $b df -k /scratch | $b awk 'NR == 2 { print "ram size " $2 }'
+              $b touch /sys/x 2>/dev/null && echo "sys writable" || echo "sys refused"
+              echo "pid $$"; } > /out/report.tmp
+            $b mv /out/report.tmp /out/report; exec $b sleep 1000
+            """
+        let devices = """
+            <filesystem type='mount'><source dir='\(rootfs)'/><target dir='/'/></filesystem>
+            <filesystem type='mount'><source dir='\(data)'/><target dir='/data'/><readonly/></filesystem>
+            <filesystem type='mount'><source dir='\(out)'/><target dir='/out'/></filesystem>
+            <filesystem type='ram'><source usage='1024' units='KiB'/><target dir='/scratch'/></filesystem>
+            """
+        let connection = try await sandbox.open()
+        let domain = try await connection.createDomain(xml: sandbox.xml("rooted", args: ["-c", script], devices: devices))
+        let report = try await sandbox.report("out/report")
+        #expect(report.split(separator: "\n") == [
+            "rootfs", "host data", "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero ",
+            "666 1:3", "null writable", "host root hidden", "readonly refused", "ram writable", "ram size 1024", "sys refused", "pid 1",
+        ])
+        // The host saw none of it: no file in the read-only source, no mount points made outside the rootfs.
+        #expect(!FileManager.default.fileExists(atPath: data + "/new"))
+        #expect(FileManager.default.fileExists(atPath: rootfs + "/scratch") && !FileManager.default.fileExists(atPath: "/scratch"))
+        try await domain.destroy()
+
+        // An init the rootfs does not have is refused at start.
+        await expectError(.operationFailed) {
+            _ = try await connection.createDomain(xml: sandbox.xml("noinit", init: "/sbin/init", args: [], devices: devices))
+        }
+        #expect(try await connection.listAllDomains().isEmpty)
+    }
+
     @Test func badInputIsRefusedAndChangesNothing() async throws {
         let sandbox = LXCSandbox()
         let connection = try await sandbox.open()
         await expectError(.configUnsupported) { _ = try await connection.defineDomain(xml: sandbox.xml("x").replacingOccurrences(of: "type='lxc'", with: "type='kvm'")) }
-        await expectError(.configUnsupported) {
-            _ = try await connection.defineDomain(xml: sandbox.xml("x").replacingOccurrences(of: "</os>", with: "</os><devices><filesystem type='mount'><source dir='/nonexistent'/><target dir='/'/></filesystem></devices>"))
+        for filesystem in [
+            "<filesystem type='block'><source dev='/dev/sda'/><target dir='/data'/></filesystem>",
+            "<filesystem type='mount'><source dir='/srv'/><target dir='data'/></filesystem>",
+            "<filesystem type='mount'><source dir='/srv'/><target dir='/a/../b'/></filesystem>",
+            "<filesystem type='ram'><target dir='/scratch'/></filesystem>",
+            "<filesystem type='mount'><target dir='/data'/></filesystem>",
+            "<filesystem type='mount'><source dir='/srv'/><target dir='/d'/></filesystem><filesystem type='mount'><source dir='/opt'/><target dir='/d/'/></filesystem>",
+        ] {
+            await expectError(.configUnsupported) { _ = try await connection.defineDomain(xml: sandbox.xml("x", devices: filesystem)) }
         }
+        // A root filesystem that does not exist is found at start, and nothing runs.
+        let missingRoot = try await connection.defineDomain(xml: sandbox.xml("noroot", devices: "<filesystem type='mount'><source dir='/nonexistent'/><target dir='/'/></filesystem>"))
+        await expectError(.systemError) { _ = try await missingRoot.create() }
+        #expect(try await missingRoot.state().state == .shutoff)
+        try await missingRoot.undefine()
         await expectError(.operationFailed) { _ = try await connection.createDomain(xml: sandbox.xml("noinit", init: "/nonexistent/init")) }
         #expect(try await connection.listAllDomains().isEmpty)
 

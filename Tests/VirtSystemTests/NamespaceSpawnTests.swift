@@ -64,6 +64,38 @@ struct NamespaceSpawnTests {
         #expect(finished.output.split(separator: "\n") == ["bin", "lib", "lib64", "proc", "usr", "read-only"])
     }
 
+    @Test("a private /dev: directories, device nodes and links made in a tmpfs, with exact modes")
+    func deviceSteps() async throws {
+        var plan = shell("""
+            stat -c '%n %F %a %t:%T' /dev/null /dev/pts /dev/shm; readlink /dev/fd; echo x > /dev/null && echo writable
+            ls /dev | tr '\\n' ' '
+            """, namespaces: [.mount])
+        plan.mounts = [
+            // Without nodev, or the node could not be opened.
+            Mount(source: "tmpfs", target: "/dev", type: "tmpfs", flags: UInt(MS_NOSUID), data: "mode=755,size=64k"),
+            .characterDevice("/dev/null", major: 1, minor: 3), .directory("/dev/pts"),
+            .directory("/dev/shm", mode: 0o1777), .directory("/dev/shm", mode: 0o700),  // an existing one is left as it is
+            .symbolicLink("/dev/fd", to: "/proc/self/fd"),
+        ]
+        let finished = try await run(plan)
+        #expect(finished.output.split(separator: "\n") == [
+            "/dev/null character special file 666 1:3", "/dev/pts directory 755 0:0", "/dev/shm directory 1777 0:0",
+            "/proc/self/fd", "writable", "fd null pts shm ",
+        ], "\(finished.errors)")
+    }
+
+    @Test("a failed file step names itself; a link without a destination is refused up front")
+    func deviceStepFailures() throws {
+        var plan = SpawnPlan(path: "/bin/true")
+        plan.namespaces = [.mount]
+        plan.mounts = [.characterDevice("/nonexistent-dir/null", major: 1, minor: 3)]
+        let error = #expect(throws: VirError.self) { try Spawner.spawn(plan) }
+        #expect(error?.message == "create device node /nonexistent-dir/null (1:3): No such file or directory")
+        plan.mounts = [.symbolicLink("/tmp/x", to: "")]
+        let refused = #expect(throws: VirError.self) { try Spawner.spawn(plan) }
+        #expect(refused?.code == .invalidArg)
+    }
+
     @Test("a failed pivot_root names the step and leaves no child")
     func pivotRootFailure() throws {
         var plan = SpawnPlan(path: "/bin/true")

@@ -91,13 +91,25 @@ extern const uint32_t cvs_audit_arch;
  *                    namespace, on the intermediate child's exit).
  */
 
-/** One mount(2) call the child makes, in list order. */
+/** What one step of the child's mount list does. */
+enum cvs_mount_kind {
+    CVS_MOUNT = 0,          /**< mount(source, target, fstype, flags, data) */
+    CVS_MOUNT_DIRECTORY,    /**< mkdir(target), then chmod(mode); an existing one is left as it is */
+    CVS_MOUNT_CHAR_DEVICE,  /**< mknod(target, S_IFCHR, major:minor), then chmod(mode) */
+    CVS_MOUNT_SYMLINK,      /**< symlink(source, target) */
+};
+
+/** One step the child takes, in list order: a mount(2) call, or a directory, device node or
+ *  symbolic link it creates (in a tmpfs it just mounted, say a private /dev). */
 struct cvs_mount {
-    const char *source;  /**< may be NULL */
+    const char *source;  /**< may be NULL; the link's content for CVS_MOUNT_SYMLINK */
     const char *target;
     const char *fstype;  /**< may be NULL */
     unsigned long flags; /**< MS_* */
     const char *data;    /**< may be NULL */
+    int kind;            /**< enum cvs_mount_kind */
+    unsigned int mode;   /**< permission bits of a directory or device node */
+    unsigned int major, minor;
 };
 
 /** "Make descriptor `from` of the parent descriptor `to` of the exec'd program." At most

@@ -12,6 +12,22 @@ public struct Mount: Hashable, Sendable {
     public var flags: UInt
     /// File-system-specific options (`"mode=755,size=64k"`).
     public var data: String?
+    /// What the step does: a mount, or a file it creates.
+    public var kind: Kind = .mount
+
+    /// The steps of a mount list besides mount(2): the files of a private /dev, say, made
+    /// in the tmpfs a step before mounted.
+    public enum Kind: Hashable, Sendable {
+        /// mount(2) with the step's source, type, flags and data.
+        case mount
+        /// A directory (a mount point) with exactly these permissions; one that exists is left
+        /// as it is.
+        case directory(mode: UInt32)
+        /// A character device node with exactly these permissions.
+        case characterDevice(major: UInt32, minor: UInt32, mode: UInt32)
+        /// A symbolic link whose content is the step's source.
+        case symbolicLink
+    }
 
     /// A mount from its `mount(2)` arguments.
     public init(source: String?, target: String, type: String?, flags: UInt = 0, data: String? = nil) {
@@ -31,6 +47,27 @@ public struct Mount: Hashable, Sendable {
     /// mount. Flags the kernel locked on the mount must be repeated.
     public static func remountBind(_ target: String, flags: UInt) -> Mount {
         Mount(source: nil, target: target, type: nil, flags: UInt(MS_REMOUNT) | UInt(MS_BIND) | flags)
+    }
+
+    /// Creates the directory `target` with exactly `mode`, unless it exists.
+    public static func directory(_ target: String, mode: UInt32 = 0o755) -> Mount {
+        var step = Mount(source: nil, target: target, type: nil)
+        step.kind = .directory(mode: mode)
+        return step
+    }
+
+    /// Creates the character device node `target` with exactly `mode`.
+    public static func characterDevice(_ target: String, major: UInt32, minor: UInt32, mode: UInt32 = 0o666) -> Mount {
+        var step = Mount(source: nil, target: target, type: nil)
+        step.kind = .characterDevice(major: major, minor: minor, mode: mode)
+        return step
+    }
+
+    /// Creates the symbolic link `target` pointing at `destination`.
+    public static func symbolicLink(_ target: String, to destination: String) -> Mount {
+        var step = Mount(source: destination, target: target, type: nil)
+        step.kind = .symbolicLink
+        return step
     }
 
     /// A tmpfs at `target`, with `nosuid,nodev`.

@@ -46,7 +46,12 @@ extension SpawnPlan {
     private func describe(mount index: Int) -> String {
         guard mounts.indices.contains(index) else { return "mount" }
         let mount = mounts[index]
-        return "mount \(mount.source ?? "none") on \(hostTarget(of: mount))" + (mount.type.map { " type \($0)" } ?? "")
+        switch mount.kind {
+        case .mount: return "mount \(mount.source ?? "none") on \(hostTarget(of: mount))" + (mount.type.map { " type \($0)" } ?? "")
+        case .directory: return "create directory \(hostTarget(of: mount))"
+        case .characterDevice(let major, let minor, _): return "create device node \(hostTarget(of: mount)) (\(major):\(minor))"
+        case .symbolicLink: return "create symbolic link \(hostTarget(of: mount)) -> \(mount.source ?? "")"
+        }
     }
 
     private func describe(descriptor index: Int) -> String {

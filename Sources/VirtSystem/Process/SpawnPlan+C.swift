@@ -58,8 +58,23 @@ extension SpawnPlan {
     private func fillMounts(_ spec: UnsafeMutablePointer<cvs_spawn>, _ memory: CMemory) {
         let list = memory.allocate(cvs_mount.self, count: mounts.count)
         for (index, mount) in mounts.enumerated() {
-            list[index] = cvs_mount(source: memory.string(mount.source), target: memory.string(hostTarget(of: mount)),
-                                    fstype: memory.string(mount.type), flags: mount.flags, data: memory.string(mount.data))
+            var step = cvs_mount()
+            step.source = memory.string(mount.source)
+            step.target = memory.string(hostTarget(of: mount))
+            step.fstype = memory.string(mount.type)
+            step.flags = mount.flags
+            step.data = memory.string(mount.data)
+            switch mount.kind {
+            case .mount: step.kind = Int32(CVS_MOUNT.rawValue)
+            case .directory(let mode):
+                step.kind = Int32(CVS_MOUNT_DIRECTORY.rawValue)
+                step.mode = mode
+            case .characterDevice(let major, let minor, let mode):
+                step.kind = Int32(CVS_MOUNT_CHAR_DEVICE.rawValue)
+                (step.major, step.minor, step.mode) = (major, minor, mode)
+            case .symbolicLink: step.kind = Int32(CVS_MOUNT_SYMLINK.rawValue)
+            }
+            list[index] = step
         }
         spec.pointee.mounts = UnsafePointer(list)
         spec.pointee.mount_count = mounts.count

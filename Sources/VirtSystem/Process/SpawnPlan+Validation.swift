@@ -23,6 +23,9 @@ extension SpawnPlan {
         if !namespaces.contains(.user), uidMap != nil || gidMap != nil {
             throw invalid("uid and gid maps need a new user namespace")
         }
+        if let link = mounts.first(where: { $0.kind == .symbolicLink && ($0.source ?? "").isEmpty }) {
+            throw invalid("the symbolic link '\(link.target)' has no destination")
+        }
         for path in [rootfs].compactMap({ $0 }) + mounts.map(\.target) + readOnlyPaths where !path.hasPrefix("/") {
             throw invalid("'\(path)' is not an absolute path")
         }

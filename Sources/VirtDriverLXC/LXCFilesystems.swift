@@ -1,0 +1,136 @@
+import VirtError
+import VirtSystem
+import VirtXML
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a container's `<filesystem>` elements and libvirt's private /dev become steps of its
+/// mount namespace, as libvirt's LXC driver sets them up:
+/// - the `mount` filesystem whose target is `/` is the root, entered with `pivot_root`;
+///   without one the container shares the host's root;
+/// - other `mount` filesystems are bind mounts of host directories, `bind` ones of paths
+///   inside the container, and `ram` ones are tmpfs of the given size; `<readonly/>` makes
+///   any of them read-only;
+/// - /dev is a tmpfs of its own with null, zero, full, random, urandom and tty, a devpts
+///   instance for the pts terminals and ptmx, and a /dev/shm tmpfs.
+enum LXCFilesystems {
+    /// The `<filesystem type=…>` kinds this driver mounts.
+    static let supportedTypes: Set<String> = ["mount", "bind", "ram"]
+
+    /// The device nodes of the private /dev: name, major, minor. They are also what the
+    /// devices cgroup allows (with the pts terminals and /dev/console).
+    static let deviceNodes: [(name: String, major: UInt32, minor: UInt32)] = [
+        ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
+    ]
+
+    /// Checks what a definition alone can tell: supported types, absolute and distinct
+    /// targets, a source where one is needed and a size for ram filesystems.
+    static func validate(_ filesystems: [FilesystemDevice]) throws(VirError) {
+        var targets = Set<String>()
+        for filesystem in filesystems {
+            let target = normalized(filesystem.target)
+            guard supportedTypes.contains(filesystem.type) else {
+                throw VirError(.configUnsupported, "<filesystem type='\(filesystem.type)'> is not supported for containers (only mount, bind and ram)", domain: .lxc)
+            }
+            guard filesystem.target.hasPrefix("/"), !target.split(separator: "/").contains("..") else {
+                throw VirError(.configUnsupported, "filesystem target '\(filesystem.target)' must be an absolute path without '..'", domain: .lxc)
+            }
+            guard targets.insert(target).inserted else {
+                throw VirError(.configUnsupported, "two filesystems have the target '\(target)'", domain: .lxc)
+            }
+            if filesystem.type == "ram" {
+                guard let usage = filesystem.ramUsageKiB, usage > 0 else {
+                    throw VirError(.configUnsupported, "the ram filesystem at '\(target)' needs <source usage='…'/> above 0", domain: .lxc)
+                }
+                guard target != "/" else { throw VirError(.configUnsupported, "a ram filesystem cannot be the root", domain: .lxc) }
+            } else {
+                guard let source = filesystem.source, source.hasPrefix("/") else {
+                    throw VirError(.configUnsupported, "the filesystem at '\(target)' needs an absolute <source dir='…'/>", domain: .lxc)
+                }
+                guard filesystem.type == "mount" || target != "/" else {
+                    throw VirError(.configUnsupported, "the root filesystem must be of type 'mount'", domain: .lxc)
+                }
+            }
+        }
+    }
+
+    /// The root filesystem's directory, if a filesystem targets `/`.
+    static func rootfs(of filesystems: [FilesystemDevice]) -> String? {
+        filesystems.first { normalized($0.target) == "/" }?.source
+    }
+
+    /// Checks the host side at start: each host source is an existing directory.
+    static func checkSources(_ filesystems: [FilesystemDevice]) throws(VirError) {
+        let rootfs = rootfs(of: filesystems)
+        for filesystem in filesystems where filesystem.type != "ram" {
+            guard let source = filesystem.source else { continue }
+            let hostPath = filesystem.type == "bind" ? (rootfs ?? "") + source : source
+            var status = stat()
+            guard stat(hostPath, &status) == 0 else {
+                throw VirError(.systemError, "cannot use '\(source)' as the source of '\(filesystem.target)': \(String(cString: strerror(errno)))", domain: .lxc)
+            }
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw VirError(.systemError, "the source '\(source)' of '\(filesystem.target)' is not a directory", domain: .lxc)
+            }
+        }
+    }
+
+    /// The steps, in order: mount points a rootfs may lack, the host's /sys under a rootfs,
+    /// the private /dev, then the definition's filesystems (outermost first).
+    static func mounts(for filesystems: [FilesystemDevice]) -> [Mount] {
+        let rootfs = rootfs(of: filesystems)
+        var steps: [Mount] = []
+        if rootfs != nil {
+            steps += [.directory("/proc", mode: 0o555), .directory("/sys", mode: 0o555), .directory("/dev", mode: 0o755),
+                      .bind("/sys", at: "/sys")]
+        }
+        steps += privateDev()
+        let others = filesystems.filter { normalized($0.target) != "/" }.sorted { depth($0.target) < depth($1.target) }
+        for filesystem in others {
+            let target = normalized(filesystem.target)
+            if rootfs != nil { steps.append(.directory(target)) }
+            switch filesystem.type {
+            case "ram":
+                steps.append(Mount(source: "tmpfs", target: target, type: "tmpfs", flags: UInt(MS_NOSUID) | UInt(MS_NODEV),
+                                   data: "size=\(filesystem.ramUsageKiB ?? 0)k,mode=755"))
+            case "bind":
+                steps.append(.bind((rootfs ?? "") + (filesystem.source ?? ""), at: target))
+            default:
+                steps.append(.bind(filesystem.source ?? "", at: target))
+            }
+        }
+        return steps
+    }
+
+    /// Targets of read-only filesystems, made read-only once the container's root is in place.
+    static func readOnlyTargets(of filesystems: [FilesystemDevice]) -> [String] {
+        filesystems.filter { $0.readonly && normalized($0.target) != "/" }.map { normalized($0.target) }
+    }
+
+    /// libvirt's /dev: a small tmpfs (not nodev, or its nodes could not be opened), the
+    /// nodes, a private devpts with ptmx, a /dev/shm and the usual links.
+    static func privateDev() -> [Mount] {
+        var steps = [Mount(source: "devfs", target: "/dev", type: "tmpfs", flags: UInt(MS_NOSUID) | UInt(MS_NOEXEC), data: "mode=755,size=64k")]
+        steps += deviceNodes.map { .characterDevice("/dev/" + $0.name, major: $0.major, minor: $0.minor, mode: 0o666) }
+        steps += [
+            .directory("/dev/pts", mode: 0o755),
+            Mount(source: "devpts", target: "/dev/pts", type: "devpts", flags: UInt(MS_NOSUID) | UInt(MS_NOEXEC),
+                  data: "newinstance,ptmxmode=0666,mode=0620,gid=5"),
+            .symbolicLink("/dev/ptmx", to: "pts/ptmx"),
+            .directory("/dev/shm", mode: 0o1777),
+            Mount(source: "shm", target: "/dev/shm", type: "tmpfs", flags: UInt(MS_NOSUID) | UInt(MS_NODEV), data: "mode=1777"),
+            .symbolicLink("/dev/fd", to: "/proc/self/fd"), .symbolicLink("/dev/stdin", to: "/proc/self/fd/0"),
+            .symbolicLink("/dev/stdout", to: "/proc/self/fd/1"), .symbolicLink("/dev/stderr", to: "/proc/self/fd/2"),
+        ]
+        return steps
+    }
+
+    /// `path` without repeated or trailing slashes (`/` stays `/`).
+    static func normalized(_ path: String) -> String {
+        "/" + path.split(separator: "/").joined(separator: "/")
+    }
+
+    private static func depth(_ path: String) -> Int { normalized(path).split(separator: "/").count }
+}
