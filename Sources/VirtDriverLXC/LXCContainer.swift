@@ -15,10 +15,11 @@ enum LXCContainer {
     /// driver drops them.
     static let droppedCapabilities: [Capability] = [.sysModule, .sysTime, .sysBoot, .mknod, .auditControl, .macAdmin, .macOverride, .sysRawio]
 
-    /// The devices a container may use, as libvirt's LXC driver allows them: null, zero,
-    /// full, random, urandom, tty, console, ptmx and the pts terminals.
+    /// The devices a container may use, as libvirt's LXC driver allows them: the nodes of
+    /// its private /dev (null, zero, full, random, urandom, tty), console, ptmx and the pts
+    /// terminals.
     static let allowedDevices: [DeviceRule] = {
-        let characterDevices: [(UInt32, UInt32?)] = [(1, 3), (1, 5), (1, 7), (1, 8), (1, 9), (5, 0), (5, 1), (5, 2), (136, nil)]
+        let characterDevices: [(UInt32, UInt32?)] = LXCFilesystems.deviceNodes.map { ($0.major, $0.minor) } + [(5, 1), (5, 2), (136, nil)]
         return characterDevices.compactMap { try? DeviceRule(.char, major: $0.0, minor: $0.1, access: "rwm") }
     }()
 

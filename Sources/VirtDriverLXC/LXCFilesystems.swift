@@ -19,8 +19,8 @@ enum LXCFilesystems {
     /// The `<filesystem type=…>` kinds this driver mounts.
     static let supportedTypes: Set<String> = ["mount", "bind", "ram"]
 
-    /// The device nodes of the private /dev: name, major, minor. They are also what the
-    /// devices cgroup allows (with the pts terminals and /dev/console).
+    /// The device nodes of the private /dev: name, major, minor. The devices cgroup allows
+    /// them (``LXCContainer/allowedDevices``), with console, ptmx and the pts terminals.
     static let deviceNodes: [(name: String, major: UInt32, minor: UInt32)] = [
         ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
     ]
@@ -34,8 +34,8 @@ enum LXCFilesystems {
             guard supportedTypes.contains(filesystem.type) else {
                 throw VirError(.configUnsupported, "<filesystem type='\(filesystem.type)'> is not supported for containers (only mount, bind and ram)", domain: .lxc)
             }
-            guard filesystem.target.hasPrefix("/"), !target.split(separator: "/").contains("..") else {
-                throw VirError(.configUnsupported, "filesystem target '\(filesystem.target)' must be an absolute path without '..'", domain: .lxc)
+            for path in [filesystem.target, filesystem.source].compactMap({ $0 }) where !path.hasPrefix("/") || path.split(separator: "/").contains("..") {
+                throw VirError(.configUnsupported, "filesystem path '\(path)' must be an absolute path without '..'", domain: .lxc)
             }
             guard targets.insert(target).inserted else {
                 throw VirError(.configUnsupported, "two filesystems have the target '\(target)'", domain: .lxc)
@@ -52,6 +52,10 @@ enum LXCFilesystems {
                 guard filesystem.type == "mount" || target != "/" else {
                     throw VirError(.configUnsupported, "the root filesystem must be of type 'mount'", domain: .lxc)
                 }
+                // Making / read-only recursively would take /dev and the other mounts with it.
+                guard !(target == "/" && filesystem.readonly) else {
+                    throw VirError(.configUnsupported, "a read-only root filesystem is not supported yet", domain: .lxc)
+                }
             }
         }
     }
@@ -61,9 +65,18 @@ enum LXCFilesystems {
         filesystems.first { normalized($0.target) == "/" }?.source
     }
 
-    /// Checks the host side at start: each host source is an existing directory.
+    /// Checks the host side at start: each source is an existing directory, and no path
+    /// inside the rootfs (a target, or a `bind` source) passes through a symbolic link. The
+    /// steps run before `pivot_root`, on host paths, so a link the container planted (`data
+    /// -> /`) would otherwise bind the host's files in or create directories on the host.
     static func checkSources(_ filesystems: [FilesystemDevice]) throws(VirError) {
         let rootfs = rootfs(of: filesystems)
+        if let rootfs {
+            for filesystem in filesystems where normalized(filesystem.target) != "/" {
+                try refuseLinks(in: filesystem.target, under: rootfs)
+                if filesystem.type == "bind", let source = filesystem.source { try refuseLinks(in: source, under: rootfs) }
+            }
+        }
         for filesystem in filesystems where filesystem.type != "ram" {
             guard let source = filesystem.source else { continue }
             let hostPath = filesystem.type == "bind" ? (rootfs ?? "") + source : source
@@ -73,6 +86,19 @@ enum LXCFilesystems {
             }
             guard status.st_mode & S_IFMT == S_IFDIR else {
                 throw VirError(.systemError, "the source '\(source)' of '\(filesystem.target)' is not a directory", domain: .lxc)
+            }
+        }
+    }
+
+    /// Throws if a component of `path` that exists under `rootfs` is a symbolic link.
+    private static func refuseLinks(in path: String, under rootfs: String) throws(VirError) {
+        var partial = rootfs
+        for component in path.split(separator: "/") {
+            partial += "/" + component
+            var status = stat()
+            guard lstat(partial, &status) == 0 else { return }  // the rest is created by the steps
+            guard status.st_mode & S_IFMT != S_IFLNK else {
+                throw VirError(.operationFailed, "'\(path)' passes through the symbolic link '\(partial)' in the root filesystem", domain: .lxc)
             }
         }
     }
@@ -93,8 +119,7 @@ enum LXCFilesystems {
             if rootfs != nil { steps.append(.directory(target)) }
             switch filesystem.type {
             case "ram":
-                steps.append(Mount(source: "tmpfs", target: target, type: "tmpfs", flags: UInt(MS_NOSUID) | UInt(MS_NODEV),
-                                   data: "size=\(filesystem.ramUsageKiB ?? 0)k,mode=755"))
+                steps.append(.tmpfs(at: target, options: "size=\(filesystem.ramUsageKiB ?? 0)k,mode=755"))
             case "bind":
                 steps.append(.bind((rootfs ?? "") + (filesystem.source ?? ""), at: target))
             default:
@@ -120,7 +145,7 @@ enum LXCFilesystems {
                   data: "newinstance,ptmxmode=0666,mode=0620,gid=5"),
             .symbolicLink("/dev/ptmx", to: "pts/ptmx"),
             .directory("/dev/shm", mode: 0o1777),
-            Mount(source: "shm", target: "/dev/shm", type: "tmpfs", flags: UInt(MS_NOSUID) | UInt(MS_NODEV), data: "mode=1777"),
+            .tmpfs(at: "/dev/shm", options: "mode=1777"),
             .symbolicLink("/dev/fd", to: "/proc/self/fd"), .symbolicLink("/dev/stdin", to: "/proc/self/fd/0"),
             .symbolicLink("/dev/stdout", to: "/proc/self/fd/1"), .symbolicLink("/dev/stderr", to: "/proc/self/fd/2"),
         ]

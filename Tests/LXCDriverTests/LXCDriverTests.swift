@@ -291,6 +291,16 @@ struct LXCDriverTests {
         #expect(FileManager.default.fileExists(atPath: rootfs + "/scratch") && !FileManager.default.fileExists(atPath: "/scratch"))
         try await domain.destroy()
 
+        // A path through a symbolic link in the rootfs (which the container could have
+        // planted) is refused at start: it would reach the host's files.
+        try FileManager.default.createSymbolicLink(atPath: rootfs + "/hostroot", withDestinationPath: "/")
+        for filesystem in ["<filesystem type='bind'><source dir='/hostroot/etc'/><target dir='/etc2'/></filesystem>",
+                           "<filesystem type='ram'><source usage='64' units='KiB'/><target dir='/hostroot/tmp/made'/></filesystem>"] {
+            let linked = devices.replacingOccurrences(of: "<filesystem type='ram'><source usage='1024' units='KiB'/><target dir='/scratch'/></filesystem>", with: filesystem)
+            await expectError(.operationFailed) { _ = try await connection.createDomain(xml: sandbox.xml("linked", args: ["-c", "exit 0"], devices: linked)) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/made"))
+
         // An init the rootfs does not have is refused at start.
         await expectError(.operationFailed) {
             _ = try await connection.createDomain(xml: sandbox.xml("noinit", init: "/sbin/init", args: [], devices: devices))
@@ -309,6 +319,8 @@ struct LXCDriverTests {
             "<filesystem type='ram'><target dir='/scratch'/></filesystem>",
             "<filesystem type='mount'><target dir='/data'/></filesystem>",
             "<filesystem type='mount'><source dir='/srv'/><target dir='/d'/></filesystem><filesystem type='mount'><source dir='/opt'/><target dir='/d/'/></filesystem>",
+            "<filesystem type='bind'><source dir='/../etc'/><target dir='/d'/></filesystem>",
+            "<filesystem type='mount'><source dir='/srv'/><target dir='/'/><readonly/></filesystem>",
         ] {
             await expectError(.configUnsupported) { _ = try await connection.defineDomain(xml: sandbox.xml("x", devices: filesystem)) }
         }
