@@ -56,8 +56,3 @@ ssize_t cvs_recv_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int 
     }
     return n;
 }
-
-int cvs_close_range(unsigned int first, unsigned int last, unsigned int flags)
-{
-    return (int)LIBC_RESULT(SYS3(SYS_close_range, first, last, flags));
-}

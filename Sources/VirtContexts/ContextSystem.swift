@@ -22,7 +22,7 @@ public struct ContextSystem: Sendable {
     /// them: memory (its limit, usage and OOM kills) and freezer (VXF_SCHED_PAUSE, and vx_kill
     /// atomic against forks). A context gets its own pids cgroup only for VXF_INFO_NPROC, and
     /// its own devices cgroup only for device rules other than the default ones (see
-    /// ``sharedDevicesPath``): each cgroup costs a mkdir, a cgroup.procs write and an rmdir.
+    /// ``sharedDevicesCgroup()``): each cgroup costs a mkdir, a cgroup.procs write and an rmdir.
     static let controllers: Set<CgroupController> = [.memory, .freezer]
     /// Every controller a context may have a cgroup of its own in.
     static let allControllers: Set<CgroupController> = controllers.union([.pids, .devices])
@@ -146,7 +146,6 @@ public struct ContextSystem: Sendable {
         return 0
     }
 
-    /// Whether the record's init is still the same running process.
     /// Whether the context has a process left. Its cgroup says so from the kernel, for
     /// every kind of context: one whose first process is pid 1 of its pid namespace ends
     /// with it, the others when their last process has exited.

@@ -19,15 +19,6 @@
 /** pidfd_open(2): a pidfd (close-on-exec) for `pid`, which need not be our child. */
 int cvs_pidfd_open(pid_t pid);
 
-/** Sets the host name and/or domain name (either may be NULL) in the UTS namespace of the
- *  process `pidfd` refers to, from a short-lived clone child that joins it: the caller, which
- *  may be multithreaded, never calls setns itself. Returns 0 or -errno. */
-int cvs_set_uts_names(int pidfd, const char *hostname, const char *domainname);
-
-/** Reads the host and domain name of the UTS namespace of the process `pidfd` refers to,
- *  the same way. Returns 0 or -errno. */
-int cvs_get_uts_names(int pidfd, char hostname[65], char domainname[65]);
-
 /** pidfd_send_signal(2): sends `sig` to the process behind `pidfd`. */
 int cvs_pidfd_send_signal(int pidfd, int sig);
 
@@ -46,10 +37,18 @@ int cvs_pidfd_exit_status(int pidfd, int *wait_status);
  *  anonymous inodes on this kernel, -1 with errno on failure. */
 long long cvs_pidfd_inode(int pidfd);
 
-/* ---- file descriptors ---------------------------------------------------------------- */
+/* ---- UTS names of a running process ------------------------------------------------- */
 
-/** close_range(2). */
-int cvs_close_range(unsigned int first, unsigned int last, unsigned int flags);
+/** Sets the host name and/or domain name (either may be NULL) in the UTS namespace of the
+ *  process `pidfd` refers to, from a short-lived clone child that joins it: the caller, which
+ *  may be multithreaded, never calls setns itself. Returns 0 or -errno. */
+int cvs_set_uts_names(int pidfd, const char *hostname, const char *domainname);
+
+/** Reads the host and domain name of the UTS namespace of the process `pidfd` refers to,
+ *  the same way. Returns 0 or -errno. */
+int cvs_get_uts_names(int pidfd, char hostname[65], char domainname[65]);
+
+/* ---- file descriptors ---------------------------------------------------------------- */
 
 /** sendmsg(2) of `len` bytes plus `nfds` descriptors as one SCM_RIGHTS message (at most
  *  CVS_MAX_FDS). Returns the number of bytes sent. */

@@ -102,10 +102,7 @@ enum CgroupFile {
 
     /// A `.systemError` for the current `errno`, naming what failed and why.
     static func failure(_ what: String) -> VirError {
-        let code = errno
-        var error = VirError(.systemError, "\(what): \(String(cString: strerror(code)))", domain: .cgroup)
-        error.int1 = code
-        return error
+        Syscall.error(what, errno: errno, domain: .cgroup)
     }
 
     /// A `.internalError` for a file whose content is not what the kernel writes.

@@ -14,7 +14,9 @@ extension SpawnPlan {
     }
 
     /// The C form of the plan, in `memory`. `lastCapability` bounds the bounding-set drop.
-    func cSpec(in memory: CMemory, lastCapability: Capability?) -> UnsafeMutablePointer<cvs_spawn> {
+    /// `parentHasWork`: the caller has work of its own to finish before the program runs, so
+    /// the child waits for "go" even when the plan alone would not make it.
+    func cSpec(in memory: CMemory, lastCapability: Capability?, parentHasWork: Bool) -> UnsafeMutablePointer<cvs_spawn> {
         let spec = memory.allocate(cvs_spawn.self)
         // A cgroup namespace is made once the child is in its cgroups, so that it is rooted
         // at them, as a container's must be.
@@ -23,7 +25,7 @@ extension SpawnPlan {
         spec.pointee.unshare_cgroup = lateCgroupNamespace ? 1 : 0
         spec.pointee.join_pidfd = joinNamespaces?.pidfd ?? -1
         spec.pointee.join_namespaces = joinNamespaces?.namespaces.rawValue ?? 0
-        spec.pointee.parent_ready = uidMap == nil && gidMap == nil && cgroupProcsFiles.isEmpty ? 1 : 0
+        spec.pointee.parent_ready = !parentHasWork && uidMap == nil && gidMap == nil && cgroupProcsFiles.isEmpty ? 1 : 0
         spec.pointee.cgroup_fd = cgroupDirectory ?? -1
         spec.pointee.set_sid = newSession ? 1 : 0
         spec.pointee.hostname = memory.string(hostname)

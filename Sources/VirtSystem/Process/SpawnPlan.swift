@@ -4,9 +4,9 @@ import Glibc
 /// child sets up before `execve`. Used by ``Spawner/spawn(_:)``.
 ///
 /// The child applies the plan in this order: joined namespaces, time namespace, `setsid`,
-/// host and domain name, mounts, `pivot_root`, read-only paths, working directory,
-/// descriptors, bounding set, `no_new_privs`, groups/gid/uid, parent-death signal, child
-/// subreaper, seccomp filters, `execve`.
+/// host and domain name, mount steps, `pivot_root`, read-only paths, working directory,
+/// descriptors, (the parent's "go") cgroup namespace, bounding set, `no_new_privs`,
+/// groups/gid/uid, parent-death signal, child subreaper, seccomp filters, `execve`.
 public struct SpawnPlan: Sendable {
     /// The namespaces of a running process to enter, through a pidfd of it.
     ///

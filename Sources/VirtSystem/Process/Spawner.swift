@@ -24,12 +24,12 @@ public enum Spawner {
     ///   program runs, done while the child does its own steps (for example creating the
     ///   cgroups of ``SpawnPlan/cgroupProcsFiles``), and given the child's pid. If it throws,
     ///   the child is killed and reaped and the error is rethrown.
-    public static func spawn(_ plan: SpawnPlan, whileChildPrepares: (pid_t) throws(VirError) -> Void = { _ in }) throws(VirError) -> ChildProcess {
+    public static func spawn(_ plan: SpawnPlan, whileChildPrepares: ((pid_t) throws(VirError) -> Void)? = nil) throws(VirError) -> ChildProcess {
         try plan.validate()
         let lastCapability = plan.boundingSet == nil ? nil : try CapabilitySet.kernelLast()
         let memory = CMemory()
         defer { withExtendedLifetime(memory) {} }
-        let spec = plan.cSpec(in: memory, lastCapability: lastCapability)
+        let spec = plan.cSpec(in: memory, lastCapability: lastCapability, parentHasWork: whileChildPrepares != nil)
         var child = cvs_child()
         try Syscall.call("clone3 for \(plan.arguments[0])") { cvs_spawn_start(spec, &child) }
         defer { cvs_spawn_end(&child) }
@@ -70,10 +70,10 @@ public enum Spawner {
 
     /// What the parent does before it releases the child: id maps, the caller's work, then
     /// cgroup membership (which a process the child makes in a joined pid namespace inherits).
-    private static func prepare(_ pid: pid_t, for plan: SpawnPlan, _ callersWork: (pid_t) throws(VirError) -> Void) throws(VirError) {
+    private static func prepare(_ pid: pid_t, for plan: SpawnPlan, _ callersWork: ((pid_t) throws(VirError) -> Void)?) throws(VirError) {
         if let map = plan.uidMap { try SystemFile.write("/proc/\(pid)/uid_map", map) }
         if let map = plan.gidMap { try SystemFile.write("/proc/\(pid)/gid_map", map) }
-        try callersWork(pid)
+        try callersWork?(pid)
         for file in plan.cgroupProcsFiles { try SystemFile.write(file, "\(pid)") }
     }
 
