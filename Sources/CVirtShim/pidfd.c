@@ -62,3 +62,9 @@ long long cvs_pidfd_inode(int pidfd)
     if (fstatfs(pidfd, &filesystem) < 0 || fstat(pidfd, &status) < 0) return -1;
     return filesystem.f_type == PIDFS_MAGIC ? (long long)status.st_ino : 0;
 }
+
+int cvs_pidfd_namespace(int pidfd, unsigned int which)
+{
+    if (which < 1 || which > 10) return (int)LIBC_RESULT(-EINVAL);
+    return (int)LIBC_RESULT(SYS3(SYS_ioctl, pidfd, _IO(0xFF, which), 0));
+}

@@ -77,6 +77,10 @@ static int kept(const struct keeper *k) {
  * the slot when done or hopeless. */
 static void check_exit(struct keeper *k, int index) {
     struct sv_slot *slot = &k->set.slots[index];
+    if (slot->mount_ns >= 0) { /* it has exited: nobody waits for the teardown now */
+        close(slot->mount_ns);
+        slot->mount_ns = -1;
+    }
     int status = 0, known = cvs_pidfd_exit_status(slot->fd, &status);
     if (known == 1) {
         if (!sv_has_file(slot->state_dir, "status")) sv_write_status(slot->state_dir, status);
@@ -88,11 +92,11 @@ static void check_exit(struct keeper *k, int index) {
     }
 }
 
-/* Takes the descriptors [state dir, listener, pidfd] of a FIRST or ENTERED message. A process
- * whose listener cannot be kept is killed: nobody would answer its filter. */
+/* Takes the descriptors [state dir, listener, pidfd, (mount namespace)] of a FIRST or ENTERED
+ * message. A process whose listener cannot be kept is killed: nobody would answer its filter. */
 static void take_process(struct keeper *k, const struct sv_keeper_message *m, int *fds, int count) {
-    int state_dir = fds[0], listener = fds[1], pidfd = fds[2];
-    int is_pidfd = count == 3 && fd_is(pidfd, "anon_inode:[pidfd]");
+    int state_dir = fds[0], listener = fds[1], pidfd = fds[2], mount_ns = fds[3];
+    int is_pidfd = count >= 3 && fd_is(pidfd, "anon_inode:[pidfd]");
     if (!is_pidfd || !is_directory(state_dir) || !fd_is(listener, "anon_inode:seccomp notify")
         || sv_slots_add(&k->set, (struct sv_slot){ .fd = listener, .kind = SV_SLOT_LISTENER, .state_dir = state_dir }) < 0) {
         dprintf(2, "swiftvirt-keeper: context %u: cannot keep a process; killing it\n", m->xid);
@@ -102,10 +106,12 @@ static void take_process(struct keeper *k, const struct sv_keeper_message *m, in
     }
     if (m->kind == SV_KEEP_FIRST) { /* its end is recorded too, if we can */
         int exit_dir = fcntl(state_dir, F_DUPFD_CLOEXEC, 3);
-        if (exit_dir >= 0 && sv_slots_add(&k->set, (struct sv_slot){ .fd = pidfd, .kind = SV_SLOT_EXIT, .state_dir = exit_dir }) == 0) return;
+        struct sv_slot exit = { .fd = pidfd, .kind = SV_SLOT_EXIT, .state_dir = exit_dir, .mount_ns = mount_ns };
+        if (exit_dir >= 0 && sv_slots_add(&k->set, exit) == 0) return;
         if (exit_dir >= 0) close(exit_dir);
     }
     close(pidfd);
+    if (mount_ns >= 0) close(mount_ns);
 }
 
 /* Reads the messages of the client in slot `index` until it would block; drops it at its end. */
@@ -114,21 +120,21 @@ static void serve_client(struct keeper *k, int index) {
     for (;;) {
         struct sv_keeper_message m;
         union {
-            char space[CMSG_SPACE(sizeof(int) * 3)];
+            char space[CMSG_SPACE(sizeof(int) * 4)];
             struct cmsghdr align;
         } control;
         struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
         struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space };
         ssize_t n = recvmsg(client, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-        int fds[3] = { -1, -1, -1 }, count = 0;
+        int fds[4] = { -1, -1, -1, -1 }, count = 0;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c)) {
             if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
             int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
             for (int i = 0; i < got; i++) {
                 int fd;
                 memcpy(&fd, CMSG_DATA(c) + sizeof(int) * (size_t)i, sizeof fd);
-                if (count < 3) fds[count++] = fd;
+                if (count < 4) fds[count++] = fd;
                 else close(fd);
             }
         }
@@ -142,7 +148,7 @@ static void serve_client(struct keeper *k, int index) {
             take_process(k, &m, fds, count);
         } else {
             /* A malformed message may still carry a process: it must not run unanswered. */
-            if (count == 3 && fd_is(fds[2], "anon_inode:[pidfd]")) cvs_pidfd_send_signal(fds[2], SIGKILL);
+            if (count >= 3 && fd_is(fds[2], "anon_inode:[pidfd]")) cvs_pidfd_send_signal(fds[2], SIGKILL);
             for (int i = 0; i < count; i++) close(fds[i]);
         }
     }

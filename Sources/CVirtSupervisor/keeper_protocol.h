@@ -7,10 +7,14 @@
  * that clients may connect before the keeper runs. A client connects once and sends any
  * number of messages, each one `struct sv_keeper_message`:
  *
- *   SV_KEEP_FIRST    + SCM_RIGHTS [state dir, seccomp listener, pidfd]: the first process
- *                    of a context just created. The keeper answers the listener's
- *                    notifications and, once the pidfd reports the process reaped, writes
- *                    its end as `status` in the state directory (unless a file is there).
+ *   SV_KEEP_FIRST    + SCM_RIGHTS [state dir, seccomp listener, pidfd, (mount namespace)]:
+ *                    the first process of a context just created. The keeper answers the
+ *                    listener's notifications and, once the pidfd reports the process reaped,
+ *                    writes its end as `status` in the state directory (unless a file is
+ *                    there). It holds the optional mount namespace until the process has
+ *                    exited: the last reference then is the keeper's, so the namespace's
+ *                    teardown (an RCU grace period, some 80 us) happens here, off the path
+ *                    of the process's exit and of whoever waits for it.
  *   SV_KEEP_ENTERED  + SCM_RIGHTS [state dir, seccomp listener, pidfd]: a process that
  *                    entered the context (vx_migrate). Its listener is answered the same way.
  *   SV_KEEP_STOP     no descriptors: exit as soon as no context is kept, whoever is connected.

@@ -22,6 +22,7 @@ void sv_slots_remove(struct sv_slots *set, int index) {
     struct sv_slot *slot = &set->slots[index];
     close(slot->fd);
     if (slot->state_dir >= 0) close(slot->state_dir);
+    if (slot->kind == SV_SLOT_EXIT && slot->mount_ns >= 0) close(slot->mount_ns);
     set->count--;
     set->slots[index] = set->slots[set->count];
     set->polled[index] = set->polled[set->count];

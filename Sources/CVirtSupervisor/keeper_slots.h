@@ -16,6 +16,9 @@ struct sv_slot {
     int fd;
     enum sv_slot_kind kind;
     int state_dir;  /**< the context's state directory (listeners and exits), else -1 */
+    int mount_ns;   /**< SV_SLOT_EXIT: the context's mount namespace, held until the process
+                         exits so that its exit does not wait for the namespace's teardown;
+                         else -1 (ignored for the other kinds) */
     long long give_up_ms; /**< SV_SLOT_EXIT: exited but not reaped: checked by timer (not by
                                poll, where it stays readable) until this CLOCK_MONOTONIC time */
 };

@@ -44,10 +44,12 @@ final class ContextKeeper: Sendable {
     }
 
     /// Hands process `pidfd` of context `xid`, with its seccomp `listener` and the context's
-    /// state directory, to the keeper, starting one if none runs. Our descriptors stay open.
-    func keep(_ request: Request, xid: UInt32, stateDirectory: Int32, listener: Int32, pidfd: Int32) throws(VirError) {
+    /// state directory, to the keeper, starting one if none runs. A first process may come
+    /// with its `mountNamespace`, which the keeper holds until the process has exited, so
+    /// that the exit does not wait for the namespace's teardown. Our descriptors stay open.
+    func keep(_ request: Request, xid: UInt32, stateDirectory: Int32, listener: Int32, pidfd: Int32, mountNamespace: Int32? = nil) throws(VirError) {
         try connection.withLock { (fd) throws(VirError) in
-            let descriptors = [stateDirectory, listener, pidfd]
+            let descriptors = [stateDirectory, listener, pidfd] + (mountNamespace.map { [$0] } ?? [])
             if fd >= 0, (try? send(request, xid: xid, descriptors: descriptors, over: fd)) != nil { return }
             // Not connected yet, or the keeper we knew has exited: it took nothing from a
             // send that failed, so connect (or start one) and send again.

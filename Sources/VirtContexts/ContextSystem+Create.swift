@@ -135,7 +135,9 @@ extension ContextSystem {
                 throw VirError(.internalError, "the context's first process came without its seccomp listener", domain: .none)
             }
             defer { close(listener) }
-            try keeper.keep(.first, xid: xid, stateDirectory: stateDirectory, listener: listener, pidfd: child.pidfd)
+            let mountNamespace = plan.namespaces.contains(.mount) ? Pidfd.namespace(.mount, of: child.pidfd) : nil
+            defer { if let mountNamespace { close(mountNamespace) } }
+            try keeper.keep(.first, xid: xid, stateDirectory: stateDirectory, listener: listener, pidfd: child.pidfd, mountNamespace: mountNamespace)
             try store.save(record)
             if options.flags.contains(.schedPause) { try cgroups.cgroup(at: cgroupPath, controllers: controllers).freeze() }
         } catch {

@@ -51,6 +51,36 @@ struct ContextKeeperTests {
         #expect(try await sandbox.system.wait(xid: running.context.xid).exitCode == 5)
     }
 
+    /// The processes with a descriptor open on `link` (a namespace, as `/proc/PID/ns` names it).
+    private func holders(of link: String) -> [String] {
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return processes.filter { $0.allSatisfy(\.isNumber) }.filter { pid in
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            return fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) == link }
+        }
+    }
+
+    /// Whether this kernel hands out namespaces through pidfds (Linux 6.11).
+    static let pidfdsGiveNamespaces: Bool = {
+        guard let pidfd = try? Pidfd.open(getpid()) else { return false }
+        defer { close(pidfd) }
+        guard let namespace = Pidfd.namespace(.mount, of: pidfd) else { return false }
+        close(namespace)
+        return true
+    }()
+
+    @Test(.enabled(if: pidfdsGiveNamespaces, "needs Linux 6.11 (PIDFD_GET_MNT_NAMESPACE)"))
+    func theKeeperHoldsAFirstProcessMountNamespaceUntilTheProcessExits() async throws {
+        let sandbox = try ContextSandbox()
+        let running = try sandbox.start(["/bin/sleep", "0.3"])
+        let namespace = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(running.initProcess.pid)/ns/mnt")
+        #expect(namespace != (try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/mnt")))
+        #expect(holders(of: namespace).count == 1, "the keeper, and nobody else, holds \(namespace)")
+        #expect(try await running.initProcess.wait() == .exited(0))
+        for _ in 0..<200 where !holders(of: namespace).isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(holders(of: namespace).isEmpty, "released once the process has exited")
+    }
+
     @Test func aStoppedKeeperRemovesItsSocketAndANewOneStartsOnDemand() async throws {
         let sandbox = try ContextSandbox()
         _ = try await sandbox.run(["/bin/true"])

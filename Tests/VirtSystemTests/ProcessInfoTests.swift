@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 import VirtError
@@ -21,6 +22,21 @@ struct ProcessInfoTests {
         let status = try ProcessStatus.read(pid: getpid())
         #expect(status.threads == stat.threads && status.threads >= 1)
         #expect(status.namespacePIDs.first == getpid())
+    }
+
+    @Test("a pidfd gives the process's namespaces, and nothing for several kinds at once or once it has exited")
+    func namespacesThroughPidfds() async throws {
+        let pidfd = try Pidfd.open(getpid())
+        defer { close(pidfd) }
+        guard let mount = Pidfd.namespace(.mount, of: pidfd) else { return }  // before Linux 6.11: nothing to check
+        defer { close(mount) }
+        let viaProc = try #require(try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/mnt"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(mount)") == viaProc)
+        #expect(fcntl(mount, F_GETFD) & FD_CLOEXEC != 0)
+        #expect(Pidfd.namespace([.mount, .pid], of: pidfd) == nil)
+        let child = try Spawner.spawn(SpawnPlan(.path("/bin/true"), arguments: ["true"]))
+        _ = try await child.wait()
+        #expect(Pidfd.namespace(.uts, of: child.pidfd) == nil)
     }
 
     @Test("status parses capabilities and NSpid")

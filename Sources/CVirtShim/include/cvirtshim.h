@@ -37,6 +37,11 @@ int cvs_pidfd_exit_status(int pidfd, int *wait_status);
  *  anonymous inodes on this kernel, -1 with errno on failure. */
 long long cvs_pidfd_inode(int pidfd);
 
+/** PIDFD_GET_*_NAMESPACE (Linux 6.11): a descriptor (close-on-exec) of one namespace of the
+ *  process `pidfd` refers to; `which` is the ioctl's number, 1 (cgroup) to 10 (uts). Fails
+ *  with ENOTTY on older kernels and ESRCH once the process has exited. */
+int cvs_pidfd_namespace(int pidfd, unsigned int which);
+
 /* ---- UTS names of a running process ------------------------------------------------- */
 
 /** Sets the host name and/or domain name (either may be NULL) in the UTS namespace of the
