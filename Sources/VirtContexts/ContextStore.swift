@@ -66,6 +66,11 @@ struct ContextStore: Sendable {
         return try ContextRecord(parsing: text)
     }
 
+    /// Whether context `xid` has a record, live or dead (without reading it).
+    func hasRecord(_ xid: UInt32) -> Bool {
+        access(path(xid, "record"), F_OK) == 0
+    }
+
     func save(_ record: ContextRecord) throws(VirError) {
         try AtomicFile.replace(path(record.xid, "record"), with: record.encoded())
     }

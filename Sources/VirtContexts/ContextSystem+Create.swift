@@ -42,7 +42,6 @@ extension ContextSystem {
             do throws(VirError) {
                 return try start(xid: xid, command: command, options: options)
             } catch {
-                removeCgroups(of: xid, controllers: options.extraControllers)
                 store.remove(xid)
                 throw error
             }
@@ -52,14 +51,22 @@ extension ContextSystem {
     /// The xids `vx_create` with `VX_DYNAMIC_ID` hands out, as Linux-VServer does.
     public static let dynamicXIDs: ClosedRange<UInt32> = 49152...65534
 
-    /// Corresponds to `vx_create` with `VX_DYNAMIC_ID`: creates a context under the first xid
-    /// of ``dynamicXIDs`` that no context of any root uses (no record here, no cgroup).
+    /// Corresponds to `vx_create` with `VX_DYNAMIC_ID`: creates a context under a dynamic xid
+    /// (``dynamicXIDs``) that no live context of any root uses. Like pids, they are handed out
+    /// in turn, after the one this system handed out last: a dead context's xid (and the
+    /// record of its end, which `vx_wait` reads) is taken again only once the others have
+    /// been, so that whoever waits for it has long read its end.
     public func create(command: [String], options: ContextOptions = ContextOptions()) throws(VirError) -> RunningContext {
-        for xid in Self.dynamicXIDs where try store.record(xid) == nil && !hasCgroups(xid) {
+        for xid in dynamicCursor.candidates() {
+            // A live context of another root has cgroups and no record here: skip it. A
+            // record here, live or dead, is for create(xid:) to judge.
+            guard store.hasRecord(xid) || !hasCgroups(xid) else { continue }
             do {
-                return try create(xid: xid, command: command, options: options)
+                let running = try create(xid: xid, command: command, options: options)
+                dynamicCursor.handedOut(xid)
+                return running
             } catch where error.code == .operationInvalid {
-                continue  // taken meanwhile by another process
+                continue  // alive, or taken meanwhile by another process
             }
         }
         throw VirError(.operationFailed, "no free dynamic context id left", domain: .none)
@@ -116,9 +123,13 @@ extension ContextSystem {
         if hasInit { plan.descriptors[3] = stateDirectory }
         plan.boundingSet = boundingSet
         plan.seccomp = [ContextSeccomp.program]
-        // The cgroups are made while the child sets up its namespaces; it execs once it is in them.
+        // The cgroups are made while the child sets up its namespaces; it execs once it is in
+        // them. They must be new: the xid's cgroups may be another root's context's.
+        let made = CgroupsMade()
+        defer { if made.failed { removeCgroups(of: xid, controllers: controllers) } }
         let child = try Spawner.spawn(plan) { (_) throws(VirError) in
-            let cgroup = try cgroups.create(cgroupPath, controllers: controllers)
+            let cgroup = try cgroups.create(cgroupPath, controllers: controllers, exclusively: true)
+            made.cgroups = true
             if !defaultDevices { try Self.applyDeviceRules(options.capabilities, allowed: options.allowedDevices, to: cgroup) }
             if options.flags.contains(.infoNproc) { try cgroup.setPidsLimit(options.processLimit) }
             if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
@@ -144,6 +155,7 @@ extension ContextSystem {
             try? child.signal(SIGKILL)
             throw error
         }
+        made.succeeded = true
         return RunningContext(context: Context(system: self, xid: xid, record: record), initProcess: child)
     }
 
@@ -168,4 +180,12 @@ extension ContextSystem {
                 overrides[.version] ?? field(host.version), overrides[.machine] ?? field(host.machine)]
             .map { $0 + "\n" }.joined()
     }
+}
+
+/// Whether a creation made its context's cgroups (so that a failure removes them), and
+/// whether it then failed.
+private final class CgroupsMade {
+    var cgroups = false
+    var succeeded = false
+    var failed: Bool { cgroups && !succeeded }
 }

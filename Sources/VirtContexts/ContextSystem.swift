@@ -17,6 +17,7 @@ public struct ContextSystem: Sendable {
     let cgroups: CgroupManager
     let initPath: String
     let keeper: ContextKeeper
+    let dynamicCursor = DynamicXIDCursor()
 
     /// The cgroup controllers every context has a cgroup of its own in, where the host has
     /// them: memory (its limit, usage and OOM kills) and freezer (VXF_SCHED_PAUSE, and vx_kill

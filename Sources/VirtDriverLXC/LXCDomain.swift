@@ -18,6 +18,9 @@ struct LXCDomain: Sendable {
     var destroying = false
     /// Whether reboot has killed it: `on_reboot` then applies to its end.
     var rebooting = false
+    /// After shutdown: kills it if it has not ended within the grace period. Cancelled when
+    /// it ends.
+    var shutdownTimer: Task<Void, Never>? = nil
 
     /// The persistent definition as it stands.
     var persistentDefinition: DomainDefinition { pendingDefinition ?? definition }

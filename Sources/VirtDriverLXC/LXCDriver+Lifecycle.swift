@@ -32,13 +32,16 @@ extension LXCDriver {
         let definition = try DomainDefinition.parse(xml)
         try LXCContainer.validate(definition)
         return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
+            var domain = LXCDomain(definition: definition, isPersistent: false)
             if let existing = try Self.existing(for: definition, in: domains) {
                 guard existing.xid == nil else {
                     throw VirError(.operationInvalid, "domain '\(definition.name)' is already active", domain: .lxc)
                 }
+                // A defined domain runs with the new definition and keeps its own for later,
+                // as libvirt's virDomainObjAssignDef does.
+                domain.isPersistent = existing.isPersistent
+                domain.pendingDefinition = existing.definition
             }
-            var domain = domains[definition.name] ?? LXCDomain(definition: definition, isPersistent: false)
-            domain.definition = definition
             try start(&domain, events: &events)
             domains[definition.name] = domain
             return domain.identity
@@ -84,9 +87,9 @@ extension LXCDriver {
             }
             store.removeConfig(identity.name)
             events.append(DomainEvent(domain: domain.identity, type: .undefined, detail: .undefinedRemoved))
-            if let xid = domain.xid {
+            if domain.xid != nil {
                 domain.isPersistent = false
-                try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid, transient: true))
+                domain.pendingDefinition = nil
                 domains[identity.name] = domain
             } else {
                 domains[identity.name] = nil
@@ -124,7 +127,7 @@ extension LXCDriver {
         let running = try LXCContainer.start(domain.definition, in: contexts)
         let xid = running.context.xid
         do {
-            try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid, transient: !domain.isPersistent))
+            try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid))
         } catch {
             try? running.context.kill(pid: 0, signal: SIGKILL)
             throw error

@@ -35,7 +35,7 @@ extension LXCDriver {
                     }
                     try context.setMemoryLimit(Int64(kib) * 1024)
                     domain.definition.currentMemory = kib
-                    try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid, transient: !domain.isPersistent))
+                    try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid))
                 }
                 if config {
                     var persistent = domain.persistentDefinition

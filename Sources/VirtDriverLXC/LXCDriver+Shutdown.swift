@@ -20,13 +20,19 @@ extension LXCDriver {
         guard flags.isEmpty || flags == .signal else {
             throw VirError(.argumentUnsupported, "lxc shuts down with a signal to the init (VIR_DOMAIN_SHUTDOWN_SIGNAL) only", domain: .lxc)
         }
-        let (context, xid) = try runningContext(identity)
+        let (context, _) = try runningContext(identity)
         try context.kill(pid: 1, signal: SIGTERM)
-        Task { [self] in
-            try? await Task.sleep(for: Self.shutdownGracePeriod)
-            guard domains.withLock({ $0[identity.name]?.xid }) == xid else { return }
+        // The container's end cancels the timer (markStopped), before its xid can be reused.
+        let timer = Task {
+            do { try await Task.sleep(for: Self.shutdownGracePeriod) } catch { return }
             try? context.kill(pid: 0, signal: SIGKILL)
         }
+        let replaced = domains.withLock { domains -> Task<Void, Never>? in
+            guard domains[identity.name]?.xid == context.xid else { timer.cancel(); return nil }
+            defer { domains[identity.name]?.shutdownTimer = timer }
+            return domains[identity.name]?.shutdownTimer
+        }
+        replaced?.cancel()
     }
 
     /// Corresponds to `virDomainReboot`: ends every process of the container at once and,

@@ -31,37 +31,32 @@ extension LXCDriver {
     }
 
     /// Records the end of the container `name` ran as `xid`: destroyed (if destroy asked),
-    /// crashed (a signal or the OOM killer ended its init), or shut down; then restarts it
-    /// if its definition says so.
+    /// crashed (a signal or the OOM killer ended its init), or shut down; then restarts it,
+    /// with its persistent definition, if its definition says so. A restart that fails
+    /// leaves it shut off (a transient one gone), its stop reported.
     func containerEnded(_ name: String, xid: UInt32, exit: ContextExit) {
         watchers.withLock { _ = $0.removeValue(forKey: xid) }
-        try? mutate { (domains, events) throws(VirError) in
-            guard var domain = domains[name], domain.xid == xid else { return }
-            let crashed = exit.signal != nil || exit.oomKills > 0
-            let action: LifecycleAction
-            if domain.destroying {
-                events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedDestroyed))
-                markStopped(name, in: &domains, reason: .shutoffDestroyed)
-                action = .destroy
-            } else if domain.rebooting {
-                events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedShutdown))
-                markStopped(name, in: &domains, reason: .shutoffShutdown)
-                action = domain.definition.onReboot
-            } else if crashed {
-                events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedCrashed))
-                markStopped(name, in: &domains, reason: .shutoffCrashed)
-                action = domain.definition.onCrash
-            } else {
-                events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: .stoppedShutdown))
-                markStopped(name, in: &domains, reason: .shutoffShutdown)
-                action = exit.reboot == .restart ? domain.definition.onReboot : domain.definition.onPoweroff
+        mutate { (domains, events) in
+            guard let domain = domains[name], domain.xid == xid else { return }
+            let (detail, reason, action) = Self.outcome(of: domain, exit: exit)
+            events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: detail))
+            guard var stopped = markStopped(name, in: &domains, reason: reason), action == .restart else { return }
+            do {
+                try start(&stopped, events: &events)
+                domains[name] = stopped
+            } catch {
+                // It stays as markStopped left it; the stop is reported all the same.
             }
-            guard action == .restart else { return }
-            domain.xid = nil
-            domain.destroying = false
-            domain.rebooting = false
-            try start(&domain, events: &events)
-            domains[name] = domain
         }
+    }
+
+    /// How a container's end is reported, and what its definition says to do next.
+    static func outcome(of domain: LXCDomain, exit: ContextExit) -> (DomainEventDetail, DomainStateReason, LifecycleAction) {
+        let crashed = exit.signal != nil || exit.oomKills > 0
+        if domain.destroying { return (.stoppedDestroyed, .shutoffDestroyed, .destroy) }
+        if domain.rebooting { return (.stoppedShutdown, .shutoffShutdown, domain.definition.onReboot) }
+        if crashed { return (.stoppedCrashed, .shutoffCrashed, domain.definition.onCrash) }
+        let action = exit.reboot == .restart ? domain.definition.onReboot : domain.definition.onPoweroff
+        return (.stoppedShutdown, .shutoffShutdown, action)
     }
 }

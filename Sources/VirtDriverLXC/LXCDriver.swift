@@ -35,7 +35,11 @@ public final class LXCDriver: HypervisorDriver {
                 store.removeRun(definition.name)  // it ended while nobody watched
                 continue
             }
-            found[definition.name] = LXCDomain(definition: definition, isPersistent: !status.transient, xid: status.xid, reason: .runningUnpaused)
+            // It is persistent exactly when it has a definition in config/, which may have
+            // changed (defined anew) while it ran.
+            let persistent = found[definition.name]?.definition
+            found[definition.name] = LXCDomain(definition: definition, isPersistent: persistent != nil,
+                                               pendingDefinition: persistent, xid: status.xid, reason: .runningUnpaused)
         }
         domains = Mutex(found)
         for domain in found.values {
@@ -80,26 +84,29 @@ public final class LXCDriver: HypervisorDriver {
     }
 
     /// Runs `body` on the domains, then emits the events it produced.
-    func mutate<R>(_ body: (inout [String: LXCDomain], inout [DomainEvent]) throws(VirError) -> R) throws(VirError) -> R {
+    func mutate<R, E: Error>(_ body: (inout [String: LXCDomain], inout [DomainEvent]) throws(E) -> R) throws(E) -> R {
         var produced: [DomainEvent] = []
-        let result = try domains.withLock { (domains) throws(VirError) -> R in try body(&domains, &produced) }
+        let result = try domains.withLock { (domains) throws(E) -> R in try body(&domains, &produced) }
         for event in produced { events.emit(event) }
         return result
     }
 
     /// Records that `name` no longer runs; a transient domain is gone then.
-    func markStopped(_ name: String, in domains: inout [String: LXCDomain], reason: DomainStateReason) {
+    /// Returns the domain as it now stands (to be started again, say), even a transient one.
+    @discardableResult
+    func markStopped(_ name: String, in domains: inout [String: LXCDomain], reason: DomainStateReason) -> LXCDomain? {
         store.removeRun(name)
-        guard var domain = domains[name] else { return }
-        if !domain.isPersistent {
-            domains[name] = nil
-            return
-        }
+        guard var domain = domains[name] else { return nil }
+        domain.shutdownTimer?.cancel()
+        domain.shutdownTimer = nil
         domain.xid = nil
+        domain.destroying = false
+        domain.rebooting = false
         domain.reason = reason
         if let pending = domain.pendingDefinition { domain.definition = pending }
         domain.pendingDefinition = nil
-        domains[name] = domain
+        domains[name] = domain.isPersistent ? domain : nil
+        return domain
     }
 
     /// The domain behind `identity`, or libvirt's "no domain" error.

@@ -22,11 +22,11 @@ struct LXCStore: Sendable {
     var contextsDirectory: String { root + "/contexts" }
 
     /// What `ROOT/run/NAME.json` records of a running container.
+    /// Whether it is persistent is not recorded here: it is whether it has a definition in
+    /// `ROOT/config`, which define and undefine change while it runs.
     struct RunStatus: Codable, Sendable, Equatable {
         /// The security context it runs in; also its domain id.
         var xid: UInt32
-        /// Whether it has no persistent definition (createXML).
-        var transient: Bool
     }
 
     /// Creates the directories (0700).

@@ -67,6 +67,46 @@ struct ContextLifecycleTests {
         #expect(try running.initProcess.exitStatus() != nil)
     }
 
+    @Test func dynamicXIDsAreHandedOutInTurnSoADeadContextsEndStaysReadable() async throws {
+        let sandbox = try ContextSandbox()
+        let first = try sandbox.startDynamic(["/bin/sh", "-c", "exit 3"])
+        #expect(ContextSystem.dynamicXIDs.contains(first.context.xid))
+        #expect(try await first.wait().exitCode == 3)
+        let second = try sandbox.startDynamic(["/bin/true"])
+        #expect(second.context.xid > first.context.xid, "the next one, not the dead context's xid again")
+        #expect(try await second.wait().exitCode == 0)
+        #expect(try await sandbox.system.wait(xid: first.context.xid).exitCode == 3)
+        // Once the turn comes round again, the dead context's xid is handed out anew.
+        let xid = first.context.xid
+        sandbox.system.dynamicCursor.handedOut(xid == ContextSystem.dynamicXIDs.lowerBound ? ContextSystem.dynamicXIDs.upperBound : xid - 1)
+        let third = try sandbox.startDynamic(["/bin/true"])
+        #expect(third.context.xid == xid)
+        #expect(try await third.wait().exitCode == 0)
+    }
+
+    @Test func anXIDWhoseCgroupsSomethingElseUsesIsRefusedAndTheirsIsLeftAlone() async throws {
+        let sandbox = try ContextSandbox()
+        let xid = sandbox.freshXID()
+        let foreign = try sandbox.system.cgroups.create(try ContextSystem.cgroupPath(xid), controllers: [.freezer])
+        defer { try? foreign.remove() }
+        expectContextError(.operationInvalid) { _ = try sandbox.system.create(xid: xid, command: ["/bin/true"]) }
+        #expect(foreign.directories.allSatisfy { access($0, F_OK) == 0 })
+        #expect(!sandbox.system.store.hasRecord(xid))
+        let memory = try sandbox.system.cgroups.cgroup(at: try ContextSystem.cgroupPath(xid), controllers: [.memory])
+        #expect(memory.directories.allSatisfy { access($0, F_OK) != 0 })
+    }
+
+    @Test func theDynamicXIDCursorWrapsAround() {
+        let cursor = DynamicXIDCursor()
+        let range = ContextSystem.dynamicXIDs
+        #expect(cursor.candidates().first == range.lowerBound && cursor.candidates().count == range.count)
+        cursor.handedOut(50000)
+        #expect(Array(cursor.candidates().prefix(2)) == [50001, 50002] && Array(cursor.candidates()).last == 50000)
+        cursor.handedOut(range.upperBound)
+        #expect(cursor.candidates().first == range.lowerBound)
+        #expect(Set(cursor.candidates()) == Set(range))
+    }
+
     @Test func badInputIsRefusedAndChangesNothing() async throws {
         let sandbox = try ContextSandbox()
         expectContextError(.invalidArg) { _ = try sandbox.system.create(xid: 0, command: ["/bin/true"]) }

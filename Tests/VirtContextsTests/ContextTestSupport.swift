@@ -39,6 +39,13 @@ final class ContextSandbox: @unchecked Sendable {
         return (output, exit, xid)
     }
 
+    /// Starts `command` in a new context under a dynamic xid (VX_DYNAMIC_ID).
+    func startDynamic(_ command: [String]) throws -> RunningContext {
+        let running = try system.create(command: command)
+        created.append(running.context.xid)
+        return running
+    }
+
     /// Starts `command` in a new context and leaves it running.
     func start(_ command: [String], options: ContextOptions = ContextOptions()) throws -> RunningContext {
         try system.create(xid: freshXID(), command: command, options: options)

@@ -43,6 +43,28 @@ struct CgroupV1FakeTests {
         for controller in CgroupController.allCases { #expect(try file(controller, "cgroup.procs") == "77") }
     }
 
+    @Test func anExclusiveCreationRefusesAnExistingCgroupAndLeavesNothingOfItsOwn() throws {
+        // sv/c1 exists in every hierarchy; sv/c2 nowhere.
+        #expect(try manager.create(CgroupPath("sv/c2"), controllers: [.memory, .freezer], exclusively: true).directories.count == 2)
+        #expect(scratch.exists("memory/sv/c2") && scratch.exists("freezer/sv/c2"))
+        do {
+            _ = try manager.create(CgroupPath("sv/c1"), controllers: [.memory], exclusively: true)
+            Issue.record("an existing cgroup was taken")
+        } catch {
+            #expect(error.code == .operationInvalid)
+        }
+        // Partly there, whichever hierarchy comes first: the one where it was new is cleaned
+        // up again, the one where it was there stays.
+        for (missing, present) in [("freezer", "memory"), ("memory", "freezer")] {
+            #expect(CgroupFile.removeDirectory(scratch.root + "/\(missing)/sv/c2"))
+            #expect(throws: VirError.self) { _ = try manager.create(CgroupPath("sv/c2"), controllers: [.memory, .freezer], exclusively: true) }
+            #expect(scratch.exists("\(present)/sv/c2") && !scratch.exists("\(missing)/sv/c2"))
+            _ = try manager.create(CgroupPath("sv/c2"), controllers: [.memory, .freezer])
+        }
+        // Not exclusive: reused.
+        #expect(throws: Never.self) { _ = try manager.create(CgroupPath("sv/c1"), controllers: [.memory]) }
+    }
+
     @Test func writesV1Formats() throws {
         let cgroup = try manager.cgroup(at: CgroupPath("sv/c1"), controllers: Set(CgroupController.allCases))
         try cgroup.setMemoryLimit(1 << 30)

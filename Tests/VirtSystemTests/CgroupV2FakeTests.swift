@@ -56,6 +56,8 @@ struct CgroupV2FakeTests {
         #expect(scratch.exists("cg/swiftvirt/ctx-9"))
         #expect(try scratch.read("cg/cgroup.subtree_control") == "")
         #expect(try scratch.read("cg/swiftvirt/cgroup.subtree_control") == "")
+        #expect(throws: VirError.self) { _ = try manager.create(CgroupPath("swiftvirt/ctx-9"), controllers: [.freezer], exclusively: true) }
+        #expect(scratch.exists("cg/swiftvirt/ctx-9"))
     }
 
     @Test func attachAndList() throws {

@@ -61,10 +61,17 @@ public struct Cgroup: Sendable {
         return member
     }
 
-    /// Creates the directories in every hierarchy; see ``CgroupManager/create(_:controllers:)``.
-    func create() throws(VirError) {
+    /// Creates the directories in every hierarchy; see
+    /// ``CgroupManager/create(_:controllers:exclusively:)``.
+    func create(exclusively: Bool) throws(VirError) {
+        var made: [String] = []
         for member in members {
-            try member.backend.create(path, for: member.controllers)
+            let isNew = try member.backend.create(path, for: member.controllers)
+            if isNew { made.append(member.directory) }
+            guard isNew || !exclusively else {
+                for directory in made { _ = CgroupFile.removeDirectory(directory) }
+                throw VirError(.operationInvalid, "cgroup '\(member.directory)' already exists: something else uses it", domain: .cgroup)
+            }
         }
     }
 }

@@ -13,8 +13,9 @@ public protocol CgroupBackend: Sendable {
     var threadsFile: String { get }
 
     /// Creates the cgroup at `path` with its missing ancestors, so that `controllers` can be
-    /// used in it and tasks can join it.
-    func create(_ path: CgroupPath, for controllers: Set<CgroupController>) throws(VirError)
+    /// used in it and tasks can join it. Returns whether the cgroup itself is new.
+    @discardableResult
+    func create(_ path: CgroupPath, for controllers: Set<CgroupController>) throws(VirError) -> Bool
     /// Sets or removes (nil) the memory limit.
     func setMemoryLimit(_ limit: CgroupLimit, in dir: String) throws(VirError)
     /// The memory in use, in bytes.

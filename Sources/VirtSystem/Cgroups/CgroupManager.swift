@@ -22,11 +22,12 @@ public struct CgroupManager: Sendable {
 
     /// Creates the cgroup at `path` (and missing ancestors) in the hierarchy of each of
     /// `controllers`: v1 cpusets are initialised from their parent, v2 controllers are
-    /// enabled in the ancestors' `cgroup.subtree_control`. An existing cgroup is reused.
-    /// `.operationUnsupported` if a controller is not available on this host.
-    public func create(_ path: CgroupPath, controllers: Set<CgroupController>) throws(VirError) -> Cgroup {
+    /// enabled in the ancestors' `cgroup.subtree_control`. An existing cgroup is reused,
+    /// unless `exclusively`: then `.operationInvalid` if it exists in any hierarchy, with
+    /// nothing made. `.operationUnsupported` if a controller is not available on this host.
+    public func create(_ path: CgroupPath, controllers: Set<CgroupController>, exclusively: Bool = false) throws(VirError) -> Cgroup {
         let cgroup = try Cgroup(path: path, controllers: controllers, layout: layout)
-        try cgroup.create()
+        try cgroup.create(exclusively: exclusively)
         return cgroup
     }
 

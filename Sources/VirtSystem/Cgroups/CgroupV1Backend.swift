@@ -15,17 +15,20 @@ public struct CgroupV1Backend: CgroupBackend {
     /// Creates every missing directory of `path`. In a hierarchy with the cpuset controller a
     /// new cgroup starts with empty `cpuset.cpus` and `cpuset.mems`, which refuse tasks, so
     /// each directory along the path that has them empty gets its parent's values.
-    public func create(_ path: CgroupPath, for controllers: Set<CgroupController>) throws(VirError) {
+    @discardableResult
+    public func create(_ path: CgroupPath, for controllers: Set<CgroupController>) throws(VirError) -> Bool {
         let hasCpuset = hierarchy.controllers.contains(CgroupController.cpuset.rawValue)
         var parent = hierarchy.directory(of: CgroupPath.root)
+        var created = false
         for component in path.components {
             let dir = parent + "/" + component
-            let created = try CgroupFile.makeDirectory(dir)
+            created = try CgroupFile.makeDirectory(dir)
             if hasCpuset {
                 try inheritCpuset(from: parent, to: dir, isNew: created)
             }
             parent = dir
         }
+        return created
     }
 
     private func inheritCpuset(from parent: String, to dir: String, isNew: Bool) throws(VirError) {

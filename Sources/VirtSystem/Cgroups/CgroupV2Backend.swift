@@ -18,16 +18,19 @@ public struct CgroupV2Backend: CgroupBackend {
     /// Creates every missing directory of `path`, first enabling the controllers that need it
     /// (`+cpu +memory …`) in the `cgroup.subtree_control` of the root and of each ancestor.
     /// The leaf's own `subtree_control` is left alone: it holds tasks, and v2 forbids both.
-    public func create(_ path: CgroupPath, for controllers: Set<CgroupController>) throws(VirError) {
+    @discardableResult
+    public func create(_ path: CgroupPath, for controllers: Set<CgroupController>) throws(VirError) -> Bool {
         let enable = controllers.sorted().compactMap(\.v2Name).map { "+" + $0 }.joined(separator: " ")
         var parent = hierarchy.directory(of: CgroupPath.root)
+        var created = false
         for component in path.components {
             if !enable.isEmpty {
                 try CgroupFile.write(enable, to: parent + "/cgroup.subtree_control")
             }
             parent += "/" + component
-            _ = try CgroupFile.makeDirectory(parent)
+            created = try CgroupFile.makeDirectory(parent)
         }
+        return created
     }
 
     /// Writes `memory.max` (`max` for no limit).
