@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -231,6 +232,7 @@ static int continue_child(void *arg)
     set_up_mounts(a, s);
     if (s->cwd) CHECK(a, CVS_STEP_CHDIR, 0, SYS1(SYS_chdir, s->cwd));
     map_fds(a, s, &exec_fd);
+    if (s->controlling_tty >= 0) CHECK(a, CVS_STEP_CONTROLLING_TTY, 0, SYS3(SYS_ioctl, s->controlling_tty, TIOCSCTTY, 0));
     /* Unless the parent had to act first, it set our cgroups while we did the steps above. */
     if (!a->released) wait_for_parent(a);
     if (s->unshare_cgroup) CHECK(a, CVS_STEP_CGROUP_NS, 0, SYS1(SYS_unshare, CLONE_NEWCGROUP));

@@ -32,6 +32,7 @@ struct keeper {
     ino_t socket_inode; /* of socket_name as we were given it, 0 once we removed it */
     int own_uts;
     int stopping;      /* SV_KEEP_STOP came */
+    int draining;      /* attach_console is reading the other clients' messages */
     long long idle_since_ms; /* when we last kept nothing and served nobody, or -1 */
     int grace_ms;
 };
@@ -81,6 +82,10 @@ static void check_exit(struct keeper *k, int index) {
         close(slot->mount_ns);
         slot->mount_ns = -1;
     }
+    if (slot->console) { /* ... and its console goes with it, at the next sweep */
+        slot->console->ended = 1;
+        slot->console = NULL;
+    }
     int status = 0, known = cvs_pidfd_exit_status(slot->fd, &status);
     if (known == 1) {
         if (!sv_has_file(slot->state_dir, "status")) sv_write_status(slot->state_dir, status);
@@ -92,59 +97,125 @@ static void check_exit(struct keeper *k, int index) {
     }
 }
 
-/* Takes the descriptors [state dir, listener, pidfd, (mount namespace)] of a FIRST or ENTERED
- * message. A process whose listener cannot be kept is killed: nobody would answer its filter. */
+enum { MAX_FDS = 6 }; /* state dir, listener, pidfd, mount namespace, console master and slave */
+
+/* The console of a FIRST message, as slots; NULL (its descriptors closed) if it cannot be kept. */
+static struct sv_console *keep_console(struct keeper *k, uint32_t xid, int master, int slave) {
+    struct sv_console *console = sv_console_new(xid, master, slave);
+    if (!console) {
+        close(master);
+        close(slave);
+        return NULL;
+    }
+    if (sv_slots_add(&k->set, (struct sv_slot){ .fd = master, .kind = SV_SLOT_CONSOLE, .state_dir = -1, .console = console }) < 0) {
+        sv_console_free(console);
+        return NULL;
+    }
+    if (sv_slots_add(&k->set, (struct sv_slot){ .fd = -1, .kind = SV_SLOT_SESSION, .state_dir = -1, .console = console }) < 0) {
+        console->ended = 1; /* the sweep removes the console slot */
+        return NULL;
+    }
+    return console;
+}
+
+/* Takes the descriptors [state dir, listener, pidfd, extras...] of a FIRST or ENTERED message.
+ * A process whose listener cannot be kept is killed: nobody would answer its filter. */
 static void take_process(struct keeper *k, const struct sv_keeper_message *m, int *fds, int count) {
-    int state_dir = fds[0], listener = fds[1], pidfd = fds[2], mount_ns = fds[3];
+    int state_dir = fds[0], listener = fds[1], pidfd = fds[2], next = 3;
+    int mount_ns = -1, console_master = -1, console_slave = -1;
+    if (m->kind == SV_KEEP_FIRST && (m->extras & SV_EXTRA_MOUNT_NS)) mount_ns = fds[next++];
+    if (m->kind == SV_KEEP_FIRST && (m->extras & SV_EXTRA_CONSOLE)) {
+        console_master = fds[next++];
+        console_slave = fds[next++];
+    }
     int is_pidfd = count >= 3 && fd_is(pidfd, "anon_inode:[pidfd]");
-    if (!is_pidfd || !is_directory(state_dir) || !fd_is(listener, "anon_inode:seccomp notify")
+    if (!is_pidfd || count != next || !is_directory(state_dir) || !fd_is(listener, "anon_inode:seccomp notify")
         || sv_slots_add(&k->set, (struct sv_slot){ .fd = listener, .kind = SV_SLOT_LISTENER, .state_dir = state_dir }) < 0) {
         dprintf(2, "swiftvirt-keeper: context %u: cannot keep a process; killing it\n", m->xid);
         if (is_pidfd) cvs_pidfd_send_signal(pidfd, SIGKILL);
         for (int i = 0; i < count; i++) close(fds[i]);
         return;
     }
+    struct sv_console *console = console_master >= 0 ? keep_console(k, m->xid, console_master, console_slave) : NULL;
     if (m->kind == SV_KEEP_FIRST) { /* its end is recorded too, if we can */
         int exit_dir = fcntl(state_dir, F_DUPFD_CLOEXEC, 3);
-        struct sv_slot exit = { .fd = pidfd, .kind = SV_SLOT_EXIT, .state_dir = exit_dir, .mount_ns = mount_ns };
+        struct sv_slot exit = { .fd = pidfd, .kind = SV_SLOT_EXIT, .state_dir = exit_dir, .mount_ns = mount_ns, .console = console };
         if (exit_dir >= 0 && sv_slots_add(&k->set, exit) == 0) return;
         if (exit_dir >= 0) close(exit_dir);
     }
+    if (console) console->ended = 1; /* nothing would tell when it ends: not kept */
     close(pidfd);
     if (mount_ns >= 0) close(mount_ns);
 }
 
-/* Reads the messages of the client in slot `index` until it would block; drops it at its end. */
+static void serve_client(struct keeper *k, int index);
+
+/* The console of context `xid`, or NULL. */
+static struct sv_console *find_console(struct keeper *k, uint32_t xid) {
+    for (int i = 0; i < k->set.count; i++) {
+        struct sv_slot *slot = &k->set.slots[i];
+        if (slot->kind == SV_SLOT_CONSOLE && slot->console->xid == xid && !slot->console->ended) return slot->console;
+    }
+    return NULL;
+}
+
+/* Answers SV_KEEP_CONSOLE on `client`: a new session of context `xid`'s console, or why not.
+ * A context created just before may still have its FIRST message queued on another
+ * connection: those are read first, so that a console asked for after a creation is found. */
+static void attach_console(struct keeper *k, int client, const struct sv_keeper_message *m) {
+    struct sv_keeper_message answer = { .kind = SV_KEEP_CONSOLE, .xid = m->xid, .extras = ENOENT };
+    int session = -1;
+    struct sv_console *console = find_console(k, m->xid);
+    if (!console && !k->draining) {
+        k->draining = 1;
+        for (int i = 0; i < k->set.count; i++)
+            if (k->set.slots[i].kind == SV_SLOT_CLIENT && k->set.slots[i].fd != client) serve_client(k, i);
+        k->draining = 0;
+        console = find_console(k, m->xid);
+    }
+    if (console) {
+        session = sv_console_attach(console, (m->extras & SV_CONSOLE_FORCE) != 0);
+        answer.extras = session < 0 ? (uint32_t)-session : 0;
+    }
+    if (cvs_send_fds(client, &answer, sizeof answer, &session, session >= 0 ? 1 : 0) < 0 && console) sv_console_detach(console);
+    if (session >= 0) close(session);
+}
+
+/* Reads the messages of the client in slot `index` until it would block; marks it ended at
+ * its end (for sv_slots_sweep). */
 static void serve_client(struct keeper *k, int index) {
+    if (k->set.slots[index].ended) return;
     int client = k->set.slots[index].fd;
     for (;;) {
         struct sv_keeper_message m;
         union {
-            char space[CMSG_SPACE(sizeof(int) * 4)];
+            char space[CMSG_SPACE(sizeof(int) * MAX_FDS)];
             struct cmsghdr align;
         } control;
         struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
         struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space };
         ssize_t n = recvmsg(client, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-        int fds[4] = { -1, -1, -1, -1 }, count = 0;
+        int fds[MAX_FDS], count = 0;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c)) {
             if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
             int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
             for (int i = 0; i < got; i++) {
                 int fd;
                 memcpy(&fd, CMSG_DATA(c) + sizeof(int) * (size_t)i, sizeof fd);
-                if (count < 4) fds[count++] = fd;
+                if (count < MAX_FDS) fds[count++] = fd;
                 else close(fd);
             }
         }
         if (n <= 0) {
-            sv_slots_remove(&k->set, index);
+            k->set.slots[index].ended = 1;
             return;
         }
         int well_formed = n == (ssize_t)sizeof m && !(msg.msg_flags & MSG_CTRUNC);
         if (well_formed && m.kind == SV_KEEP_STOP) k->stopping = 1;
-        if (well_formed && (m.kind == SV_KEEP_FIRST || m.kind == SV_KEEP_ENTERED)) {
+        if (well_formed && m.kind == SV_KEEP_CONSOLE && count == 0) {
+            attach_console(k, client, &m);
+        } else if (well_formed && (m.kind == SV_KEEP_FIRST || m.kind == SV_KEEP_ENTERED)) {
             take_process(k, &m, fds, count);
         } else {
             /* A malformed message may still carry a process: it must not run unanswered. */
@@ -171,6 +242,8 @@ static void handle_events(struct keeper *k) {
         case SV_SLOT_CONTROL: accept_clients(k, slot->fd); break;
         case SV_SLOT_CLIENT: serve_client(k, i); break;
         case SV_SLOT_EXIT: check_exit(k, i); break;
+        case SV_SLOT_CONSOLE: sv_console_master_ready(slot->console, events); break;
+        case SV_SLOT_SESSION: sv_console_session_ready(slot->console, events); break;
         case SV_SLOT_LISTENER: /* it hangs up once no process uses its filter any more */
             if (!(events & POLLIN) || sv_answer_notification(slot->fd, slot->state_dir, k->own_uts) < 0) sv_slots_remove(&k->set, i);
             break;
@@ -200,6 +273,7 @@ static int should_exit(struct keeper *k) {
     remove_socket_name(k);
     for (int i = k->set.count - 1; i >= 0; i--) if (k->set.slots[i].kind == SV_SLOT_CONTROL) accept_clients(k, k->set.slots[i].fd);
     for (int i = k->set.count - 1; i >= 0; i--) if (k->set.slots[i].kind == SV_SLOT_CLIENT) serve_client(k, i);
+    sv_slots_sweep(&k->set);
     return kept(k) == 0 && (k->stopping || sv_slots_count(&k->set, SV_SLOT_CLIENT) == 0);
 }
 
@@ -246,6 +320,7 @@ _Noreturn void virt_keeper_run(void) {
         if (ready < 0 && errno != EINTR) usage("poll failed");
         if (ready > 0) handle_events(&k);
         for (int i = k.set.count - 1; i >= 0; i--) if (k.set.slots[i].give_up_ms) check_exit(&k, i);
+        sv_slots_sweep(&k.set);
         if (should_exit(&k)) _exit(0);
     }
 }

@@ -20,7 +20,9 @@ int sv_slots_add(struct sv_slots *set, struct sv_slot slot) {
 
 void sv_slots_remove(struct sv_slots *set, int index) {
     struct sv_slot *slot = &set->slots[index];
-    close(slot->fd);
+    if (slot->kind == SV_SLOT_CONSOLE) sv_console_free(slot->console);
+    else if (slot->kind != SV_SLOT_SESSION) close(slot->fd);
+    if (slot->kind == SV_SLOT_EXIT && slot->console) slot->console->ended = 1;
     if (slot->state_dir >= 0) close(slot->state_dir);
     if (slot->kind == SV_SLOT_EXIT && slot->mount_ns >= 0) close(slot->mount_ns);
     set->count--;
@@ -36,7 +38,24 @@ int sv_slots_count(const struct sv_slots *set, enum sv_slot_kind kind) {
 
 void sv_slots_prepare_poll(struct sv_slots *set) {
     for (int i = 0; i < set->count; i++) {
-        set->polled[i] = (struct pollfd){
-            .fd = set->slots[i].give_up_ms ? -1 : set->slots[i].fd, .events = POLLIN, .revents = 0 };
+        const struct sv_slot *slot = &set->slots[i];
+        struct pollfd polled = { .fd = slot->give_up_ms || slot->ended ? -1 : slot->fd, .events = POLLIN, .revents = 0 };
+        if (slot->kind == SV_SLOT_CONSOLE) polled.events = sv_console_master_events(slot->console);
+        if (slot->kind == SV_SLOT_SESSION) {
+            polled.fd = slot->console->session;
+            polled.events = sv_console_session_events(slot->console);
+        }
+        set->polled[i] = polled;
+    }
+}
+
+void sv_slots_sweep(struct sv_slots *set) {
+    for (int i = set->count - 1; i >= 0; i--)
+        if (set->slots[i].kind == SV_SLOT_CLIENT && set->slots[i].ended) sv_slots_remove(set, i);
+    /* Sessions first: removing a console slot frees what its session slot points to. */
+    for (enum sv_slot_kind kind = SV_SLOT_SESSION;; kind = SV_SLOT_CONSOLE) {
+        for (int i = set->count - 1; i >= 0; i--)
+            if (set->slots[i].kind == kind && set->slots[i].console->ended) sv_slots_remove(set, i);
+        if (kind == SV_SLOT_CONSOLE) return;
     }
 }

@@ -28,6 +28,15 @@ final class ContextKeeper: Sendable {
         case entered = 0x45  // "E"
         /// Exit as soon as no context is kept.
         case stop = 0x53  // "S"
+        /// Attach a session to a context's console (answered).
+        case console = 0x43  // "C"
+    }
+
+    /// The optional descriptors of a first process (`enum sv_keeper_extras`).
+    struct Extras: OptionSet {
+        let rawValue: UInt32
+        static let mountNamespace = Extras(rawValue: 1)
+        static let console = Extras(rawValue: 2)
     }
 
     let root: String
@@ -46,17 +55,54 @@ final class ContextKeeper: Sendable {
     /// Hands process `pidfd` of context `xid`, with its seccomp `listener` and the context's
     /// state directory, to the keeper, starting one if none runs. A first process may come
     /// with its `mountNamespace`, which the keeper holds until the process has exited, so
-    /// that the exit does not wait for the namespace's teardown. Our descriptors stay open.
-    func keep(_ request: Request, xid: UInt32, stateDirectory: Int32, listener: Int32, pidfd: Int32, mountNamespace: Int32? = nil) throws(VirError) {
+    /// that the exit does not wait for the namespace's teardown, and with its `console`,
+    /// which the keeper holds (and reads) until then. Our descriptors stay open.
+    func keep(_ request: Request, xid: UInt32, stateDirectory: Int32, listener: Int32, pidfd: Int32,
+              mountNamespace: Int32? = nil, console: PseudoTerminal? = nil) throws(VirError) {
+        var extras: Extras = []
+        var descriptors = [stateDirectory, listener, pidfd]
+        if let mountNamespace {
+            extras.insert(.mountNamespace)
+            descriptors.append(mountNamespace)
+        }
+        if let console {
+            extras.insert(.console)
+            descriptors += [console.master, console.slave]
+        }
         try connection.withLock { (fd) throws(VirError) in
-            let descriptors = [stateDirectory, listener, pidfd] + (mountNamespace.map { [$0] } ?? [])
-            if fd >= 0, (try? send(request, xid: xid, descriptors: descriptors, over: fd)) != nil { return }
+            if fd >= 0, (try? send(request, xid: xid, extras: extras.rawValue, descriptors: descriptors, over: fd)) != nil { return }
             // Not connected yet, or the keeper we knew has exited: it took nothing from a
             // send that failed, so connect (or start one) and send again.
             if fd >= 0 { close(fd) }
             fd = -1
             fd = try connectStartingIfNeeded()
-            try send(request, xid: xid, descriptors: descriptors, over: fd)
+            try send(request, xid: xid, extras: extras.rawValue, descriptors: descriptors, over: fd)
+        }
+    }
+
+    /// Attaches a session to the console of context `xid`: a stream socket carrying the
+    /// console's bytes both ways. With `force`, a session already attached ends; without,
+    /// it makes this fail.
+    func openConsole(xid: UInt32, force: Bool) throws(VirError) -> Int32 {
+        let fd: Int32
+        do throws(VirError) { fd = try connect() } catch {
+            throw VirError(.operationInvalid, "security context \(xid) has no console", domain: .none)
+        }
+        defer { close(fd) }
+        try send(.console, xid: xid, extras: force ? 1 : 0, descriptors: [], over: fd)
+        let answer = try DescriptorPassing.receive(capacity: 12, maxDescriptors: 1, from: fd)
+        let words = answer.bytes.count == 12
+            ? (0..<3).map { index in answer.bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)) } }
+            : []
+        guard words.first == Request.console.rawValue else {
+            answer.descriptors.forEach { close($0) }
+            throw VirError(.internalError, "the context keeper answered a console request with \(answer.bytes.count) bytes", domain: .none)
+        }
+        switch (Int32(bitPattern: words[2]), answer.descriptors.first) {
+        case (0, let session?): return session
+        case (EBUSY, _): throw VirError(.operationFailed, "Active console session exists for this domain", domain: .none)
+        case (ENOENT, _): throw VirError(.operationInvalid, "security context \(xid) has no console", domain: .none)
+        case (let code, _): throw Syscall.error("attach to the console of security context \(xid)", errno: code)
         }
     }
 
@@ -66,16 +112,16 @@ final class ContextKeeper: Sendable {
         connection.withLock { fd in
             if fd < 0 { fd = (try? connect()) ?? -1 }
             if fd >= 0 {
-                try? send(.stop, xid: 0, descriptors: [], over: fd)
+                try? send(.stop, xid: 0, extras: 0, descriptors: [], over: fd)
                 close(fd)
             }
             fd = -1
         }
     }
 
-    private func send(_ request: Request, xid: UInt32, descriptors: [Int32], over fd: Int32) throws(VirError) {
+    private func send(_ request: Request, xid: UInt32, extras: UInt32, descriptors: [Int32], over fd: Int32) throws(VirError) {
         var bytes: [UInt8] = []
-        for word in [request.rawValue, xid] { withUnsafeBytes(of: word.littleEndian) { bytes += $0 } }
+        for word in [request.rawValue, xid, extras] { withUnsafeBytes(of: word.littleEndian) { bytes += $0 } }
         if descriptors.isEmpty {
             _ = try Syscall.call("send to the context keeper") { Glibc.send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) }
         } else {

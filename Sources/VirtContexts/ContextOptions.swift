@@ -46,6 +46,11 @@ public struct ContextOptions: Sendable {
     public var configureCgroup: (@Sendable (Cgroup) throws(VirError) -> Void)? = nil
     /// The first process's descriptors: `[fd in the context: fd of the caller]`.
     public var descriptors: [Int32: Int32] = [0: 0, 1: 1, 2: 2]
+    /// A console for the first process: its slave becomes the process's standard
+    /// descriptors and the controlling terminal of a session of its own, and the keeper holds
+    /// the pair (reading it all the time) until the process has exited; see
+    /// ``Context/openConsole(force:)``. The caller may close its copies once created.
+    public var console: PseudoTerminal? = nil
 
     /// The defaults.
     public init() {}

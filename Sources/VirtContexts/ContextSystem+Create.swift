@@ -120,6 +120,11 @@ extension ContextSystem {
         plan.cgroupProcsFiles = try cgroups.cgroup(at: cgroupPath, controllers: controllers).procsFiles
         if defaultDevices, let shared = try sharedDevicesCgroup() { plan.cgroupProcsFiles += shared.procsFiles }
         plan.descriptors = options.descriptors
+        if let console = options.console {
+            for standard: Int32 in 0...2 { plan.descriptors[standard] = console.slave }
+            plan.newSession = true
+            plan.controllingTerminal = 0
+        }
         if hasInit { plan.descriptors[3] = stateDirectory }
         plan.boundingSet = boundingSet
         plan.seccomp = [ContextSeccomp.program]
@@ -148,7 +153,8 @@ extension ContextSystem {
             defer { close(listener) }
             let mountNamespace = plan.namespaces.contains(.mount) ? Pidfd.namespace(.mount, of: child.pidfd) : nil
             defer { if let mountNamespace { close(mountNamespace) } }
-            try keeper.keep(.first, xid: xid, stateDirectory: stateDirectory, listener: listener, pidfd: child.pidfd, mountNamespace: mountNamespace)
+            try keeper.keep(.first, xid: xid, stateDirectory: stateDirectory, listener: listener, pidfd: child.pidfd,
+                            mountNamespace: mountNamespace, console: options.console)
             try store.save(record)
             if options.flags.contains(.schedPause) { try cgroups.cgroup(at: cgroupPath, controllers: controllers).freeze() }
         } catch {

@@ -33,9 +33,9 @@ struct ContextKeeperTests {
         var pipeEnds: [Int32] = [0, 0]
         #expect(pipe(&pipeEnds) == 0)
         defer { pipeEnds.forEach { close($0) } }
-        // "F", xid 1, with a pipe where the seccomp listener belongs.
+        // "F", xid 1, no extras, with a pipe where the seccomp listener belongs.
         var message: [UInt8] = []
-        for word: UInt32 in [0x46, 1] { withUnsafeBytes(of: word.littleEndian) { message += $0 } }
+        for word: UInt32 in [0x46, 1, 0] { withUnsafeBytes(of: word.littleEndian) { message += $0 } }
         try DescriptorPassing.send(message, descriptors: [directory, pipeEnds[0], victim.pidfd], over: keeper)
         #expect(try await victim.wait() == .signaled(SIGKILL, coreDumped: false))
     }

@@ -64,6 +64,11 @@ ssize_t cvs_send_fds(int sock, const void *buf, size_t len, const int *fds, int 
  *  (0 at end of stream). */
 ssize_t cvs_recv_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds);
 
+/** Opens a new pseudo-terminal pair from /dev/ptmx, unlocked: `*master` and `*slave` (both
+ *  close-on-exec, the slave without becoming our controlling terminal) and the slave's
+ *  number N (/dev/pts/N). Returns 0, or -1 with errno. */
+int cvs_open_pty(int *master, int *slave, unsigned int *number);
+
 /** The most descriptors one cvs_send_fds/cvs_recv_fds message carries. */
 #define CVS_MAX_FDS 16
 
@@ -149,6 +154,8 @@ struct cvs_spawn {
                                        so that the new namespace is rooted at them (not in
                                        `namespaces`, which would root it at the parent's) */
     int set_sid;                  /**< call setsid() */
+    int controlling_tty;          /**< after the descriptors are mapped, make this one (a
+                                       terminal) the new session's controlling one, or -1 */
     const char *hostname;         /**< sethostname() */
     const char *domainname;       /**< setdomainname() */
     const char *timens_offsets;   /**< text for /proc/self/timens_offsets: enter a new time ns */
@@ -195,7 +202,7 @@ enum cvs_step {
     CVS_STEP_NO_NEW_PRIVS, CVS_STEP_SETGROUPS, CVS_STEP_SETGID, CVS_STEP_SETUID,
     CVS_STEP_PDEATHSIG, CVS_STEP_SECCOMP, CVS_STEP_LISTENER, CVS_STEP_EXEC,
     CVS_STEP_JOIN, CVS_STEP_JOIN_CLONE, CVS_STEP_JOIN_REPORT, CVS_STEP_SUBREAPER,
-    CVS_STEP_CGROUP_NS,
+    CVS_STEP_CGROUP_NS, CVS_STEP_CONTROLLING_TTY,
 };
 
 /** Report kinds. */

@@ -19,4 +19,21 @@ public enum DescriptorPassing {
             }
         }
     }
+
+    /// Receives one message of up to `capacity` bytes and up to `maxDescriptors`
+    /// descriptors (close-on-exec, now the caller's) from the unix socket `socket`. Empty
+    /// bytes at the end of the stream.
+    public static func receive(capacity: Int, maxDescriptors: Int, from socket: Int32) throws(VirError) -> (bytes: [UInt8], descriptors: [Int32]) {
+        var bytes = [UInt8](repeating: 0, count: capacity)
+        var fds = [Int32](repeating: -1, count: min(maxDescriptors, Int(CVS_MAX_FDS)))
+        var count: Int32 = 0
+        let received = try Syscall.call("receive a message over socket \(socket)") {
+            bytes.withUnsafeMutableBytes { raw in
+                fds.withUnsafeMutableBufferPointer { out in
+                    cvs_recv_fds(socket, raw.baseAddress, raw.count, out.baseAddress, Int32(out.count), &count)
+                }
+            }
+        }
+        return (Array(bytes.prefix(received)), Array(fds.prefix(Int(count))))
+    }
 }

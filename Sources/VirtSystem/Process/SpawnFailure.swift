@@ -15,6 +15,7 @@ extension SpawnPlan {
         case CVS_STEP_TIMENS_OFFSETS.rawValue: "write /proc/self/timens_offsets"
         case CVS_STEP_TIMENS_ENTER.rawValue: "enter time namespace"
         case CVS_STEP_SETSID.rawValue: "setsid"
+        case CVS_STEP_CONTROLLING_TTY.rawValue: "make descriptor \(controllingTerminal ?? -1) the controlling terminal"
         case CVS_STEP_HOSTNAME.rawValue: "sethostname \(hostname ?? "")"
         case CVS_STEP_DOMAINNAME.rawValue: "setdomainname \(domainname ?? "")"
         case CVS_STEP_PROPAGATION.rawValue: "make / \(rootPropagation == .slave ? "rslave" : "rprivate")"

@@ -28,6 +28,7 @@ extension SpawnPlan {
         spec.pointee.parent_ready = !parentHasWork && uidMap == nil && gidMap == nil && cgroupProcsFiles.isEmpty ? 1 : 0
         spec.pointee.cgroup_fd = cgroupDirectory ?? -1
         spec.pointee.set_sid = newSession ? 1 : 0
+        spec.pointee.controlling_tty = controllingTerminal ?? -1
         spec.pointee.hostname = memory.string(hostname)
         spec.pointee.domainname = memory.string(domainname)
         spec.pointee.timens_offsets = namespaces.contains(.time) ? memory.string(timeOffsets.procText) : nil

@@ -41,6 +41,9 @@ extension SpawnPlan {
         if let bad = seccomp.first(where: { !(1...Int(BPF_MAXINSNS)).contains($0.instructions.count) }) {
             throw invalid("a seccomp program has \(bad.instructions.count) instructions (1...\(BPF_MAXINSNS) allowed)")
         }
+        if let terminal = controllingTerminal, !newSession || terminal < 0 {
+            throw invalid("a controlling terminal needs a new session and a descriptor of the child")
+        }
         if let signal = parentDeathSignal, !(1...64).contains(signal) { throw invalid("invalid signal \(signal)") }
         if let join = joinNamespaces { try validate(join) }
     }

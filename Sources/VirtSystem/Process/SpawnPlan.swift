@@ -5,7 +5,7 @@ import Glibc
 ///
 /// The child applies the plan in this order: joined namespaces, time namespace, `setsid`,
 /// host and domain name, mount steps, `pivot_root`, read-only paths, working directory,
-/// descriptors, (the parent's "go") cgroup namespace, bounding set, `no_new_privs`,
+/// descriptors, controlling terminal, (the parent's "go") cgroup namespace, bounding set, `no_new_privs`,
 /// groups/gid/uid, parent-death signal, child subreaper, seccomp filters, `execve`.
 public struct SpawnPlan: Sendable {
     /// The namespaces of a running process to enter, through a pidfd of it.
@@ -65,6 +65,10 @@ public struct SpawnPlan: Sendable {
 
     /// Call `setsid()`: a new session without a controlling terminal.
     public var newSession = false
+    /// The child's descriptor (after ``descriptors`` are mapped) of a terminal to make the
+    /// new session's controlling terminal (`TIOCSCTTY`), as a console's for an init. Needs
+    /// ``newSession``.
+    public var controllingTerminal: Int32?
     /// Host name inside the new UTS namespace.
     public var hostname: String?
     /// NIS domain name inside the new UTS namespace.
