@@ -43,8 +43,10 @@ let package = Package(
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
-        .testTarget(name: "VirtContextsTests", dependencies: ["VirtContexts"], swiftSettings: strict),
-        .testTarget(name: "LXCDriverTests", dependencies: ["SwiftVirt", "VirtContexts", "VirtSystem"], swiftSettings: strict),
+        // Helpers that several test targets share.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "VirtContextsTests", dependencies: ["VirtContexts", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LXCDriverTests", dependencies: ["SwiftVirt", "VirtContexts", "VirtSystem", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "VirshCommandsTests", dependencies: ["VirshCommands", "VirtContexts"], swiftSettings: strict),
         .testTarget(name: "DifferentialTests", exclude: ["Scripts", "Fixtures"], swiftSettings: strict),
     ]

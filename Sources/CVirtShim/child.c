@@ -130,6 +130,11 @@ static void take_mount_step(const struct cvs_child_args *a, const struct cvs_mou
     case CVS_MOUNT_CHAR_DEVICE:
         r = SYS4(SYS_mknodat, AT_FDCWD, m->target, S_IFCHR | m->mode, makedev(m->major, m->minor));
         break;
+    case CVS_MOUNT_FILE:
+        r = SYS4(SYS_openat, AT_FDCWD, m->target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, m->mode);
+        if (r == -EEXIST) return;
+        if (r >= 0) SYS1(SYS_close, r);
+        break;
     case CVS_MOUNT_SYMLINK:
         CHECK(a, CVS_STEP_MOUNT, index, SYS3(SYS_symlinkat, m->source, AT_FDCWD, m->target));
         return;

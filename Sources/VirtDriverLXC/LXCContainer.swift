@@ -32,6 +32,7 @@ enum LXCContainer {
             throw VirError(.configUnsupported, "os type '\(definition.os.type)' is not 'exe'", domain: .lxc)
         }
         try LXCFilesystems.validate(definition.devices.filesystems)
+        try LXCConsole.validate(definition.devices.consoles)
         let unsupported: [(Bool, String)] = [
             (!definition.devices.interfaces.isEmpty, "<interface> devices"),
             (definition.idmap != nil, "<idmap>"),
@@ -51,8 +52,9 @@ enum LXCContainer {
     /// (currentMemory) as the memory cgroup limit, `<cputune>` shares, period and quota on the
     /// cpu cgroup, CPU time from cpuacct, its root and filesystems with a private /dev
     /// (``LXCFilesystems``), /proc/sys and /sys read-only, only libvirt's devices, libvirt's
-    /// environment, and the safe bounding set.
-    static func options(for definition: DomainDefinition) -> ContextOptions {
+    /// environment, the safe bounding set, and `console` as the init's terminal and
+    /// /dev/console.
+    static func options(for definition: DomainDefinition, console: PseudoTerminal? = nil) -> ContextOptions {
         var options = ContextOptions()
         options.flags = [.infoInit, .infoNspace]
         if definition.features.contains(where: { $0.name == "privnet" }) { options.flags.insert(.hideNetif) }
@@ -72,7 +74,8 @@ enum LXCContainer {
         options.boundingSet = bounding
         let filesystems = definition.devices.filesystems
         options.rootfs = LXCFilesystems.rootfs(of: filesystems)
-        options.mounts = LXCFilesystems.mounts(for: filesystems)
+        options.mounts = LXCFilesystems.mounts(for: filesystems, console: console?.slavePath)
+        options.console = console
         options.readOnlyPaths = ["/proc/sys", "/sys"] + LXCFilesystems.readOnlyTargets(of: filesystems)
         options.allowedDevices = allowedDevices
         options.environment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=lxc-libvirt",
@@ -81,8 +84,10 @@ enum LXCContainer {
         return options
     }
 
-    /// Starts the container; its standard descriptors are /dev/null until consoles exist.
-    static func start(_ definition: DomainDefinition, in contexts: ContextSystem) throws(VirError) -> RunningContext {
+    /// Starts the container. With a `<console>`, the init's standard descriptors are the
+    /// console's pty (``LXCConsole``); without, /dev/null. Returns the definition as it runs
+    /// (with its pty's path).
+    static func start(_ definition: DomainDefinition, in contexts: ContextSystem) throws(VirError) -> (RunningContext, DomainDefinition) {
         let command = command(of: definition)
         try LXCFilesystems.checkSources(definition.devices.filesystems)
         let rootfs = LXCFilesystems.rootfs(of: definition.devices.filesystems)
@@ -91,9 +96,11 @@ enum LXCContainer {
         }
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { if null >= 0 { close(null) } }
-        var options = options(for: definition)
+        let terminal = definition.devices.consoles.isEmpty ? nil : try PseudoTerminal.open()
+        defer { terminal?.close() }  // the keeper has its own copies
+        var options = options(for: definition, console: terminal)
         options.descriptors = [0: null, 1: null, 2: null]
-        return try contexts.create(command: command, options: options)
+        return (try contexts.create(command: command, options: options), LXCConsole.live(definition, on: terminal))
     }
 
     /// Whether `path` (inside `rootfs`, if any) is an executable file. A symbolic link inside

@@ -124,8 +124,10 @@ extension LXCDriver {
 
     /// Starts `domain`'s container and records it in the run directory.
     func start(_ domain: inout LXCDomain, events: inout [DomainEvent]) throws(VirError) {
-        let running = try LXCContainer.start(domain.definition, in: contexts)
+        let (running, live) = try LXCContainer.start(domain.definition, in: contexts)
         let xid = running.context.xid
+        if domain.isPersistent && domain.pendingDefinition == nil { domain.pendingDefinition = domain.definition }
+        domain.definition = live
         do {
             try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid))
         } catch {

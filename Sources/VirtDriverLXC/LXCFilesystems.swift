@@ -104,15 +104,16 @@ enum LXCFilesystems {
     }
 
     /// The steps, in order: mount points a rootfs may lack, the host's /sys under a rootfs,
-    /// the private /dev, then the definition's filesystems (outermost first).
-    static func mounts(for filesystems: [FilesystemDevice]) -> [Mount] {
+    /// the private /dev (with `console`, the host path of the console's pty, as its
+    /// /dev/console), then the definition's filesystems (outermost first).
+    static func mounts(for filesystems: [FilesystemDevice], console: String? = nil) -> [Mount] {
         let rootfs = rootfs(of: filesystems)
         var steps: [Mount] = []
         if rootfs != nil {
             steps += [.directory("/proc", mode: 0o555), .directory("/sys", mode: 0o555), .directory("/dev", mode: 0o755),
-                      .bind("/sys", at: "/sys")]
+                      .directory(devStaging, mode: 0o1777), .bind("/sys", at: "/sys")]
         }
-        steps += privateDev()
+        steps += privateDev(console: console, rootfs: rootfs)
         let others = filesystems.filter { normalized($0.target) != "/" }.sorted { depth($0.target) < depth($1.target) }
         for filesystem in others {
             let target = normalized(filesystem.target)
@@ -134,21 +135,33 @@ enum LXCFilesystems {
         filesystems.filter { $0.readonly && normalized($0.target) != "/" }.map { normalized($0.target) }
     }
 
+    /// Where the private /dev is put together before it is moved onto /dev: a directory
+    /// that exists on hosts (and is made in a rootfs), while the host's /dev/pts is still
+    /// visible for the console's bind mount.
+    static let devStaging = "/dev/shm"
+
     /// libvirt's /dev: a small tmpfs (not nodev, or its nodes could not be opened), the
-    /// nodes, a private devpts with ptmx, a /dev/shm and the usual links.
-    static func privateDev() -> [Mount] {
-        var steps = [Mount(source: "devfs", target: "/dev", type: "tmpfs", flags: UInt(MS_NOSUID) | UInt(MS_NOEXEC), data: "mode=755,size=64k")]
-        steps += deviceNodes.map { .characterDevice("/dev/" + $0.name, major: $0.major, minor: $0.minor, mode: 0o666) }
+    /// nodes, a private devpts with ptmx, a /dev/shm, the usual links and, with `console`
+    /// (a host pty's path), that pty as /dev/console. Built at ``devStaging``, then moved (a
+    /// move's source is a host path, hence `rootfs`).
+    static func privateDev(console: String? = nil, rootfs: String? = nil) -> [Mount] {
+        let staging = devStaging
+        var steps = [Mount(source: "devfs", target: staging, type: "tmpfs", flags: UInt(MS_NOSUID) | UInt(MS_NOEXEC), data: "mode=755,size=64k")]
+        steps += deviceNodes.map { .characterDevice(staging + "/" + $0.name, major: $0.major, minor: $0.minor, mode: 0o666) }
         steps += [
-            .directory("/dev/pts", mode: 0o755),
-            Mount(source: "devpts", target: "/dev/pts", type: "devpts", flags: UInt(MS_NOSUID) | UInt(MS_NOEXEC),
+            .directory(staging + "/pts", mode: 0o755),
+            Mount(source: "devpts", target: staging + "/pts", type: "devpts", flags: UInt(MS_NOSUID) | UInt(MS_NOEXEC),
                   data: "newinstance,ptmxmode=0666,mode=0620,gid=5"),
-            .symbolicLink("/dev/ptmx", to: "pts/ptmx"),
-            .directory("/dev/shm", mode: 0o1777),
-            .tmpfs(at: "/dev/shm", options: "mode=1777"),
-            .symbolicLink("/dev/fd", to: "/proc/self/fd"), .symbolicLink("/dev/stdin", to: "/proc/self/fd/0"),
-            .symbolicLink("/dev/stdout", to: "/proc/self/fd/1"), .symbolicLink("/dev/stderr", to: "/proc/self/fd/2"),
+            .symbolicLink(staging + "/ptmx", to: "pts/ptmx"),
+            .directory(staging + "/shm", mode: 0o1777),
+            .tmpfs(at: staging + "/shm", options: "mode=1777"),
+            .symbolicLink(staging + "/fd", to: "/proc/self/fd"), .symbolicLink(staging + "/stdin", to: "/proc/self/fd/0"),
+            .symbolicLink(staging + "/stdout", to: "/proc/self/fd/1"), .symbolicLink(staging + "/stderr", to: "/proc/self/fd/2"),
         ]
+        if let console {
+            steps += [.file(staging + "/console", mode: 0o600), .bind(console, at: staging + "/console", recursive: false)]
+        }
+        steps.append(Mount(source: (rootfs ?? "") + staging, target: "/dev", type: nil, flags: UInt(MS_MOVE)))
         return steps
     }
 

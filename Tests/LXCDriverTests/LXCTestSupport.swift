@@ -118,3 +118,4 @@ func events(of name: String, in stream: AsyncStream<DomainLifecycleEvent>, throu
         return first ?? []
     }
 }
+

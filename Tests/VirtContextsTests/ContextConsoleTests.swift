@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VirtError
 import VirtSystem
@@ -8,22 +9,6 @@ import VirtSystem
 /// reads, and sessions attached to it through the keeper.
 @Suite("Security contexts: consoles", .enabled(if: canCreateContexts, "needs root, namespaces and cgroups"), .serialized)
 struct ContextConsoleTests {
-    /// What `fd` yields until `text` has come, the stream ends or 5 s have passed.
-    private func read(_ fd: Int32, until text: String) -> String {
-        var received: [UInt8] = []
-        let deadline = ContinuousClock.now + .seconds(5)
-        while !String(decoding: received, as: UTF8.self).contains(text), ContinuousClock.now < deadline {
-            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&ready, 1, 100) >= 0 else { break }
-            guard ready.revents != 0 else { continue }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let count = Glibc.read(fd, &chunk, chunk.count)
-            if count <= 0 { break }
-            received += chunk.prefix(count)
-        }
-        return String(decoding: received, as: UTF8.self)
-    }
-
     private func startWithConsole(_ sandbox: ContextSandbox, _ script: String) throws -> RunningContext {
         let terminal = try PseudoTerminal.open()
         defer { terminal.close() }

@@ -106,6 +106,8 @@ enum cvs_mount_kind {
     CVS_MOUNT_DIRECTORY,    /**< mkdir(target), then chmod(mode); an existing one is left as it is */
     CVS_MOUNT_CHAR_DEVICE,  /**< mknod(target, S_IFCHR, major:minor), then chmod(mode) */
     CVS_MOUNT_SYMLINK,      /**< symlink(source, target) */
+    CVS_MOUNT_FILE,         /**< an empty regular file (a mount point for a file), then
+                                 chmod(mode); one that exists is left as it is */
 };
 
 /** One step the child takes, in list order: a mount(2) call, or a directory, device node or

@@ -165,6 +165,15 @@ extension Domain {
         try await call("virDomainGetSecurityLabel") { try await $0.securityLabel(identity) }
     }
 
+    /// Corresponds to `virDomainOpenConsole`: attaches to the console `device` (its alias,
+    /// e.g. `console0`; nil for the first). Returns a stream socket that carries what the
+    /// console prints and takes what is typed; close it to detach. libvirt hands a
+    /// `virStreamPtr` instead; a descriptor serves local callers directly and a remote
+    /// driver relays it as a stream.
+    public func openConsole(device: String? = nil, flags: ConsoleFlags = []) async throws(VirError) -> Int32 {
+        try await call("virDomainOpenConsole") { try await $0.openConsole(identity, device: device, flags: flags) }
+    }
+
     /// Corresponds to `virDomainGetAutostart`.
     public func autostart() async throws(VirError) -> Bool {
         try await call("virDomainGetAutostart") { try await $0.autostart(identity) }

@@ -351,3 +351,17 @@ public struct DumpFlags: OptionSet, Sendable, Hashable, KnownFlags {
     /// Every bit libvirt defines for this call.
     public static let known: Self = [.crash, .live, .bypassCache, .reset, .memoryOnly]
 }
+
+/// Flags of `virDomainOpenConsole`. Corresponds to `virDomainConsoleFlags`.
+public struct ConsoleFlags: OptionSet, Sendable, Hashable, KnownFlags {
+    /// The raw bits, as libvirt passes them.
+    public let rawValue: UInt32
+    /// Wraps raw bits.
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// `VIR_DOMAIN_CONSOLE_FORCE`: end a session already attached instead of failing.
+    public static let force = Self(rawValue: 1)
+    /// `VIR_DOMAIN_CONSOLE_SAFE`: only attach if concurrent sessions are detected.
+    public static let safe = Self(rawValue: 2)
+    /// Every bit libvirt defines for this call.
+    public static let known: Self = [.force, .safe]
+}

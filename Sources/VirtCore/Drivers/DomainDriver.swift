@@ -84,6 +84,8 @@ public protocol DomainDriver: Sendable {
     func hasManagedSaveImage(_ domain: DomainIdentity) async throws -> Bool
     /// `virDomainGetSecurityLabel`
     func securityLabel(_ domain: DomainIdentity) async throws -> DomainSecurityLabel
+    /// `virDomainOpenConsole`: a stream socket carrying the console's bytes both ways.
+    func openConsole(_ domain: DomainIdentity, device: String?, flags: ConsoleFlags) async throws -> Int32
 }
 
 extension DomainDriver {
@@ -153,4 +155,6 @@ extension DomainDriver {
     public func hasManagedSaveImage(_ domain: DomainIdentity) async throws -> Bool { false }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func securityLabel(_ domain: DomainIdentity) async throws -> DomainSecurityLabel { throw VirError.noSupport("virDomainGetSecurityLabel") }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func openConsole(_ domain: DomainIdentity, device: String?, flags: ConsoleFlags) async throws -> Int32 { throw VirError.noSupport("virDomainOpenConsole") }
 }

@@ -27,6 +27,9 @@ public struct Mount: Hashable, Sendable {
         case characterDevice(major: UInt32, minor: UInt32, mode: UInt32)
         /// A symbolic link whose content is the step's source.
         case symbolicLink
+        /// An empty regular file with exactly these permissions (where a file is mounted);
+        /// one that exists is left as it is.
+        case file(mode: UInt32)
     }
 
     /// A mount from its `mount(2)` arguments.
@@ -60,6 +63,13 @@ public struct Mount: Hashable, Sendable {
     public static func characterDevice(_ target: String, major: UInt32, minor: UInt32, mode: UInt32 = 0o666) -> Mount {
         var step = Mount(source: nil, target: target, type: nil)
         step.kind = .characterDevice(major: major, minor: minor, mode: mode)
+        return step
+    }
+
+    /// Creates the empty file `target` with exactly `mode`, unless it exists.
+    public static func file(_ target: String, mode: UInt32 = 0o644) -> Mount {
+        var step = Mount(source: nil, target: target, type: nil)
+        step.kind = .file(mode: mode)
         return step
     }
 

@@ -52,6 +52,7 @@ extension SpawnPlan {
         case .directory: return "create directory \(hostTarget(of: mount))"
         case .characterDevice(let major, let minor, _): return "create device node \(hostTarget(of: mount)) (\(major):\(minor))"
         case .symbolicLink: return "create symbolic link \(hostTarget(of: mount)) -> \(mount.source ?? "")"
+        case .file: return "create file \(hostTarget(of: mount))"
         }
     }
 

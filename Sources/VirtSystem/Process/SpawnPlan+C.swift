@@ -76,6 +76,9 @@ extension SpawnPlan {
                 step.kind = Int32(CVS_MOUNT_CHAR_DEVICE.rawValue)
                 (step.major, step.minor, step.mode) = (major, minor, mode)
             case .symbolicLink: step.kind = Int32(CVS_MOUNT_SYMLINK.rawValue)
+            case .file(let mode):
+                step.kind = Int32(CVS_MOUNT_FILE.rawValue)
+                step.mode = mode
             }
             list[index] = step
         }

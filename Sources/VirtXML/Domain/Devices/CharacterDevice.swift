@@ -61,6 +61,7 @@ extension CharacterDevice: DomainDevice {
         var r = ElementReader(e)
         kind = Kind(rawValue: e.name) ?? .serial
         type = try r.enumAttribute("type", CharacterDeviceType.self)?.rawValue ?? "pty"
+        _ = r.attribute("tty")  // a pty's path again, shown from <source path>
         let source = r.subelement("source", ["mode", "path"])
         (sourceMode, sourcePath, sourceExtras) = (source.values[0], source.values[1], source.extras)
         if let target = r.child("target") {
@@ -74,8 +75,9 @@ extension CharacterDevice: DomainDevice {
         extras = r.extras
     }
 
+    /// A running domain's pty also shows its path as `tty`, as libvirt does.
     func attributes(_ options: DomainFormatOptions) -> [(String, String?)] {
-        [("type", type)]
+        [("type", type), ("tty", type == "pty" && !options.inactive ? sourcePath : nil)]
     }
 
     /// A pty's path is assigned at start-up, so libvirt omits it from inactive XML.
