@@ -7,8 +7,9 @@ struct LXCDomain: Sendable {
     var definition: DomainDefinition
     /// Whether it has a persistent definition (`ROOT/config/NAME.xml`).
     var isPersistent: Bool
-    /// While it runs: the persistent definition, when it differs from the live one (defined,
-    /// or changed with `VIR_DOMAIN_AFFECT_CONFIG`, meanwhile). It takes over when it stops.
+    /// While a persistent domain runs: its persistent definition, which define and
+    /// `VIR_DOMAIN_AFFECT_CONFIG` change meanwhile, while the live one (with its console's
+    /// pty, say) stays as it started. It takes over when it stops.
     var pendingDefinition: DomainDefinition? = nil
     /// The context it runs in, while it runs; also its domain id.
     var xid: UInt32?

@@ -26,7 +26,6 @@ enum ConsoleCommand {
         let stream = try await VirshError.context(nil) { try await domain.openConsole(device: device, flags: flags) }
         defer { close(stream) }
         ctx.info("Connected to domain '\(domain.name)'\nEscape character is ^] (Ctrl + ])\n")
-        _ = ConsoleRelay(stream: stream).run()
-        ctx.info("\n")
+        ConsoleRelay(stream: stream).run()
     }
 }

@@ -13,18 +13,8 @@ struct ConsoleRelay {
     var input: Int32 = 0
     var output: Int32 = 1
 
-    /// Why the relay stopped.
-    enum End: Equatable {
-        /// The escape character was typed.
-        case escaped
-        /// The input ended.
-        case inputEnded
-        /// The console's stream ended (the domain stopped, or another session took over).
-        case streamEnded
-    }
-
-    /// Relays until the end; returns how it ended.
-    func run() -> End {
+    /// Relays until the end.
+    func run() {
         let saved = RawTerminal(input)
         defer { saved?.restore() }
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -32,20 +22,20 @@ struct ConsoleRelay {
             var ready = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: stream, events: Int16(POLLIN), revents: 0)]
             if poll(&ready, 2, -1) < 0 {
                 if errno == EINTR { continue }
-                return .streamEnded
+                return
             }
             if ready[1].revents != 0 {
                 let count = read(stream, &buffer, buffer.count)
-                if count <= 0 { return .streamEnded }
+                if count <= 0 { return }
                 Self.writeAll(output, buffer[0..<count])
             }
             if ready[0].revents != 0 {
                 let count = read(input, &buffer, buffer.count)
-                if count <= 0 { return .inputEnded }
+                if count <= 0 { return }
                 let typed = buffer[0..<count]
                 if let escape = typed.firstIndex(of: Self.escape) {
                     Self.writeAll(stream, typed[..<escape])
-                    return .escaped
+                    return
                 }
                 Self.writeAll(stream, typed)
             }
