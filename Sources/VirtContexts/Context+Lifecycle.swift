@@ -89,7 +89,7 @@ extension Context {
         }
         exit.reboot = store.read(xid, "reboot").flatMap { ContextExit.RebootCommand(rawValue: $0.trimmedLine) }
         exit.oomKills = (try? cgroup().oomKillCount()) ?? 0
-        system.removeCgroups(of: xid, controllers: record.controllerSet)
+        system.removeCgroups(of: record)
         return exit
     }
 }

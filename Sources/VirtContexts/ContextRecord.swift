@@ -30,6 +30,10 @@ struct ContextRecord: Equatable, Sendable {
     var name: String
     /// pids.max while VXF_INFO_NPROC is set (at creation or later).
     var processLimit: Int64?
+    /// The inode of its cgroup directory (``ContextSystem/cgroupInode(_:)``): cgroups are
+    /// named by xid for every root, so once this context is gone and its cgroups removed,
+    /// another root's context may have the xid's cgroups, which must not pass for this one's.
+    var cgroupInode: UInt64? = nil
 }
 
 extension ContextRecord {
@@ -47,6 +51,7 @@ extension ContextRecord {
         ]
         if let designatedInitPID { lines.append("designated-init-pid \(designatedInitPID)") }
         if let processLimit { lines.append("process-limit \(processLimit)") }
+        if let cgroupInode { lines.append("cgroup-inode \(cgroupInode)") }
         lines.append("name \(name)")  // last: a name may hold spaces (never a newline, see validate(uname:for:))
         return Array((lines.joined(separator: "\n") + "\n").utf8)
     }
@@ -75,6 +80,7 @@ extension ContextRecord {
             controllers: try field("controllers") { $0.split(separator: " ").map(String.init) },
             namespaces: try field("namespaces") { UInt64($0, radix: 16) }, createdAt: try field("created-at") { Double($0) },
             timeOffset: try field("time-offset") { Int64($0) }, boundingSet: try field("bounding-set") { UInt64($0, radix: 16) },
-            name: try field("name") { String($0) }, processLimit: try optional("process-limit") { Int64($0) })
+            name: try field("name") { String($0) }, processLimit: try optional("process-limit") { Int64($0) },
+            cgroupInode: try optional("cgroup-inode") { UInt64($0) })
     }
 }

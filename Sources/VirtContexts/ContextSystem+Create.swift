@@ -35,7 +35,7 @@ extension ContextSystem {
                 if isAlive(existing) {
                     throw VirError(.operationInvalid, "security context \(xid) already exists (init pid \(existing.initPID))", domain: .none)
                 }
-                removeCgroups(of: xid, controllers: existing.controllerSet)
+                removeCgroups(of: existing)
                 store.remove(xid)
             }
             try store.makeDirectory(store.directory(xid))
@@ -146,7 +146,7 @@ extension ContextSystem {
                 xid: xid, initPID: child.pid, initIdentity: try child.identity(), hasInit: hasInit,
                 controllers: controllers.map(\.rawValue).sorted(), namespaces: plan.namespaces.rawValue, createdAt: Date().timeIntervalSince1970, timeOffset: timeOffset,
                 boundingSet: boundingSet.rawValue, name: options.uname[.context] ?? "\(xid)",
-                processLimit: options.processLimit)
+                processLimit: options.processLimit, cgroupInode: cgroupInode(xid))
             guard let listener = child.takeSeccompListener() else {
                 throw VirError(.internalError, "the context's first process came without its seccomp listener", domain: .none)
             }

@@ -107,7 +107,7 @@ public struct ContextSystem: Sendable {
         store.recordedXIDs().filter { xid in
             guard let record = (try? store.record(xid)) ?? nil else { return false }
             if isAlive(record) { return true }
-            removeCgroups(of: xid, controllers: record.controllerSet)
+            removeCgroups(of: record)
             return false
         }
     }
@@ -120,6 +120,29 @@ public struct ContextSystem: Sendable {
             throw VirError(.noDomain, "no security context with id \(xid)", domain: .none)
         }
         return try await Context(system: self, xid: xid, record: record).wait()
+    }
+
+    /// Removes the cgroups of the context `record` describes, if they are still its own.
+    func removeCgroups(of record: ContextRecord) {
+        guard ownsCgroups(record) else { return }
+        removeCgroups(of: record.xid, controllers: record.controllerSet)
+    }
+
+    /// Whether the xid's cgroups are still those of the context `record` describes (or it
+    /// predates the check).
+    func ownsCgroups(_ record: ContextRecord) -> Bool {
+        guard let recorded = record.cgroupInode else { return true }
+        return cgroupInode(record.xid).map { $0 == recorded } ?? true
+    }
+
+    /// The inode of context `xid`'s cgroup directory in the freezer hierarchy (else the
+    /// memory one), which every context has: a new directory of the same name has another.
+    func cgroupInode(_ xid: UInt32) -> UInt64? {
+        guard let controller = [CgroupController.freezer, .memory].first(where: { cgroups.layout.placements[$0] != nil }),
+              let path = try? Self.cgroupPath(xid),
+              let directory = try? cgroups.cgroup(at: path, controllers: [controller]).directories.first else { return nil }
+        var status = stat()
+        return stat(directory, &status) == 0 ? UInt64(status.st_ino) : nil
     }
 
     /// Removes context `xid`'s cgroups, if any are left: those of ``allControllers`` and of
@@ -154,6 +177,6 @@ public struct ContextSystem: Sendable {
         guard let path = try? Self.cgroupPath(record.xid),
               let group = try? cgroups.cgroup(at: path, controllers: Self.controllers.intersection(cgroups.layout.placements.keys)),
               let members = try? group.processes() else { return false }
-        return !members.isEmpty
+        return !members.isEmpty && ownsCgroups(record)
     }
 }

@@ -96,6 +96,19 @@ struct ContextLifecycleTests {
         #expect(memory.directories.allSatisfy { access($0, F_OK) != 0 })
     }
 
+    @Test func aDeadContextWhoseXIDAnotherRootTookIsNotMistakenForIt() async throws {
+        let first = try ContextSandbox(), second = try ContextSandbox()
+        let ended = try first.start(["/bin/true"])
+        let xid = ended.context.xid
+        #expect(try await ended.wait().exitCode == 0)  // its cgroups are gone; its record stays
+        let other = try second.start(["/bin/sleep", "100"], xid: xid)
+        expectContextError(.noDomain) { _ = try first.system.context(xid) }
+        #expect(!first.system.list().contains(xid))  // and listing it did not remove the other's cgroups
+        #expect(try second.system.context(xid).info().initPID == other.initProcess.pid)
+        try other.context.kill(pid: 0, signal: SIGKILL)
+        _ = try await other.wait()
+    }
+
     @Test func theDynamicXIDCursorWrapsAround() {
         let cursor = DynamicXIDCursor()
         let range = ContextSystem.dynamicXIDs

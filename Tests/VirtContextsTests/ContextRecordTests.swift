@@ -7,7 +7,7 @@ struct ContextRecordTests {
     static let full = ContextRecord(
         xid: 42, initPID: 1234, initIdentity: .pidfsInode(987_654), hasInit: true, designatedInitPID: 77,
         controllers: ["freezer", "memory", "pids"], namespaces: 0x7E02_0000, createdAt: 1_763_700_000.25, timeOffset: -5_000,
-        boundingSet: 0xa80425fb, name: "web front end", processLimit: 64)
+        boundingSet: 0xa80425fb, name: "web front end", processLimit: 64, cgroupInode: 4_321)
 
     @Test func roundTripsEveryField() throws {
         let text = String(decoding: Self.full.encoded(), as: UTF8.self)
@@ -15,6 +15,7 @@ struct ContextRecordTests {
         var minimal = Self.full
         minimal.designatedInitPID = nil
         minimal.processLimit = nil
+        minimal.cgroupInode = nil
         minimal.controllers = []
         minimal.name = ""
         minimal.initIdentity = .startTime(5)

@@ -46,9 +46,11 @@ final class ContextSandbox: @unchecked Sendable {
         return running
     }
 
-    /// Starts `command` in a new context and leaves it running.
-    func start(_ command: [String], options: ContextOptions = ContextOptions()) throws -> RunningContext {
-        try system.create(xid: freshXID(), command: command, options: options)
+    /// Starts `command` in a new context (under `xid`, else a fresh one) and leaves it running.
+    func start(_ command: [String], xid: UInt32? = nil, options: ContextOptions = ContextOptions()) throws -> RunningContext {
+        let xid = xid ?? freshXID()
+        if !created.contains(xid) { created.append(xid) }
+        return try system.create(xid: xid, command: command, options: options)
     }
 
     deinit {
