@@ -196,7 +196,7 @@ static void serve_client(struct keeper *k, int index) {
         struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space };
         ssize_t n = recvmsg(client, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-        int fds[MAX_FDS], count = 0;
+        int fds[MAX_FDS] = { -1, -1, -1, -1, -1, -1 }, count = 0;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c)) {
             if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
             int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));

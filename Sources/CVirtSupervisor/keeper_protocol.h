@@ -28,9 +28,9 @@
  *                    ENOENT (no console), EBUSY (a session is attached and no
  *                    SV_CONSOLE_FORCE; with it, that session ends).
  *
- * The keeper never answers other messages (a creation does not wait for it). A message it cannot take (bad
- * descriptors, no memory) has its process killed through the pidfd: a process of a context
- * never runs with nobody answering its filter. A listener is kept until every process using
+ * The keeper answers no other message (a creation does not wait for it). A message it cannot
+ * take (bad descriptors, no memory) has its process killed through the pidfd: a process of a
+ * context never runs with nobody answering its filter. A listener is kept until every process using
  * its filter has exited.
  *
  * Lifetime: the keeper exits once it has kept no context for a grace period and no client is

@@ -49,13 +49,17 @@ void sv_slots_prepare_poll(struct sv_slots *set) {
     }
 }
 
-void sv_slots_sweep(struct sv_slots *set) {
-    for (int i = set->count - 1; i >= 0; i--)
-        if (set->slots[i].kind == SV_SLOT_CLIENT && set->slots[i].ended) sv_slots_remove(set, i);
-    /* Sessions first: removing a console slot frees what its session slot points to. */
-    for (enum sv_slot_kind kind = SV_SLOT_SESSION;; kind = SV_SLOT_CONSOLE) {
-        for (int i = set->count - 1; i >= 0; i--)
-            if (set->slots[i].kind == kind && set->slots[i].console->ended) sv_slots_remove(set, i);
-        if (kind == SV_SLOT_CONSOLE) return;
+/* Removes the slots of `kind` that have ended (a client's connection, or a console). */
+static void remove_ended(struct sv_slots *set, enum sv_slot_kind kind) {
+    for (int i = set->count - 1; i >= 0; i--) {
+        const struct sv_slot *slot = &set->slots[i];
+        if (slot->kind == kind && (kind == SV_SLOT_CLIENT ? slot->ended : slot->console->ended)) sv_slots_remove(set, i);
     }
+}
+
+void sv_slots_sweep(struct sv_slots *set) {
+    remove_ended(set, SV_SLOT_CLIENT);
+    /* Sessions first: removing a console slot frees what its session slot points to. */
+    remove_ended(set, SV_SLOT_SESSION);
+    remove_ended(set, SV_SLOT_CONSOLE);
 }

@@ -43,7 +43,7 @@ struct sv_slots {
 int sv_slots_add(struct sv_slots *set, struct sv_slot slot);
 
 /// Closes the descriptors of slot `index` and removes it (a console slot frees its
-/// console; an exit slot marks its console ended, for sv_slots_remove_ended_consoles).
+/// console; an exit slot marks its console ended, for sv_slots_sweep).
 void sv_slots_remove(struct sv_slots *set, int index);
 
 /// How many slots are of `kind`.

@@ -130,11 +130,12 @@ extension ContextSystem {
         plan.seccomp = [ContextSeccomp.program]
         // The cgroups are made while the child sets up its namespaces; it execs once it is in
         // them. They must be new: the xid's cgroups may be another root's context's.
-        let made = CgroupsMade()
+        let made = CgroupCreation()
         defer { if made.failed { removeCgroups(of: xid, controllers: controllers) } }
         let child = try Spawner.spawn(plan) { (_) throws(VirError) in
             let cgroup = try cgroups.create(cgroupPath, controllers: controllers, exclusively: true)
-            made.cgroups = true
+            made.made = true
+            made.inode = Self.cgroupInode(of: cgroup)
             if !defaultDevices { try Self.applyDeviceRules(options.capabilities, allowed: options.allowedDevices, to: cgroup) }
             if options.flags.contains(.infoNproc) { try cgroup.setPidsLimit(options.processLimit) }
             if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
@@ -146,7 +147,7 @@ extension ContextSystem {
                 xid: xid, initPID: child.pid, initIdentity: try child.identity(), hasInit: hasInit,
                 controllers: controllers.map(\.rawValue).sorted(), namespaces: plan.namespaces.rawValue, createdAt: Date().timeIntervalSince1970, timeOffset: timeOffset,
                 boundingSet: boundingSet.rawValue, name: options.uname[.context] ?? "\(xid)",
-                processLimit: options.processLimit, cgroupInode: cgroupInode(xid))
+                processLimit: options.processLimit, cgroupInode: made.inode)
             guard let listener = child.takeSeccompListener() else {
                 throw VirError(.internalError, "the context's first process came without its seccomp listener", domain: .none)
             }
@@ -188,10 +189,11 @@ extension ContextSystem {
     }
 }
 
-/// Whether a creation made its context's cgroups (so that a failure removes them), and
-/// whether it then failed.
-private final class CgroupsMade {
-    var cgroups = false
+/// What a creation did with its context's cgroups: whether it made them (so that a failure
+/// removes them), their identity for the record, and whether the creation went through.
+private final class CgroupCreation {
+    var made = false
+    var inode: UInt64?
     var succeeded = false
-    var failed: Bool { cgroups && !succeeded }
+    var failed: Bool { made && !succeeded }
 }

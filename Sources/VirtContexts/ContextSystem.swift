@@ -135,12 +135,17 @@ public struct ContextSystem: Sendable {
         return cgroupInode(record.xid).map { $0 == recorded } ?? true
     }
 
-    /// The inode of context `xid`'s cgroup directory in the freezer hierarchy (else the
-    /// memory one), which every context has: a new directory of the same name has another.
+    /// The inode of context `xid`'s cgroup directory; see ``cgroupInode(of:)``.
     func cgroupInode(_ xid: UInt32) -> UInt64? {
-        guard let controller = [CgroupController.freezer, .memory].first(where: { cgroups.layout.placements[$0] != nil }),
-              let path = try? Self.cgroupPath(xid),
-              let directory = try? cgroups.cgroup(at: path, controllers: [controller]).directories.first else { return nil }
+        guard let path = try? Self.cgroupPath(xid),
+              let group = try? cgroups.cgroup(at: path, controllers: Self.controllers.intersection(cgroups.layout.placements.keys)) else { return nil }
+        return Self.cgroupInode(of: group)
+    }
+
+    /// The inode of a context's cgroup directory in the freezer hierarchy (else the memory
+    /// one), which every context has: a new directory of the same name has another.
+    static func cgroupInode(of group: Cgroup) -> UInt64? {
+        guard let directory = group.directory(of: .freezer) ?? group.directory(of: .memory) else { return nil }
         var status = stat()
         return stat(directory, &status) == 0 ? UInt64(status.st_ino) : nil
     }

@@ -51,6 +51,11 @@ public struct Cgroup: Sendable {
     /// The cgroup's directory in each of its hierarchies.
     public var directories: [String] { members.map(\.directory) }
 
+    /// The directory of the hierarchy that has `controller`, if this cgroup is in it.
+    public func directory(of controller: CgroupController) -> String? {
+        members.first { $0.controllers.contains(controller) }?.directory
+    }
+
     /// The member that serves `controller`, or `.operationUnsupported` if the cgroup lacks it.
     func member(_ controller: CgroupController) throws(VirError) -> Member {
         guard let member = members.first(where: { $0.controllers.contains(controller) }) else {
