@@ -23,14 +23,16 @@ let package = Package(
         .target(name: "CVirtShim"),
         .target(name: "VirtSystem", dependencies: ["CVirtShim", "VirtError"], swiftSettings: strict),
         .target(name: "VirtContexts", dependencies: ["VirtSystem", "VirtError"], swiftSettings: strict),
-        // The keeper and the init of security contexts: C code behind Embedded Swift entry
+        // The keeper and the init of security contexts, and the helper that enters a
+        // container: C code behind Embedded Swift entry
         // points, linked statically, so that they carry no Swift runtime and the init runs
         // behind any pivot_root.
         .target(name: "CVirtSupervisor", dependencies: ["CVirtShim"]),
         .executableTarget(name: "swiftvirt-init", dependencies: ["CVirtSupervisor"], swiftSettings: embedded, linkerSettings: staticExecutable),
         .executableTarget(name: "swiftvirt-keeper", dependencies: ["CVirtSupervisor"], swiftSettings: embedded, linkerSettings: staticExecutable),
+        .executableTarget(name: "swiftvirt-enter", dependencies: ["CVirtSupervisor"], swiftSettings: embedded, linkerSettings: staticExecutable),
         .target(name: "VirtXML", dependencies: ["VirtError"], swiftSettings: strict),
-        .target(name: "VirtCore", dependencies: ["VirtError", "VirtXML", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "VirtCore", dependencies: ["VirtError", "VirtXML", "VirtSystem", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "VirtDriverTest", dependencies: ["VirtCore", "VirtXML"], swiftSettings: strict),
         .target(name: "VirtDriverLXC", dependencies: ["VirtCore", "VirtXML", "VirtContexts", "VirtSystem"], swiftSettings: strict),
         .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC"], swiftSettings: strict),

@@ -18,6 +18,12 @@ int cvs_pidfd_open(pid_t pid)
     return (int)LIBC_RESULT(SYS2(SYS_pidfd_open, pid, 0));
 }
 
+int cvs_thread_pidfd(void)
+{
+    /* PIDFD_THREAD is O_EXCL */
+    return (int)LIBC_RESULT(SYS2(SYS_pidfd_open, SYS0(SYS_gettid), 0200));
+}
+
 int cvs_pidfd_send_signal(int pidfd, int sig)
 {
     return (int)LIBC_RESULT(SYS4(SYS_pidfd_send_signal, pidfd, sig, 0, 0));

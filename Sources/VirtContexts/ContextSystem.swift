@@ -49,20 +49,11 @@ public struct ContextSystem: Sendable {
         store = ContextStore(root: root)
         try store.prepare()
         cgroups = CgroupManager(layout: try CgroupLayout.discover())
-        self.initPath = initPath ?? Self.locate("swiftvirt-init", override: "SWIFTVIRT_INIT")
-        keeper = ContextKeeper(root: root, executable: keeperPath ?? Self.locate("swiftvirt-keeper", override: "SWIFTVIRT_KEEPER"))
+        self.initPath = initPath ?? HelperBinary.locate("swiftvirt-init", override: "SWIFTVIRT_INIT")
+        keeper = ContextKeeper(root: root, executable: keeperPath ?? HelperBinary.locate("swiftvirt-keeper", override: "SWIFTVIRT_KEEPER"))
         for (binary, variable) in [(self.initPath, "SWIFTVIRT_INIT"), (keeper.executable, "SWIFTVIRT_KEEPER")] where access(binary, X_OK) != 0 {
             throw VirError(.noSupport, "\(binary) is missing; build it with 'swift build' or set \(variable)")
         }
-    }
-
-    /// The helper `name`: `$override`, else next to this executable, else under
-    /// /usr/libexec/swiftvirt.
-    static func locate(_ name: String, override: String) -> String {
-        if let explicit = ProcessInfo.processInfo.environment[override] { return explicit }
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let sibling = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
-        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : "/usr/libexec/swiftvirt/\(name)"
     }
 
     /// Stops the keeper (``stopKeeper()``) and removes the run directory with every record in

@@ -11,8 +11,11 @@ struct LXCDomain: Sendable {
     /// `VIR_DOMAIN_AFFECT_CONFIG` change meanwhile, while the live one (with its console's
     /// pty, say) stays as it started. It takes over when it stops.
     var pendingDefinition: DomainDefinition? = nil
-    /// The context it runs in, while it runs; also its domain id.
+    /// The context it runs in, while it runs.
     var xid: UInt32?
+    /// The host pid of its init, while it runs: its domain id, as libvirt's LXC ids are pids
+    /// (`virDomainLxcEnterCGroup` finds the container's cgroups from it).
+    var initPID: Int32?
     /// Why it is in its state.
     var reason: DomainStateReason = .shutoffShutdown
     /// Whether destroy has killed it: its end is then recorded as destroyed.
@@ -27,6 +30,6 @@ struct LXCDomain: Sendable {
     var persistentDefinition: DomainDefinition { pendingDefinition ?? definition }
 
     var identity: DomainIdentity {
-        DomainIdentity(name: definition.name, uuid: definition.uuid, id: xid.map { Int32($0) } ?? -1)
+        DomainIdentity(name: definition.name, uuid: definition.uuid, id: initPID ?? -1)
     }
 }

@@ -135,6 +135,7 @@ extension LXCDriver {
             throw error
         }
         domain.xid = xid
+        domain.initPID = running.context.info().initPID
         domain.reason = .runningBooted
         events.append(DomainEvent(domain: domain.identity, type: .started, detail: .startedBooted))
         watch(domain.definition.name, .started(running))

@@ -10,7 +10,8 @@ extension LXCDriver {
         try flags.checkKnown(function: "virConnectListAllDomains")
         return try mutate { (domains, _) throws(VirError) -> [DomainIdentity] in
             domains.values.filter { domain in
-                flags.matches(ListDomainsFlags.Candidate(state: state(of: domain).state, isActive: domain.xid != nil, isPersistent: domain.isPersistent))
+                flags.matches(ListDomainsFlags.Candidate(state: state(of: domain).state, isActive: domain.xid != nil, isPersistent: domain.isPersistent,
+                                                         autostart: store.autostart(domain.definition.name)))
             }.map(\.identity).sorted { $0.name < $1.name }
         }
     }
@@ -20,7 +21,7 @@ extension LXCDriver {
         try mutate { (domains, _) throws(VirError) -> DomainIdentity in
             let found: LXCDomain?
             switch key {
-            case .id(let id): found = domains.values.first { $0.xid.map { Int32($0) } == id }
+            case .id(let id): found = domains.values.first { $0.initPID == id }
             case .name(let name): found = domains[name]
             case .uuid(let uuid): found = domains.values.first { $0.definition.uuid == uuid }
             }
@@ -60,7 +61,7 @@ extension LXCDriver {
             let domain = try Self.find(identity, in: domains)
             var options = DomainFormatOptions()
             if flags.contains(.inactive) { return domain.persistentDefinition.format(options) }
-            if let xid = domain.xid { options.id = Int32(xid) }
+            if let initPID = domain.initPID { options.id = initPID }
             return domain.definition.format(options)
         }
     }

@@ -31,20 +31,21 @@ public final class LXCDriver: HypervisorDriver {
             found[definition.name] = LXCDomain(definition: definition, isPersistent: true)
         }
         for (definition, status) in store.loadRuns() {
-            guard (try? contexts.context(status.xid)) != nil else {
+            guard let context = try? contexts.context(status.xid) else {
                 store.removeRun(definition.name)  // it ended while nobody watched
                 continue
             }
             // It is persistent exactly when it has a definition in config/, which may have
             // changed (defined anew) while it ran.
             let persistent = found[definition.name]?.definition
-            found[definition.name] = LXCDomain(definition: definition, isPersistent: persistent != nil,
-                                               pendingDefinition: persistent, xid: status.xid, reason: .runningUnpaused)
+            found[definition.name] = LXCDomain(definition: definition, isPersistent: persistent != nil, pendingDefinition: persistent,
+                                               xid: status.xid, initPID: context.info().initPID, reason: .runningUnpaused)
         }
         domains = Mutex(found)
         for domain in found.values {
             if let xid = domain.xid, let context = try? contexts.context(xid) { watch(domain.definition.name, .adopted(context)) }
         }
+        autostartDomains()
     }
 
     /// The registry entry: accepts `lxc:///embed?root=ABSOLUTE-DIR`. Corresponds to libvirt's
@@ -100,6 +101,7 @@ public final class LXCDriver: HypervisorDriver {
         domain.shutdownTimer?.cancel()
         domain.shutdownTimer = nil
         domain.xid = nil
+        domain.initPID = nil
         domain.destroying = false
         domain.rebooting = false
         domain.reason = reason

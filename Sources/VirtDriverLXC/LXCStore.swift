@@ -11,6 +11,9 @@ import Glibc
 /// - `ROOT/config/NAME.xml`: persistent definitions, written atomically and fsynced;
 /// - `ROOT/run/NAME.xml` and `ROOT/run/NAME.json`: the live definition and status of each
 ///   running container, written atomically (run state, not fsynced);
+/// - `ROOT/autostart/NAME.xml`: a symbolic link to the definition of each domain that
+///   starts with the driver (libvirt's layout);
+/// - `ROOT/run/autostarted`: the boot id of the boot in which the driver last autostarted;
 /// - `ROOT/contexts`: the security contexts the containers run in.
 ///
 /// A later process opening the same root reads the run files and finds the containers by
@@ -20,18 +23,19 @@ struct LXCStore: Sendable {
     var configDirectory: String { root + "/config" }
     var runDirectory: String { root + "/run" }
     var contextsDirectory: String { root + "/contexts" }
+    var autostartDirectory: String { root + "/autostart" }
 
     /// What `ROOT/run/NAME.json` records of a running container.
     /// Whether it is persistent is not recorded here: it is whether it has a definition in
     /// `ROOT/config`, which define and undefine change while it runs.
     struct RunStatus: Codable, Sendable, Equatable {
-        /// The security context it runs in; also its domain id.
+        /// The security context it runs in.
         var xid: UInt32
     }
 
     /// Creates the directories (0700).
     func prepare() throws(VirError) {
-        for directory in [root, configDirectory, runDirectory] where mkdir(directory, 0o700) != 0 && errno != EEXIST {
+        for directory in [root, configDirectory, runDirectory, autostartDirectory] where mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw VirError(.operationFailed, "cannot create \(directory): \(String(cString: strerror(errno)))", domain: .lxc)
         }
     }
@@ -42,6 +46,31 @@ struct LXCStore: Sendable {
 
     func removeConfig(_ name: String) {
         unlink(configDirectory + "/\(name).xml")
+        try? setAutostart(name, false)
+    }
+
+    /// Whether `name` starts with the driver: it has a link in `ROOT/autostart`.
+    func autostart(_ name: String) -> Bool {
+        var status = stat()
+        return lstat(autostartDirectory + "/\(name).xml", &status) == 0
+    }
+
+    /// Adds or removes `name`'s link in `ROOT/autostart`.
+    func setAutostart(_ name: String, _ enabled: Bool) throws(VirError) {
+        let link = autostartDirectory + "/\(name).xml"
+        if unlink(link) != 0 && errno != ENOENT || enabled && symlink("../config/\(name).xml", link) != 0 {
+            throw VirError(.operationFailed, "cannot \(enabled ? "create" : "remove") autostart link \(link): \(String(cString: strerror(errno)))", domain: .lxc)
+        }
+    }
+
+    /// Whether this is the first open of the root since the host booted, recording that it
+    /// happened: autostart happens once per boot, as libvirt's `virDriverShouldAutostart` has it.
+    func firstOpenThisBoot() -> Bool {
+        let bootID = (try? SystemFile.read("/proc/sys/kernel/random/boot_id")) ?? ""
+        let marker = runDirectory + "/autostarted"
+        guard (try? SystemFile.read(marker)) != bootID else { return false }
+        try? write(marker, Data(bootID.utf8), durable: false)
+        return true
     }
 
     func saveRun(_ definition: DomainDefinition, _ status: RunStatus) throws(VirError) {

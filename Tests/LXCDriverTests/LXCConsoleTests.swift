@@ -58,7 +58,7 @@ struct LXCConsoleTests {
         let connection = try await sandbox.open()
         _ = try await connection.defineDomain(xml: sandbox.xml("shell", args: Self.answering, devices: Self.console)).create()
         let virtsh = Process()
-        virtsh.executableURL = URL(fileURLWithPath: try #require(virtshPath()))
+        virtsh.executableURL = URL(fileURLWithPath: try #require(LXCSandbox.virtshPath()))
         virtsh.arguments = ["-c", sandbox.uri, "console", "shell"]
         let input = Pipe(), output = Pipe()
         virtsh.standardInput = input
@@ -75,15 +75,4 @@ struct LXCConsoleTests {
         try await connection.lookupDomain(name: "shell").destroy()
     }
 
-    /// The virtsh built next to this test binary.
-    private func virtshPath() -> String? {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("virtsh").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
 }

@@ -69,4 +69,31 @@ struct LXCDefinitionTests {
         #expect(seen == [.definedAdded, .startedBooted, .stoppedCrashed])
         #expect(try await connection.lookupDomain(name: "fragile").state() == (.shutoff, .shutoffCrashed))
     }
+
+    @Test func anAutostartContainerStartsOnTheFirstOpenAfterABootOnly() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        let domain = try await connection.defineDomain(xml: sandbox.xml("early"))
+        #expect(try await domain.autostart() == false)
+        try await domain.setAutostart(true)
+        #expect(try await domain.autostart())
+        #expect(try await connection.listAllDomains(flags: .autostart).map(\.name) == ["early"])
+        #expect(try await connection.listAllDomains(flags: .noAutostart).isEmpty)
+
+        // This boot's first open has happened: opening again starts nothing.
+        #expect(try await sandbox.open().lookupDomain(name: "early").isActive() == false)
+        // The next boot's first open starts it (the marker records another boot's id).
+        try "another-boot\n".write(toFile: sandbox.root + "/run/autostarted", atomically: true, encoding: .utf8)
+        let rebooted = try await sandbox.open()
+        #expect(try await rebooted.lookupDomain(name: "early").isActive())
+        try await rebooted.lookupDomain(name: "early").destroy()
+
+        let transient = try await connection.createDomain(xml: sandbox.xml("passing"))
+        await expectError(.operationInvalid) { try await transient.setAutostart(true) }
+        try await transient.destroy()
+        try await domain.undefine()  // takes its autostart link along
+        #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/autostart/early.xml"))
+        let redefined = try await connection.defineDomain(xml: sandbox.xml("early"))
+        #expect(try await redefined.autostart() == false)
+    }
 }

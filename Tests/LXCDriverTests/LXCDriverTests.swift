@@ -20,6 +20,7 @@ struct LXCDriverTests {
         // domain's name.
         let context = try await sandbox.context(of: running)
         let initPID = context.info().initPID
+        #expect(running.id == initPID)  // libvirt's LXC ids are host pids
         #expect(try ProcessStatus.read(pid: initPID).namespacePIDs.last == 1)
         #expect(try UTSNames.get(ofProcess: initPID).hostname == "web")
         #expect(try String(contentsOfFile: "/proc/\(initPID)/cmdline", encoding: .utf8) == "/bin/sh\0-c\0sleep 1000\0")
@@ -144,8 +145,7 @@ struct LXCDriverTests {
         let xml = sandbox.xml("tuned", args: busy, memoryKiB: 131072)
             .replacingOccurrences(of: "</os>", with: "</os><cputune><shares>512</shares><period>100000</period><quota>50000</quota></cputune>")
         let domain = try await connection.defineDomain(xml: xml).create()
-        let xid = domain.id
-        #expect(xid > 0)
+        let xid = try await sandbox.context(of: domain).xid
         func cgroupValue(_ controller: String, _ file: String) throws -> String {
             try String(contentsOfFile: "/sys/fs/cgroup/\(controller)/swiftvirt/ctx-\(xid)/\(file)", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }

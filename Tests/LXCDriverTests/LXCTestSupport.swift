@@ -63,10 +63,39 @@ final class LXCSandbox: @unchecked Sendable {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
-    /// The context a running domain is in.
+    /// The virtsh built next to this test binary.
+    static func virtshPath() -> String? {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("virtsh").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Runs virtsh on this root with `arguments`; its exit status, standard output and error.
+    func virtsh(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let virtsh = Process()
+        virtsh.executableURL = URL(fileURLWithPath: try #require(Self.virtshPath()))
+        virtsh.arguments = ["-c", uri] + arguments
+        let output = Pipe(), errors = Pipe()
+        virtsh.standardOutput = output
+        virtsh.standardError = errors
+        virtsh.standardInput = FileHandle.nullDevice
+        try virtsh.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        virtsh.waitUntilExit()
+        return (virtsh.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    /// The context a running domain is in: the one whose init is the domain id.
     func context(of domain: Domain) async throws -> Context {
         let system = try ContextSystem(root: root + "/contexts")
-        return try system.context(try #require(UInt32(exactly: domain.id)))
+        let contexts = system.list().compactMap { try? system.context($0) }
+        return try #require(contexts.first { $0.info().initPID == domain.id }, "no context runs the init \(domain.id)")
     }
 
     deinit {

@@ -95,6 +95,17 @@ struct SpawnTests {
         #expect(finished.output == "from fd\n")
     }
 
+    @Test("a sealed copy of a program runs, and nothing can write to it")
+    func executeSealedCopy() async throws {
+        let copy = try HelperBinary.sealedCopy(of: "/bin/echo")
+        defer { close(copy) }
+        let finished = try await run(SpawnPlan(.descriptor(copy), arguments: ["echo", "sealed"]))
+        #expect(finished.output == "sealed\n")
+        #expect(pwrite(copy, "x", 1, 0) < 0 && errno == EPERM)
+        #expect(ftruncate(copy, 0) < 0 && errno == EPERM)
+        #expect(throws: VirError.self) { _ = try HelperBinary.sealedCopy(of: "/no/such/program") }
+    }
+
     @Test("invalid plans are rejected before anything starts")
     func validation() {
         var plan = SpawnPlan(path: "/bin/true")

@@ -42,6 +42,32 @@ long long cvs_pidfd_inode(int pidfd);
  *  with ENOTTY on older kernels and ESRCH once the process has exited. */
 int cvs_pidfd_namespace(int pidfd, unsigned int which);
 
+/** pidfd_open(gettid(), PIDFD_THREAD) (Linux 6.9): a pidfd of the calling thread, whose
+ *  namespaces PIDFD_GET_*_NAMESPACE then gives, wherever /proc points. -1 with errno. */
+int cvs_thread_pidfd(void);
+
+/** NS_GET_NSTYPE: the CLONE_NEW* type of the namespace descriptor `fd`, -1 with errno
+ *  (EINVAL or ENOTTY: not a namespace descriptor). */
+int cvs_namespace_type(int fd);
+
+/** setns(fd, type) for the calling thread, -1 with errno. */
+int cvs_setns(int fd, int type);
+
+/** unshare(flags) for the calling thread, -1 with errno. */
+int cvs_unshare(int flags);
+
+/** Gives the calling thread (only) the user and group `uid`:`gid`, with `gid` as its only
+ *  supplementary group, keeping its saved ids so that it can switch back before exec:
+ *  setgroups, setresgid(gid, gid, -1), setresuid(uid, uid, -1), raw system calls (glibc's
+ *  wrappers would change every thread). When switching to uid 0, the uid goes first, since
+ *  only then may the groups change. -1 with errno. */
+int cvs_thread_set_ids(uid_t uid, gid_t gid);
+
+/** A sealed, close-on-exec memfd copy of the file open at `fd`: nothing can write, grow or
+ *  shrink it, so a program executed from it cannot be changed through /proc/PID/exe. -1
+ *  with errno. */
+int cvs_sealed_copy(int fd, const char *name);
+
 /* ---- UTS names of a running process ------------------------------------------------- */
 
 /** Sets the host name and/or domain name (either may be NULL) in the UTS namespace of the

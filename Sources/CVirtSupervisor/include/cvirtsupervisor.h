@@ -2,8 +2,8 @@
 #define CVIRTSUPERVISOR_H
 
 /*
- * The two small C programs behind security contexts (see docs/ARCHITECTURE.md, "Security
- * contexts"). Both use the C library only, behind Embedded Swift entry points, so that they
+ * The small C programs behind security contexts and containers (see docs/ARCHITECTURE.md,
+ * "Security contexts"). All use the C library only, behind Embedded Swift entry points, so that they
  * carry no Swift runtime.
  *
  *   swiftvirt-keeper --socket-fd N --root-fd N [--grace-ms N]
@@ -20,6 +20,12 @@
  * process is its own command): it runs COMMAND as its child, reaps every orphan, passes
  * signals on, keeps the context alive while VXF_PERSISTENT is set (re-read on SIGRTMIN+1),
  * and writes COMMAND's end to the state directory.
+ *
+ *   swiftvirt-enter --namespace-fds FIRST:COUNT [--ids UID:GID] -- COMMAND [ARG...]
+ *
+ * `virtsh lxc-enter-namespace`: enters the namespaces of descriptors FIRST..FIRST+COUNT-1 in
+ * order, takes the ids, then runs COMMAND (a path inside the container, no PATH search) as
+ * its child and exits as it did. Executed from a sealed memfd copy (CVE-2019-5736).
  */
 
 /// Runs the init with the process's own arguments; never returns.
@@ -27,5 +33,8 @@ _Noreturn void virt_init_run(void);
 
 /// Runs the keeper with the process's own arguments; never returns.
 _Noreturn void virt_keeper_run(void);
+
+/// Runs swiftvirt-enter with the process's own arguments; never returns.
+_Noreturn void virt_enter_run(void);
 
 #endif

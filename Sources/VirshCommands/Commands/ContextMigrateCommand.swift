@@ -29,7 +29,7 @@ enum ContextMigrateCommand {
         let (xid, process) = try await ctx.vx("vx_migrate") { () throws -> (UInt32, ChildProcess) in
             let context = try ctx.securityContext()
             let flags = ctx.flags([("init", MigrationFlags.setInit), ("reaper", MigrationFlags.setReaper)])
-            return (context.xid, try context.migrate(command: ctx.list("command"), flags: flags, environment: callerEnvironment()))
+            return (context.xid, try context.migrate(command: ctx.list("command"), flags: flags, environment: CallerEnvironment.entries()))
         }
         var report = ContextReport()
         report.add("Xid:", "\(xid)", "xid", .uint(UInt64(xid)))
@@ -47,16 +47,5 @@ enum ContextMigrateCommand {
             report.add(exitCode: nil, signal: nil)
         }
         ctx.result(.object(report.fields))
-    }
-
-    /// This process's environment, `NAME=value`, which the entering process inherits.
-    private static func callerEnvironment() -> [String] {
-        var entries: [String] = []
-        var cursor = environ
-        while let entry = cursor.pointee {
-            entries.append(String(cString: entry))
-            cursor += 1
-        }
-        return entries
     }
 }

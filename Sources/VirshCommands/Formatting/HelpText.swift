@@ -33,7 +33,12 @@ enum HelpText {
             case .string: out += " [--\(option.name) <string>]"
             case .data: out += option.required ? " <\(option.name)>" : " [<\(option.name)>]"
             case .argv:
-                out += positionalSeen ? " [[--\(option.name)] <string>]..." : " [<\(option.name)>]..."
+                switch (positionalSeen, option.required) {
+                case (true, true): out += " {[--\(option.name)] <string>}..."
+                case (true, false): out += " [[--\(option.name)] <string>]..."
+                case (false, true): out += " <\(option.name)>..."
+                case (false, false): out += " [<\(option.name)>]..."
+                }
             }
             if option.isPositional && option.kind != .argv { positionalSeen = true }
         }

@@ -49,8 +49,8 @@ struct OptionSpec: Sendable {
     }
 
     /// A list of remaining words.
-    static func argv(_ name: String, _ help: String) -> OptionSpec {
-        OptionSpec(name: name, kind: .argv, required: false, namedOnly: false, help: help)
+    static func argv(_ name: String, required: Bool = false, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, kind: .argv, required: required, namedOnly: false, help: help)
     }
 
     /// The usual `<domain>` option.

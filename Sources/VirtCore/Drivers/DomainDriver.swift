@@ -86,6 +86,9 @@ public protocol DomainDriver: Sendable {
     func securityLabel(_ domain: DomainIdentity) async throws -> DomainSecurityLabel
     /// `virDomainOpenConsole`: a stream socket carrying the console's bytes both ways.
     func openConsole(_ domain: DomainIdentity, device: String?, flags: ConsoleFlags) async throws -> Int32
+    /// `virDomainLxcOpenNamespace`: descriptors of the container's namespaces, which the
+    /// caller closes.
+    func lxcOpenNamespace(_ domain: DomainIdentity, flags: LxcFlags) async throws -> [Int32]
 }
 
 extension DomainDriver {
@@ -157,4 +160,6 @@ extension DomainDriver {
     public func securityLabel(_ domain: DomainIdentity) async throws -> DomainSecurityLabel { throw VirError.noSupport("virDomainGetSecurityLabel") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func openConsole(_ domain: DomainIdentity, device: String?, flags: ConsoleFlags) async throws -> Int32 { throw VirError.noSupport("virDomainOpenConsole") }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func lxcOpenNamespace(_ domain: DomainIdentity, flags: LxcFlags) async throws -> [Int32] { throw VirError.noSupport("virDomainLxcOpenNamespace") }
 }

@@ -50,6 +50,29 @@ public struct CgroupManager: Sendable {
         return Self.relative(line.path, to: hierarchy.mountRoot)
     }
 
+    /// The `cgroup.procs` files of the cgroups that process `pid` is in, one per hierarchy of
+    /// the host's controllers: writing a pid to each puts that process where `pid` is. This
+    /// is how `virDomainLxcEnterCGroup` finds a container's cgroups (libvirt's
+    /// `virCgroupNewDetect`).
+    /// - Throws: `.systemError` if the process does not exist, `.operationInvalid` if one of
+    ///   its cgroups lies outside the mounts.
+    public func procsFiles(ofProcess pid: Int32) throws(VirError) -> [String] {
+        guard pid > 0 else {
+            throw VirError(.invalidArg, "cannot look up the cgroups of pid \(pid): pids are positive", domain: .cgroup)
+        }
+        let lines = CgroupMembership.parse(procPidCgroup: try CgroupFile.read("\(procRoot)/\(pid)/cgroup"))
+        let hierarchies = Set(layout.placements.values).sorted { $0.mountPoint < $1.mountPoint }
+        var files: [String] = []
+        for hierarchy in hierarchies {
+            guard let line = CgroupMembership.line(for: hierarchy, in: lines) else { continue }
+            guard let path = Self.relative(line.path, to: hierarchy.mountRoot) else {
+                throw VirError(.operationInvalid, "the cgroup \(line.path) of pid \(pid) is outside the mount at \(hierarchy.mountPoint)", domain: .cgroup)
+            }
+            files.append(hierarchy.directory(of: path) + "/cgroup.procs")
+        }
+        return files
+    }
+
     /// `path` below `root` (both absolute within a hierarchy), or nil if it is not below it.
     static func relative(_ path: String, to root: String) -> CgroupPath? {
         let base = root.hasSuffix("/") ? root : root + "/"

@@ -30,6 +30,10 @@ public struct NamespaceSet: OptionSet, Sendable, Hashable, CustomStringConvertib
         (.pid, "pid"), (.time, "time"), (.user, "user"), (.uts, "uts"),
     ]
 
+    /// The kinds libvirt's `virProcessGetNamespaces` opens, in its order: what
+    /// `virDomainLxcOpenNamespace` returns and `virDomainLxcEnterNamespace` saves.
+    public static let libvirtOrder: [NamespaceSet] = [.user, .ipc, .uts, .network, .pid, .mount]
+
     /// The `/proc/PID/ns` names of the members, e.g. `"mnt,pid,uts"`.
     public var description: String {
         Self.all.filter { contains($0.0) }.map(\.1).joined(separator: ",")

@@ -1,0 +1,33 @@
+import VirtCore
+import VirtError
+import VirtSystem
+
+extension LXCDriver {
+    /// Corresponds to `virNodeGetSecurityModel`: DAC, the model whose labels are the user and
+    /// group a container's processes run as.
+    public func securityModel() async throws -> SecurityModel {
+        SecurityModel(model: "dac", doi: "0")
+    }
+
+    /// Corresponds to `virDomainGetSecurityLabel`: while the container runs, the user and group
+    /// of its init as a DAC label (`+0:+0`); empty while it is shut off.
+    public func securityLabel(_ identity: DomainIdentity) async throws -> DomainSecurityLabel {
+        try mutate { (domains, _) throws(VirError) -> DomainSecurityLabel in
+            let domain = try Self.find(identity, in: domains)
+            guard domain.xid != nil else { return DomainSecurityLabel(label: "", enforcing: false) }
+            return DomainSecurityLabel(label: DACLabel(uid: 0, gid: 0).description, enforcing: true)
+        }
+    }
+
+    /// Corresponds to `virDomainLxcOpenNamespace` (libvirt's `lxcDomainLxcOpenNamespace`):
+    /// the running container's user, ipc, uts, net, pid and mnt namespaces.
+    public func lxcOpenNamespace(_ identity: DomainIdentity, flags: LxcFlags) async throws -> [Int32] {
+        try flags.check(supported: [], function: "lxcDomainLxcOpenNamespace", domain: .lxc)
+        let (context, _) = try runningContext(identity)
+        do {
+            return try context.openNamespaces(NamespaceSet.libvirtOrder)
+        } catch {
+            throw VirError(error.code == .noDomain ? .operationInvalid : error.code, error.code == .noDomain ? "domain is not running" : error.message, domain: .lxc)
+        }
+    }
+}
