@@ -196,7 +196,8 @@ static void set_ids(const struct cvs_child_args *a, const struct cvs_spawn *s)
     if (s->set_uid) CHECK(a, CVS_STEP_SETUID, 0, SYS3(SYS_setresuid, s->uid, s->uid, s->uid));
 }
 
-/* Filters go last but one: after them, every syscall we make is filtered. A listener fd is
+/* Filters go before the ids: after them, every syscall we make is filtered, so a filter must
+ * let the few remaining steps (set*id, prctl, sigprocmask, execve) through. A listener fd is
  * either kept at the fd number the parent chose, for the exec'd program, or sent to the
  * parent and closed here. */
 static void install_filters(const struct cvs_child_args *a, const struct cvs_spawn *s)
@@ -243,11 +244,13 @@ static int continue_child(void *arg)
     if (s->unshare_cgroup) CHECK(a, CVS_STEP_CGROUP_NS, 0, SYS1(SYS_unshare, CLONE_NEWCGROUP));
     if (s->drop_bounding) drop_bounding(a, s);
     if (s->no_new_privs) CHECK(a, CVS_STEP_NO_NEW_PRIVS, 0, SYS5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+    /* Before set_ids: without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which a
+     * switch to another user takes away. */
+    install_filters(a, s);
     set_ids(a, s);
     /* After set_ids: the kernel clears the parent-death signal when credentials change. */
     if (s->pdeathsig) CHECK(a, CVS_STEP_PDEATHSIG, 0, SYS2(SYS_prctl, PR_SET_PDEATHSIG, s->pdeathsig));
     if (s->child_subreaper) CHECK(a, CVS_STEP_SUBREAPER, 0, SYS2(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1));
-    install_filters(a, s);
     CHECK(a, CVS_STEP_SIGNALS, 0, SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8));
     long r = exec_fd >= 0
         ? SYS5(SYS_execveat, exec_fd, "", s->argv, s->envp, AT_EMPTY_PATH)

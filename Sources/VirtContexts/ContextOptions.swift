@@ -52,6 +52,12 @@ public struct ContextOptions: Sendable {
     /// ``Context/openConsole(force:)``. The caller may close its copies once created.
     public var console: PseudoTerminal? = nil
 
+    /// The first process's working directory (inside the rootfs, if any); `/` by default.
+    public var workingDirectory: String? = nil
+    /// The first process's user and group (with that group as its only supplementary one);
+    /// root by default.
+    public var identity: (uid: uid_t, gid: gid_t)? = nil
+
     /// The defaults.
     public init() {}
 

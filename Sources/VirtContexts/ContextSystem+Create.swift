@@ -104,6 +104,10 @@ extension ContextSystem {
         if plan.namespaces.contains(.pid) && plan.namespaces.contains(.mount) { plan.mounts.append(.proc()) }
         plan.rootfs = options.rootfs
         plan.readOnlyPaths = options.readOnlyPaths
+        plan.workingDirectory = options.workingDirectory
+        if let identity = options.identity {
+            (plan.uid, plan.gid, plan.groups) = (identity.uid, identity.gid, [identity.gid])
+        }
         var timeOffset: Int64 = 0
         if options.flags.contains(.virtUptime) {
             plan.namespaces.insert(.time)

@@ -33,12 +33,20 @@ enum LXCContainer {
         }
         try LXCFilesystems.validate(definition.devices.filesystems)
         try LXCConsole.validate(definition.devices.consoles)
+        if let directory = definition.os.initDir, !directory.hasPrefix("/") {
+            throw VirError(.configUnsupported, "the init's directory '\(directory)' is not an absolute path", domain: .lxc)
+        }
         let unsupported: [(Bool, String)] = [
             (!definition.devices.interfaces.isEmpty, "<interface> devices"),
             (definition.idmap != nil, "<idmap>"),
+            (definition.memtune?.minGuarantee != nil, "<memtune><min_guarantee>"),
+            (!definition.blkiotune.devices.isEmpty, "per-device <blkiotune> settings"),
         ]
         for (present, what) in unsupported where present {
             throw VirError(.configUnsupported, "\(what) are not supported by this driver yet", domain: .lxc)
+        }
+        if let tune = definition.memtune, let hard = tune.hardLimit, let swap = tune.swapHardLimit, swap < hard {
+            throw VirError(.configUnsupported, "memory hard_limit tunable value must be lower than or equal to swap_hard_limit", domain: .lxc)
         }
     }
 
@@ -53,22 +61,15 @@ enum LXCContainer {
     /// cpu cgroup, CPU time from cpuacct, its root and filesystems with a private /dev
     /// (``LXCFilesystems``), /proc/sys and /sys read-only, only libvirt's devices, libvirt's
     /// environment, the safe bounding set, and `console` as the init's terminal and
-    /// /dev/console.
+    /// /dev/console; the init starts in `<initdir>` (default /).
     static func options(for definition: DomainDefinition, console: PseudoTerminal? = nil) -> ContextOptions {
         var options = ContextOptions()
+        options.workingDirectory = definition.os.initDir ?? "/"
         options.flags = [.infoInit, .infoNspace]
         if definition.features.contains(where: { $0.name == "privnet" }) { options.flags.insert(.hideNetif) }
         options.uname[.nodename] = definition.name
         options.uname[.context] = definition.name
-        let memory = definition.currentMemory > 0 ? definition.currentMemory : definition.memory
-        if memory > 0 { options.memoryLimit = Int64(memory) * 1024 }
-        options.extraControllers = [.cpu, .cpuacct]
-        let tune = definition.cputune
-        options.configureCgroup = { (cgroup) throws(VirError) in
-            guard cgroup.controllers.contains(.cpu) else { return }
-            if let shares = tune.shares { try cgroup.setCPUShares(shares) }
-            if let quota = tune.quota, quota > 0 { try cgroup.setCPUQuota(UInt64(quota), period: tune.period ?? 100_000) }
-        }
+        configureCgroups(&options, for: definition)
         var bounding = ContextOptions.callerBoundingSet
         for capability in droppedCapabilities { bounding.remove(capability) }
         options.boundingSet = bounding
@@ -82,6 +83,38 @@ enum LXCContainer {
                                "LIBVIRT_LXC_NAME=\(definition.name)", "LIBVIRT_LXC_UUID=\(definition.uuid)"]
             + definition.os.initEnv.map { "\($0.name)=\($0.value)" }
         return options
+    }
+
+    /// The cgroups' settings: the memory limit (`<memtune><hard_limit>`, else currentMemory),
+    /// soft and memory+swap limits, `<cputune>` shares, period and quota, the host CPUs of
+    /// `<vcpu cpuset>` and the `<vcpupin>`s together (cpuset), and the `<blkiotune>` weight.
+    private static func configureCgroups(_ options: inout ContextOptions, for definition: DomainDefinition) {
+        let memtune = definition.memtune ?? MemTune()
+        let memory = memtune.hardLimit ?? (definition.currentMemory > 0 ? definition.currentMemory : definition.memory)
+        if memory > 0 { options.memoryLimit = Int64(memory) * 1024 }
+        let cpus = hostCPUs(of: definition)
+        let weight = definition.blkiotune.weight
+        options.extraControllers = [.cpu, .cpuacct]
+        if cpus != nil { options.extraControllers.insert(.cpuset) }
+        if weight != nil { options.extraControllers.insert(.blkio) }
+        let tune = definition.cputune, memoryLimit = options.memoryLimit
+        options.configureCgroup = { (cgroup) throws(VirError) in
+            if let soft = memtune.softLimit { try cgroup.setMemorySoftLimit(Int64(soft) * 1024) }
+            if let swap = memtune.swapHardLimit { try cgroup.setMemorySwapLimit(Int64(swap) * 1024, memory: memoryLimit) }
+            if let cpus { try cgroup.setCpuset(cpus: cpus, mems: nil) }
+            if let weight { try cgroup.setBlkioWeight(UInt16(clamping: weight)) }
+            guard cgroup.controllers.contains(.cpu) else { return }
+            if let shares = tune.shares { try cgroup.setCPUShares(shares) }
+            if let quota = tune.quota, quota > 0 { try cgroup.setCPUQuota(UInt64(quota), period: tune.period ?? 100_000) }
+        }
+    }
+
+    /// The host CPUs the container may run on: `<vcpu cpuset>` and every `<vcpupin>`
+    /// together, or nil (all) when the definition pins nothing.
+    static func hostCPUs(of definition: DomainDefinition) -> String? {
+        let lists = ([definition.vcpu.cpuset] + definition.cputune.vcpuPins.values.map { Optional($0) }).compactMap { $0 }
+        guard !lists.isEmpty else { return nil }
+        return lists.joined(separator: ",")
     }
 
     /// Starts the container. With a `<console>`, the init's standard descriptors are the
@@ -99,6 +132,7 @@ enum LXCContainer {
         let terminal = definition.devices.consoles.isEmpty ? nil : try PseudoTerminal.open()
         defer { terminal?.close() }  // the keeper has its own copies
         var options = options(for: definition, console: terminal)
+        options.identity = try LXCInitIdentity.resolve(definition)
         options.descriptors = [0: null, 1: null, 2: null]
         return (try contexts.create(command: command, options: options), LXCConsole.live(definition, on: terminal))
     }

@@ -10,12 +10,14 @@ extension LXCDriver {
     }
 
     /// Corresponds to `virDomainGetSecurityLabel`: while the container runs, the user and group
-    /// of its init as a DAC label (`+0:+0`); empty while it is shut off.
+    /// of its init as a DAC label (`+0:+0` unless `<inituser>`/`<initgroup>` say otherwise);
+    /// empty while it is shut off.
     public func securityLabel(_ identity: DomainIdentity) async throws -> DomainSecurityLabel {
         try mutate { (domains, _) throws(VirError) -> DomainSecurityLabel in
             let domain = try Self.find(identity, in: domains)
             guard domain.xid != nil else { return DomainSecurityLabel(label: "", enforcing: false) }
-            return DomainSecurityLabel(label: DACLabel(uid: 0, gid: 0).description, enforcing: true)
+            let ids = (try? LXCInitIdentity.resolve(domain.definition)) ?? nil
+            return DomainSecurityLabel(label: DACLabel(uid: ids?.uid ?? 0, gid: ids?.gid ?? 0).description, enforcing: true)
         }
     }
 

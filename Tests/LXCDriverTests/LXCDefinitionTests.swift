@@ -96,4 +96,24 @@ struct LXCDefinitionTests {
         let redefined = try await connection.defineDomain(xml: sandbox.xml("early"))
         #expect(try await redefined.autostart() == false)
     }
+
+    @Test func theInitRunsInItsDirectoryAsItsUserAndGroup() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        try FileManager.default.createDirectory(atPath: sandbox.exchange, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o777])
+        let script = "echo $(pwd) $(id -u) $(id -g) $(id -G) > \(sandbox.exchange)/ids; exec sleep 1000"
+        let xml = sandbox.xml("user", args: ["-c", script])
+            .replacingOccurrences(of: "</os>", with: "<initdir>/tmp</initdir><inituser>nobody</inituser><initgroup>65534</initgroup></os>")
+        let domain = try await connection.createDomain(xml: xml)
+        #expect(try await sandbox.report("ids") == "/tmp 65534 65534 65534\n")
+        #expect(try await domain.securityLabel().label == "+65534:+65534")
+        try await domain.destroy()
+
+        let stranger = sandbox.xml("stranger").replacingOccurrences(of: "</os>", with: "<inituser>no-such-user-here</inituser></os>")
+        await expectError(.invalidArg) { _ = try await connection.createDomain(xml: stranger) }
+        let relative = sandbox.xml("relative").replacingOccurrences(of: "</os>", with: "<initdir>tmp</initdir></os>")
+        await expectError(.configUnsupported) { _ = try await connection.defineDomain(xml: relative) }
+        #expect(try await connection.listAllDomains().isEmpty)
+    }
 }

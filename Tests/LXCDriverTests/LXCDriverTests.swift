@@ -171,6 +171,37 @@ struct LXCDriverTests {
         #expect(try await reopened.lookupDomain(name: "tuned").definition().currentMemory == 65536)
     }
 
+    @Test func memtuneCpusetAndBlkioWeightAreTheCgroupsSettings() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        let tuning = """
+            </os><vcpu cpuset='0'>1</vcpu><memtune><hard_limit unit='KiB'>49152</hard_limit>\
+            <soft_limit unit='KiB'>32768</soft_limit><swap_hard_limit unit='KiB'>98304</swap_hard_limit></memtune>\
+            <blkiotune><weight>300</weight></blkiotune>
+            """
+        let domain = try await connection.createDomain(xml: sandbox.xml("tuned", memoryKiB: 131072).replacingOccurrences(of: "</os>", with: tuning))
+        let xid = try await sandbox.context(of: domain).xid
+        func value(_ controller: String, _ file: String) throws -> String {
+            try String(contentsOfFile: "/sys/fs/cgroup/\(controller)/swiftvirt/ctx-\(xid)/\(file)", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try value("memory", "memory.limit_in_bytes") == "\(49152 * 1024)")  // hard_limit wins over memory
+        #expect(try value("memory", "memory.soft_limit_in_bytes") == "\(32768 * 1024)")
+        #expect(try value("memory", "memory.memsw.limit_in_bytes") == "\(98304 * 1024)")
+        #expect(try value("cpuset", "cpuset.cpus") == "0")
+        #expect(try String(contentsOfFile: "/proc/\(domain.id)/status", encoding: .utf8).contains("Cpus_allowed_list:\t0\n"))
+        #expect(try ["blkio.bfq.weight", "blkio.weight"].contains { (try? value("blkio", $0)) == "300" })
+        try await domain.destroy()
+
+        for refused in ["</os><memtune><min_guarantee unit='KiB'>1024</min_guarantee></memtune>",
+                        "</os><memtune><hard_limit unit='KiB'>65536</hard_limit><swap_hard_limit unit='KiB'>32768</swap_hard_limit></memtune>",
+                        "</os><blkiotune><device><path>/dev/sda</path><weight>500</weight></device></blkiotune>"] {
+            await expectError(.configUnsupported) {
+                _ = try await connection.defineDomain(xml: sandbox.xml("refused").replacingOccurrences(of: "</os>", with: refused))
+            }
+        }
+        #expect(try await connection.listAllDomains().isEmpty)
+    }
+
     @Test func aContainerPivotsIntoItsRootfsWithAPrivateDevAndItsFilesystems() async throws {
         let sandbox = LXCSandbox()
         let rootfs = try sandbox.busyboxRootfs()

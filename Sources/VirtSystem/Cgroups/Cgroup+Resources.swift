@@ -9,6 +9,22 @@ extension Cgroup {
         try member.backend.setMemoryLimit(limit, in: member.directory)
     }
 
+    /// Sets the soft memory limit in bytes (v1 `memory.soft_limit_in_bytes`, v2 `memory.high`);
+    /// nil removes it.
+    public func setMemorySoftLimit(_ bytes: Int64?) throws(VirError) {
+        let limit = try CgroupLimit(bytes, what: "memory soft limit")
+        let member = try member(.memory)
+        try member.backend.setMemorySoftLimit(limit, in: member.directory)
+    }
+
+    /// Sets the limit of memory and swap together in bytes, given the memory limit `memory`
+    /// in force (v1 `memory.memsw.limit_in_bytes`, v2 `memory.swap.max`); nil removes it.
+    public func setMemorySwapLimit(_ bytes: Int64?, memory: Int64?) throws(VirError) {
+        let limit = try CgroupLimit(bytes, what: "memory and swap limit")
+        let member = try member(.memory)
+        try member.backend.setMemorySwapLimit(limit, memory: try CgroupLimit(memory, what: "memory limit"), in: member.directory)
+    }
+
     /// The memory in use in bytes (v1 `memory.usage_in_bytes`, v2 `memory.current`).
     public func memoryUsage() throws(VirError) -> UInt64 {
         let member = try member(.memory)

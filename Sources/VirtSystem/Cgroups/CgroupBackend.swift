@@ -18,6 +18,11 @@ public protocol CgroupBackend: Sendable {
     func create(_ path: CgroupPath, for controllers: Set<CgroupController>) throws(VirError) -> Bool
     /// Sets or removes (nil) the memory limit.
     func setMemoryLimit(_ limit: CgroupLimit, in dir: String) throws(VirError)
+    /// Sets or removes (nil) the soft memory limit, down to which the kernel reclaims first.
+    func setMemorySoftLimit(_ limit: CgroupLimit, in dir: String) throws(VirError)
+    /// Sets or removes (nil) the limit of memory and swap together; `memory` is the memory
+    /// limit in force, which v2 needs to express the swap part alone.
+    func setMemorySwapLimit(_ limit: CgroupLimit, memory: CgroupLimit, in dir: String) throws(VirError)
     /// The memory in use, in bytes.
     func memoryUsage(in dir: String) throws(VirError) -> UInt64
     /// How many tasks the OOM killer killed in the cgroup.

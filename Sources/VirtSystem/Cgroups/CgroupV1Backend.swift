@@ -45,6 +45,17 @@ public struct CgroupV1Backend: CgroupBackend {
         try CgroupFile.write(limit.text(unlimited: "-1"), to: dir + "/memory.limit_in_bytes")
     }
 
+    /// Writes `memory.soft_limit_in_bytes` (`-1` for no limit).
+    public func setMemorySoftLimit(_ limit: CgroupLimit, in dir: String) throws(VirError) {
+        try CgroupFile.write(limit.text(unlimited: "-1"), to: dir + "/memory.soft_limit_in_bytes")
+    }
+
+    /// Writes `memory.memsw.limit_in_bytes` (`-1` for no limit), which exists only with swap
+    /// accounting (`swapaccount=1`).
+    public func setMemorySwapLimit(_ limit: CgroupLimit, memory: CgroupLimit, in dir: String) throws(VirError) {
+        try CgroupFile.write(limit.text(unlimited: "-1"), to: dir + "/memory.memsw.limit_in_bytes")
+    }
+
     /// Reads `memory.usage_in_bytes`.
     public func memoryUsage(in dir: String) throws(VirError) -> UInt64 {
         try CgroupFile.readNumber(dir + "/memory.usage_in_bytes")

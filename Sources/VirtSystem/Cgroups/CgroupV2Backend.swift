@@ -38,6 +38,17 @@ public struct CgroupV2Backend: CgroupBackend {
         try CgroupFile.write(limit.text(unlimited: "max"), to: dir + "/memory.max")
     }
 
+    /// Writes `memory.high` (`max` for no limit), as libvirt maps the soft limit on v2.
+    public func setMemorySoftLimit(_ limit: CgroupLimit, in dir: String) throws(VirError) {
+        try CgroupFile.write(limit.text(unlimited: "max"), to: dir + "/memory.high")
+    }
+
+    /// Writes `memory.swap.max`: the swap part of the limit (total minus the memory limit).
+    public func setMemorySwapLimit(_ limit: CgroupLimit, memory: CgroupLimit, in dir: String) throws(VirError) {
+        let swap = limit.value.map { total in max(0, total - (memory.value ?? total)) }
+        try CgroupFile.write(swap.map(String.init) ?? "max", to: dir + "/memory.swap.max")
+    }
+
     /// Reads `memory.current`.
     public func memoryUsage(in dir: String) throws(VirError) -> UInt64 {
         try CgroupFile.readNumber(dir + "/memory.current")

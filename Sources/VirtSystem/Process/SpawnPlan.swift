@@ -6,7 +6,8 @@ import Glibc
 /// The child applies the plan in this order: joined namespaces, time namespace, `setsid`,
 /// host and domain name, mount steps, `pivot_root`, read-only paths, working directory,
 /// descriptors, controlling terminal, (the parent's "go") cgroup namespace, bounding set, `no_new_privs`,
-/// groups/gid/uid, parent-death signal, child subreaper, seccomp filters, `execve`.
+/// seccomp filters (which must let the remaining calls through), groups/gid/uid, parent-death
+/// signal, child subreaper, `execve`.
 public struct SpawnPlan: Sendable {
     /// The namespaces of a running process to enter, through a pidfd of it.
     ///
