@@ -6,4 +6,7 @@
 extern int sv_argc;
 extern char **sv_argv;
 
+/// Parses `text` as a decimal number from 0 to `max` into `*value`: 0, or -1 for anything else.
+int sv_parse_number(const char *text, unsigned long max, unsigned long *value);
+
 #endif

@@ -12,7 +12,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,10 +31,8 @@ static _Noreturn void fail(const char *what) {
 }
 
 static unsigned long parse_number(const char *text, unsigned long max) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long value = strtoul(text, &end, 10);
-    if (!text[0] || *end || errno || value > max) usage("bad number");
+    unsigned long value;
+    if (sv_parse_number(text, max, &value) < 0) usage("bad number");
     return value;
 }
 

@@ -23,9 +23,8 @@ static _Noreturn void usage(const char *why) {
 }
 
 static int parse_fd(const char *text) {
-    char *end = NULL;
-    long value = strtol(text, &end, 10);
-    if (!text[0] || *end || value < 0 || value > 65535) usage("bad file descriptor number");
+    unsigned long value;
+    if (sv_parse_number(text, 65535, &value) < 0) usage("bad file descriptor number");
     if (fcntl((int)value, F_SETFD, FD_CLOEXEC) < 0) usage("file descriptor is not open");
     return (int)value;
 }

@@ -42,10 +42,9 @@ static _Noreturn void usage(const char *why) {
     _exit(125);
 }
 
-static int parse_number(const char *text, long limit) {
-    char *end = NULL;
-    long value = strtol(text, &end, 10);
-    if (!text[0] || *end || value < 0 || value > limit) usage("bad number");
+static int parse_number(const char *text, unsigned long limit) {
+    unsigned long value;
+    if (sv_parse_number(text, limit, &value) < 0) usage("bad number");
     return (int)value;
 }
 

@@ -29,7 +29,8 @@ extension LXCDriver {
         do {
             return try context.openNamespaces(NamespaceSet.libvirtOrder)
         } catch {
-            throw VirError(error.code == .noDomain ? .operationInvalid : error.code, error.code == .noDomain ? "domain is not running" : error.message, domain: .lxc)
+            if error.code == .noDomain { throw VirError(.operationInvalid, "domain is not running", domain: .lxc) }  // it ended meanwhile
+            throw VirError(error.code, error.message, domain: .lxc)
         }
     }
 }

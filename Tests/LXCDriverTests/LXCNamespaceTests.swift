@@ -62,7 +62,7 @@ struct LXCNamespaceTests {
         defer { for fd in fds { close(fd) } }
         #expect(try fds.map(NamespaceDescriptor.kind(of:)) == NamespaceSet.libvirtOrder)
         for (fd, kind) in zip(fds, NamespaceSet.libvirtOrder) {
-            let name = NamespaceDescriptor.name(of: kind)
+            let name = kind.description
             #expect(identity(fd) == identity("/proc/\(domain.id)/ns/\(name)"), "\(name)")
         }
         // Private namespaces differ from ours; the user namespace (no <idmap>) is the host's.

@@ -57,9 +57,9 @@ extension Domain {
     ///   while shut off), `VIR_ERR_SYSTEM_ERROR` if the cgroups cannot be read or joined.
     public func lxcEnterCGroup(process: Int32 = getpid(), flags: LxcFlags = []) async throws(VirError) {
         try flags.checkKnown(function: "virDomainLxcEnterCGroup")
-        guard id > 0 else { throw VirError(.operationInvalid, "domain is not running", domain: .none) }
         // Through the front door for its checks (closed, read-only); the work is the caller's.
         try await call("virDomainLxcEnterCGroup", mutating: true) { _ in
+            guard id > 0 else { throw VirError(.operationInvalid, "domain is not running", domain: .none) }
             let manager = CgroupManager(layout: try CgroupLayout.discover())
             for file in try manager.procsFiles(ofProcess: id) { try SystemFile.write(file, "\(process)") }
         }

@@ -18,16 +18,14 @@ public enum NamespaceDescriptor {
         return NamespaceSet(rawValue: UInt64(type))
     }
 
-    /// The `/proc/PID/ns` name of a single kind, e.g. `mnt`.
-    public static func name(of kind: NamespaceSet) -> String {
-        NamespaceSet.all.first { $0.0 == kind }?.1 ?? kind.description
-    }
-
     /// Whether the calling thread is in the namespace `fd` refers to (same device and
     /// inode). Read through a pidfd of the thread, so that it holds wherever `/proc` leads
     /// (inside a container's mount namespace, its procfs does not show this thread).
     public static func isCurrent(_ fd: Int32) throws(VirError) -> Bool {
-        let kind = try kind(of: fd)
+        try isCurrent(fd, kind: kind(of: fd))
+    }
+
+    private static func isCurrent(_ fd: Int32, kind: NamespaceSet) throws(VirError) -> Bool {
         let mine = try openCurrent([kind])[0]
         defer { close(mine) }
         return identity(of: mine) == identity(of: fd)
@@ -42,7 +40,7 @@ public enum NamespaceDescriptor {
         for kind in kinds {
             guard let fd = Pidfd.namespace(kind, of: thread) else {
                 for fd in opened { close(fd) }
-                throw Syscall.error("open the thread's \(name(of: kind)) namespace", errno: errno)
+                throw Syscall.error("open the thread's \(kind) namespace", errno: errno)
             }
             opened.append(fd)
         }
@@ -66,14 +64,14 @@ public enum NamespaceDescriptor {
     public static func enter(_ fds: [Int32]) throws(VirError) {
         var ownFilesystemContext = false
         for fd in fds {
-            guard try !isCurrent(fd) else { continue }
             let kind = try kind(of: fd)
+            guard try !isCurrent(fd, kind: kind) else { continue }
             if kind == .mount && !ownFilesystemContext {
                 try Syscall.call("unshare the thread's filesystem context (CLONE_FS)") { cvs_unshare(CLONE_FS) }
                 ownFilesystemContext = true
             }
             do throws(VirError) {
-                try Syscall.call("setns into the \(name(of: kind)) namespace of descriptor \(fd)") { cvs_setns(fd, 0) }
+                try Syscall.call("setns into the \(kind) namespace of descriptor \(fd)") { cvs_setns(fd, 0) }
             } catch {
                 guard kind == .user && error.int1 == EINVAL else { throw error }
                 throw VirError(.operationInvalid, "a multithreaded process cannot enter a user namespace; spawn the program inside instead", domain: .none)
