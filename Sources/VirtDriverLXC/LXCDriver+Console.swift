@@ -17,7 +17,7 @@ extension LXCDriver {
         do {
             return try context.openConsole(force: flags.contains(.force))
         } catch {
-            throw VirError(error.code, error.message, domain: .lxc)
+            throw error.from(.lxc)
         }
     }
 }

@@ -30,7 +30,7 @@ extension LXCDriver {
             return try context.openNamespaces(NamespaceSet.libvirtOrder)
         } catch {
             if error.code == .noDomain { throw VirError(.operationInvalid, "domain is not running", domain: .lxc) }  // it ended meanwhile
-            throw VirError(error.code, error.message, domain: .lxc)
+            throw error.from(.lxc)
         }
     }
 }

@@ -42,6 +42,14 @@ public struct VirError: Error, Sendable, Equatable, CustomStringConvertible {
         self.str2 = detail
     }
 
+    /// The same error, reported as coming from `domain` (a driver passing on a lower
+    /// layer's error): code and message unchanged.
+    public func from(_ domain: ErrorDomain) -> VirError {
+        var copy = self
+        copy.domain = domain
+        return copy
+    }
+
     /// An error carried over verbatim, e.g. decoded from the wire.
     public init(code: ErrorCode, domain: ErrorDomain, message: String, level: ErrorLevel = .error) {
         self.code = code

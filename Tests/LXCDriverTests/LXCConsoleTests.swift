@@ -28,6 +28,12 @@ struct LXCConsoleTests {
         let second = try await sandbox.open()
         let adopted = try await second.lookupDomain(name: "tty")
         await expectError(.operationFailed) { _ = try await adopted.openConsole() }
+        do throws(VirError) {
+            _ = try await adopted.openConsole()
+            Issue.record("a second session was attached")
+        } catch {  // the context layer's message, passed on once
+            #expect(error.domain == .lxc && error.message.components(separatedBy: "operation failed").count == 2, "\(error.message)")
+        }
         await expectError(.internalError) { _ = try await adopted.openConsole(device: "serial0") }
         let forced = try await adopted.openConsole(flags: .force)
         defer { close(forced) }
