@@ -43,10 +43,19 @@ extension Context {
         }
     }
 
+    /// Changes the settings of its own cgroup of `controller` while it runs: `configure`
+    /// writes them. A context created without a cgroup of that controller gets one (every
+    /// process moved in, frozen meanwhile); `.operationUnsupported` where the host lacks the
+    /// controller. The drivers' live tuning calls (`virDomainPinVcpuFlags`,
+    /// `virDomainSetVcpusFlags` of a container) come through here.
+    public func updateCgroup(_ controller: CgroupController, _ configure: (Cgroup) throws(VirError) -> Void) throws(VirError) {
+        try configureOwnCgroup(controller, addingIfMissing: true, configure)
+    }
+
     /// The cgroup.procs files a process writes itself into to join the context.
     func procsFiles() throws(VirError) -> [String] {
         var files = try cgroup().procsFiles
-        for controller in [CgroupController.pids, .devices] where !record.controllerSet.contains(controller) {
+        for controller in [CgroupController.pids, .devices, .cpuset] where !record.controllerSet.contains(controller) {
             if let own = try ownCgroup(controller) {
                 files += own.procsFiles
             } else if controller == .devices, let shared = try system.sharedDevicesCgroup() {

@@ -18,7 +18,16 @@ extension Context {
         case 0:
             let group = try cgroup()
             let wasFrozen = flags().contains(.schedPause)
-            if !wasFrozen { try group.freeze() }
+            if !wasFrozen {
+                do {
+                    try group.freeze()
+                } catch {
+                    // A task stuck in the kernel (uninterruptible I/O) delays the freezer, which
+                    // then gives up thawed; SIGKILL still gets through, in rounds.
+                    guard signal == SIGKILL else { throw error }
+                    return try killInRounds(group)
+                }
+            }
             var failure: VirError?
             for member in (try? group.processes()) ?? [] where Glibc.kill(member, signal) != 0 && errno != ESRCH {
                 failure = Syscall.error("kill \(member)", errno: errno)
@@ -39,6 +48,22 @@ extension Context {
             }
             _ = try Syscall.call("kill \(pid)") { Glibc.kill(pid, signal) }
         }
+    }
+
+    /// SIGKILLs every process of `group` without freezing it: round after round until a round
+    /// finds none it had not killed already, so that a process forked during a round dies in
+    /// the next (a killed process forks no more).
+    private func killInRounds(_ group: Cgroup) throws(VirError) {
+        var killed = Set<Int32>()
+        for _ in 0..<100 {
+            let fresh = Set((try? group.processes()) ?? []).subtracting(killed)
+            guard !fresh.isEmpty else { return }
+            for member in fresh where Glibc.kill(member, SIGKILL) != 0 && errno != ESRCH {
+                throw Syscall.error("kill \(member)", errno: errno)
+            }
+            killed.formUnion(fresh)
+        }
+        throw VirError(.operationFailed, "security context \(xid) keeps forking faster than it can be killed", domain: .none)
     }
 
     /// Corresponds to `vx_wait`: waits until the context has died, then reports how its first

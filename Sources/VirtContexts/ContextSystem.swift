@@ -25,8 +25,9 @@ public struct ContextSystem: Sendable {
     /// its own devices cgroup only for device rules other than the default ones (see
     /// ``sharedDevicesCgroup()``): each cgroup costs a mkdir, a cgroup.procs write and an rmdir.
     static let controllers: Set<CgroupController> = [.memory, .freezer]
-    /// Every controller a context may have a cgroup of its own in.
-    static let allControllers: Set<CgroupController> = controllers.union([.pids, .devices])
+    /// Every controller a context may have a cgroup of its own in without creating it with one
+    /// (``Context/updateCgroup(_:_:)`` adds them while it runs).
+    static let allControllers: Set<CgroupController> = controllers.union([.pids, .devices, .cpuset])
     /// The default run directory: under /run when it is a tmpfs, as on systemd hosts, else
     /// under /dev/shm. Run state must live in memory: on a disk every small atomic write
     /// costs hundreds of microseconds, several times a context's whole creation.

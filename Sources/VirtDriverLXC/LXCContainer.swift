@@ -1,4 +1,5 @@
 import VirtContexts
+import VirtCore
 import VirtError
 import VirtSystem
 import VirtXML
@@ -62,14 +63,14 @@ enum LXCContainer {
     /// (``LXCFilesystems``), /proc/sys and /sys read-only, only libvirt's devices, libvirt's
     /// environment, the safe bounding set, and `console` as the init's terminal and
     /// /dev/console; the init starts in `<initdir>` (default /).
-    static func options(for definition: DomainDefinition, console: PseudoTerminal? = nil) -> ContextOptions {
+    static func options(for definition: DomainDefinition, host: HostCPUs, console: PseudoTerminal? = nil) -> ContextOptions {
         var options = ContextOptions()
         options.workingDirectory = definition.os.initDir ?? "/"
         options.flags = [.infoInit, .infoNspace]
         if definition.features.contains(where: { $0.name == "privnet" }) { options.flags.insert(.hideNetif) }
         options.uname[.nodename] = definition.name
         options.uname[.context] = definition.name
-        configureCgroups(&options, for: definition)
+        configureCgroups(&options, for: definition, host: host)
         var bounding = ContextOptions.callerBoundingSet
         for capability in droppedCapabilities { bounding.remove(capability) }
         options.boundingSet = bounding
@@ -86,41 +87,33 @@ enum LXCContainer {
     }
 
     /// The cgroups' settings: the memory limit (`<memtune><hard_limit>`, else currentMemory),
-    /// soft and memory+swap limits, `<cputune>` shares, period and quota, the host CPUs of
-    /// `<vcpu cpuset>` and the `<vcpupin>`s together (cpuset), and the `<blkiotune>` weight.
-    private static func configureCgroups(_ options: inout ContextOptions, for definition: DomainDefinition) {
+    /// soft and memory+swap limits, the CPU quota and CPUs (``LXCCPULimits``), `<cputune>`
+    /// shares, and the `<blkiotune>` weight.
+    private static func configureCgroups(_ options: inout ContextOptions, for definition: DomainDefinition, host: HostCPUs) {
         let memtune = definition.memtune ?? MemTune()
         let memory = memtune.hardLimit ?? (definition.currentMemory > 0 ? definition.currentMemory : definition.memory)
         if memory > 0 { options.memoryLimit = Int64(memory) * 1024 }
-        let cpus = hostCPUs(of: definition)
+        let limits = LXCCPULimits(definition, hostCPUs: host.cpus)
         let weight = definition.blkiotune.weight
         options.extraControllers = [.cpu, .cpuacct]
-        if cpus != nil { options.extraControllers.insert(.cpuset) }
+        if limits.cpus != nil { options.extraControllers.insert(.cpuset) }
         if weight != nil { options.extraControllers.insert(.blkio) }
-        let tune = definition.cputune, memoryLimit = options.memoryLimit
+        let shares = definition.cputune.shares, memoryLimit = options.memoryLimit
         options.configureCgroup = { (cgroup) throws(VirError) in
             if let soft = memtune.softLimit { try cgroup.setMemorySoftLimit(Int64(soft) * 1024) }
             if let swap = memtune.swapHardLimit { try cgroup.setMemorySwapLimit(Int64(swap) * 1024, memory: memoryLimit) }
-            if let cpus { try cgroup.setCpuset(cpus: cpus, mems: nil) }
+            if limits.cpus != nil { try limits.applyCPUs(to: cgroup, online: host.online) }
             if let weight { try cgroup.setBlkioWeight(UInt16(clamping: weight)) }
             guard cgroup.controllers.contains(.cpu) else { return }
-            if let shares = tune.shares { try cgroup.setCPUShares(shares) }
-            if let quota = tune.quota, quota > 0 { try cgroup.setCPUQuota(UInt64(quota), period: tune.period ?? 100_000) }
+            if let shares { try cgroup.setCPUShares(shares) }
+            if limits.quota != nil { try limits.applyQuota(to: cgroup) }
         }
-    }
-
-    /// The host CPUs the container may run on: `<vcpu cpuset>` and every `<vcpupin>`
-    /// together, or nil (all) when the definition pins nothing.
-    static func hostCPUs(of definition: DomainDefinition) -> String? {
-        let lists = ([definition.vcpu.cpuset] + definition.cputune.vcpuPins.values.map { Optional($0) }).compactMap { $0 }
-        guard !lists.isEmpty else { return nil }
-        return lists.joined(separator: ",")
     }
 
     /// Starts the container. With a `<console>`, the init's standard descriptors are the
     /// console's pty (``LXCConsole``); without, /dev/null. Returns the definition as it runs
     /// (with its pty's path).
-    static func start(_ definition: DomainDefinition, in contexts: ContextSystem) throws(VirError) -> (RunningContext, DomainDefinition) {
+    static func start(_ definition: DomainDefinition, in contexts: ContextSystem, host: HostCPUs) throws(VirError) -> (RunningContext, DomainDefinition) {
         let command = command(of: definition)
         try LXCFilesystems.checkSources(definition.devices.filesystems)
         let rootfs = LXCFilesystems.rootfs(of: definition.devices.filesystems)
@@ -131,7 +124,7 @@ enum LXCContainer {
         defer { if null >= 0 { close(null) } }
         let terminal = definition.devices.consoles.isEmpty ? nil : try PseudoTerminal.open()
         defer { terminal?.close() }  // the keeper has its own copies
-        var options = options(for: definition, console: terminal)
+        var options = options(for: definition, host: host, console: terminal)
         options.identity = try LXCInitIdentity.resolve(definition)
         options.descriptors = [0: null, 1: null, 2: null]
         return (try contexts.create(command: command, options: options), LXCConsole.live(definition, on: terminal))

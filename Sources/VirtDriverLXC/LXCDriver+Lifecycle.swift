@@ -124,7 +124,7 @@ extension LXCDriver {
 
     /// Starts `domain`'s container and records it in the run directory.
     func start(_ domain: inout LXCDomain, events: inout [DomainEvent]) throws(VirError) {
-        let (running, live) = try LXCContainer.start(domain.definition, in: contexts)
+        let (running, live) = try LXCContainer.start(domain.definition, in: contexts, host: host)
         let xid = running.context.xid
         if domain.isPersistent && domain.pendingDefinition == nil { domain.pendingDefinition = domain.definition }
         domain.definition = live

@@ -11,13 +11,8 @@ extension LXCDriver {
         try flags.check(supported: [.live, .config, .maximum], function: "lxcDomainSetMemoryFlags", domain: .lxc)
         try mutate { (domains, _) throws(VirError) in
             var domain = try Self.find(identity, in: domains)
-            let running = domain.xid != nil
-            let live = flags.contains(.live) || (!flags.contains(.config) && running)
-            let config = flags.contains(.config) || (!flags.contains(.live) && !running)
-            guard !live || running else { throw VirError(.operationInvalid, "domain is not running", domain: .lxc) }
-            guard !config || domain.isPersistent else {
-                throw VirError(.operationInvalid, "cannot change persistent config of a transient domain", domain: .lxc)
-            }
+            let targets = try targets(of: domain, live: flags.contains(.live), config: flags.contains(.config))
+            let (live, config) = (targets.live, targets.config)
             guard kib > 0 else { throw VirError.invalidArg("memory must be positive", domain: .lxc) }
             if flags.contains(.maximum) {
                 guard !live else { throw VirError(.operationInvalid, "cannot resize the maximum memory on an active domain", domain: .lxc) }
@@ -56,7 +51,7 @@ extension LXCDriver {
 
     /// Stores `persistent` as the domain's persistent definition: its definition while it is
     /// shut off, the one it takes when it stops otherwise.
-    private func commit(_ persistent: DomainDefinition, to domain: inout LXCDomain) throws(VirError) {
+    func commit(_ persistent: DomainDefinition, to domain: inout LXCDomain) throws(VirError) {
         try store.saveConfig(persistent)
         if domain.xid == nil { domain.definition = persistent } else { domain.pendingDefinition = persistent }
     }

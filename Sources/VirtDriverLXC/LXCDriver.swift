@@ -21,11 +21,14 @@ public final class LXCDriver: HypervisorDriver {
     let events = EventBroadcaster()
     /// One task per running container, which waits for its end (``watch(_:_:)``).
     let watchers = Mutex<[UInt32: Task<Void, Never>]>([:])
+    /// The host's CPUs: how many exist, and which are online.
+    let host: HostCPUs
 
     init(root: String) throws(VirError) {
         store = LXCStore(root: root)
         try store.prepare()
         contexts = try ContextSystem(root: store.contextsDirectory)
+        host = try LocalHost.cpuMap()
         var found: [String: LXCDomain] = [:]
         for definition in try store.loadConfigs() {
             found[definition.name] = LXCDomain(definition: definition, isPersistent: true)
@@ -82,6 +85,16 @@ public final class LXCDriver: HypervisorDriver {
     /// Corresponds to `virConnectGetHostname`.
     public func hostname() async throws -> String {
         try LocalHost.name(domain: .lxc)
+    }
+
+    /// Corresponds to `virNodeGetInfo`: this host's (``LocalHost/nodeInfo()``).
+    public func nodeInfo() async throws -> NodeInfo {
+        try LocalHost.nodeInfo()
+    }
+
+    /// Corresponds to `virNodeGetCPUMap`: this host's CPUs.
+    public func nodeCPUMap() async throws -> (cpus: Int, online: CPUMap) {
+        host
     }
 
     /// Runs `body` on the domains, then emits the events it produced.

@@ -28,20 +28,8 @@ struct TestDomain: Sendable {
         }
     }
 
-    /// Which definitions a change applies to, by libvirt's `virDomainObjUpdateModificationImpact`
-    /// rules: neither flag means the live one if active, else the persistent one.
-    func impact(live: Bool, config: Bool) throws(VirError) -> (live: Bool, config: Bool) {
-        var live = live
-        var config = config
-        if !live && !config {
-            if isActive { live = true } else { config = true }
-        }
-        if live && !isActive {
-            throw VirError(.operationInvalid, "domain is not running", domain: .domain)
-        }
-        if config && !isPersistent {
-            throw VirError(.operationInvalid, "cannot change persistent config of a transient domain", domain: .domain)
-        }
-        return (live, config)
+    /// Which definitions a change applies to (``ModificationTargets``).
+    func impact(live: Bool, config: Bool) throws(VirError) -> ModificationTargets {
+        try ModificationTargets(live: live, config: config, isActive: isActive, isPersistent: isPersistent)
     }
 }

@@ -87,15 +87,6 @@ extension TestDriver {
         }
     }
 
-    /// Where vcpu `index` may run: its pin, else the domain's cpuset, else every host CPU.
-    static func affinity(of index: UInt32, in definition: DomainDefinition, hostCPUs: Int) -> CPUMap {
-        if let pin = definition.cputune.vcpuPins[index] {
-            return pin.isEmpty ? CPUMap(cpus: hostCPUs) : (CPUMap.parse(pin) ?? CPUMap.all(hostCPUs))
-        }
-        if let cpuset = definition.vcpu.cpuset, let map = CPUMap.parse(cpuset) { return map }
-        return CPUMap.all(hostCPUs)
-    }
-
     /// Corresponds to `virDomainGetVcpus`: each online vcpu reports the highest CPU of its
     /// affinity, as libvirt's test driver does.
     public func vcpus(_ domain: DomainIdentity) async throws -> [VcpuInfo] {
@@ -105,7 +96,7 @@ extension TestDriver {
         }
         let cpuTime = Self.nowNanoseconds() / 1000 / 10
         return (0..<d.definition.vcpu.current).map { index in
-            let map = Self.affinity(of: index, in: d.definition, hostCPUs: hostCPUs).resized(to: CPUMap.length(forCPUs: hostCPUs))
+            let map = d.definition.vcpuAffinity(index, hostCPUs: hostCPUs).resized(to: CPUMap.length(forCPUs: hostCPUs))
             return VcpuInfo(number: index, state: .running, cpuTime: cpuTime, cpu: Int32(map.cpus.last ?? -1), affinity: map)
         }
     }
@@ -132,7 +123,7 @@ extension TestDriver {
             let d = try node.domain(domain)
             let impact = try d.impact(live: flags.contains(.live), config: flags.contains(.config))
             let definition = impact.live ? d.definition : d.persistentDefinition
-            return (0..<definition.vcpu.maximum).map { Self.affinity(of: $0, in: definition, hostCPUs: node.hostCPUs) }
+            return (0..<definition.vcpu.maximum).map { definition.vcpuAffinity($0, hostCPUs: node.hostCPUs) }
         }
     }
 }

@@ -133,13 +133,13 @@ struct CgroupV2FakeTests {
         #expect(error?.message.contains("'memory'") == true)
     }
 
-    @Test func freezeWaitsForFrozenInCgroupEvents() throws {
+    @Test func freezeWaitsForFrozenInCgroupEventsAndThawsWhenItTimesOut() throws {
         let cgroup = try manager.cgroup(at: CgroupPath(Self.leaf), controllers: [.freezer])
         #expect(try cgroup.freezerState() == .thawed)
         let timeout = cgroupError { try cgroup.freeze(timeout: .milliseconds(30)) }
         #expect(timeout?.code == .operationTimeout)
-        #expect(try leaf("cgroup.freeze") == "1")
-        #expect(try cgroup.freezerState() == .freezing)
+        #expect(try leaf("cgroup.freeze") == "0", "a freeze that times out is undone")
+        #expect(try cgroup.freezerState() == .thawed)
         try scratch.make(["cg/\(Self.leaf)/cgroup.events": "populated 1\nfrozen 1\n"])
         try cgroup.freeze()
         #expect(try cgroup.freezerState() == .frozen)

@@ -12,13 +12,17 @@ struct ProcessInfoTests {
         let stat = try ProcessStat(parsing: text)
         #expect(stat.pid == 42 && stat.command == "a (b) c" && stat.state == "S")
         #expect(stat.parentPID == 1 && stat.threads == 3 && stat.startTime == 12345)
+        #expect(stat.lastCPU == -1)  // a stat line too short to show it
         #expect(throws: VirError.self) { try ProcessStat(parsing: "garbage") }
+        let full = "7 (sh) S 1 7 7 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n"
+        #expect(try ProcessStat(parsing: full).lastCPU == 1)
     }
 
     @Test("this process's stat and status")
     func ownProcess() throws {
         let stat = try ProcessStat.read(pid: getpid())
         #expect(stat.pid == getpid() && stat.parentPID == getppid() && "RS".contains(stat.state))
+        #expect(stat.lastCPU >= 0 && Int(stat.lastCPU) < sysconf(Int32(_SC_NPROCESSORS_CONF)))
         let status = try ProcessStatus.read(pid: getpid())
         #expect(status.threads == stat.threads && status.threads >= 1)
         #expect(status.namespacePIDs.first == getpid())

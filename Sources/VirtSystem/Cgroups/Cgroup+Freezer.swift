@@ -3,11 +3,16 @@ import VirtError
 extension Cgroup {
     /// Freezes every task and blocks until the kernel reports the cgroup frozen (v1
     /// `freezer.state` FROZEN, v2 `frozen 1` in `cgroup.events`). Throws
-    /// `.operationTimeout` after `timeout`, leaving the cgroup freezing; ``thaw()`` undoes it.
+    /// `.operationTimeout` after `timeout`, with the cgroup thawed again.
     public func freeze(timeout: Duration = .seconds(1)) throws(VirError) {
         let member = try member(.freezer)
         try member.backend.setFrozen(true, in: member.directory)
-        try member.backend.waitUntilFrozen(in: member.directory, deadline: .now + timeout)
+        do {
+            try member.backend.waitUntilFrozen(in: member.directory, deadline: .now + timeout)
+        } catch {
+            try? member.backend.setFrozen(false, in: member.directory)  // never left half frozen
+            throw error
+        }
     }
 
     /// Lets every task run again.

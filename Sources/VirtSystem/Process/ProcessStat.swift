@@ -17,6 +17,8 @@ public struct ProcessStat: Hashable, Sendable {
     public var startTime: UInt64
     /// CPU time spent in user and kernel mode (utime + stime), in clock ticks.
     public var cpuTicks: UInt64
+    /// The CPU it last ran on (`processor`), or -1 where the kernel does not show it.
+    public var lastCPU: Int32
 
     /// Reads `/proc/PID/stat`.
     public static func read(pid: Int32) throws(VirError) -> ProcessStat {
@@ -41,6 +43,7 @@ public struct ProcessStat: Hashable, Sendable {
         self.threads = threads
         self.startTime = start
         self.cpuTicks = user + system
+        self.lastCPU = fields.count > 36 ? Int32(fields[36]) ?? -1 : -1
     }
 }
 
