@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "virtsh", dependencies: ["VirshCommands"], swiftSettings: strict),
         .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt", "VirtContexts"], swiftSettings: strict),
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
-        .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt"], swiftSettings: strict),
+        .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt", "VirtContexts"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
         // Helpers that several test targets share.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

@@ -283,12 +283,18 @@ static int poll_timeout(const struct keeper *k) {
     return left < 0 ? 0 : (int)left;
 }
 
-/* The process that started us waits for us to exit: go on in a child of a new session. */
+/* The process that started us waits for us to exit: go on in a child of a new session,
+ * without its standard error (a pipe a caller reads to its end would never end). */
 static void detach(void) {
     pid_t pid = fork();
     if (pid < 0) usage("fork failed");
     if (pid > 0) _exit(0);
     setsid();
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, 2);
+        close(null);
+    }
 }
 
 _Noreturn void virt_keeper_run(void) {

@@ -137,7 +137,9 @@ extension ContextSystem {
         let made = CgroupCreation()
         defer { if made.failed { removeCgroups(of: xid, controllers: controllers) } }
         let child = try Spawner.spawn(plan) { (_) throws(VirError) in
-            let cgroup = try cgroups.create(cgroupPath, controllers: controllers, exclusively: true)
+            var created: Cgroup?
+            try withCgroupLock { () throws(VirError) in created = try cgroups.create(cgroupPath, controllers: controllers, exclusively: true) }
+            guard let cgroup = created else { return }
             made.made = true
             made.inode = Self.cgroupInode(of: cgroup)
             if !defaultDevices { try Self.applyDeviceRules(options.capabilities, allowed: options.allowedDevices, to: cgroup) }

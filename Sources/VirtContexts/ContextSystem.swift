@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import VirtError
 import VirtSystem
 
@@ -64,6 +65,15 @@ public struct ContextSystem: Sendable {
         ContextStore.removeTree(root)
     }
 
+    /// Kills every context of this root (SIGKILL to all their processes), waits up to 5 s
+    /// for them to end, then removes the root (``removeRoot()``): the clean-up of a root that
+    /// must leave nothing behind, even after a failure.
+    public func destroyEverything() {
+        for xid in list() { try? context(xid).kill(pid: 0, signal: SIGKILL) }
+        for _ in 0..<500 where !list().isEmpty { usleep(10_000) }  // list() removes the cgroups of the dead
+        removeRoot()
+    }
+
     /// The run directory the contexts live under.
     public var root: String { store.root }
 
@@ -116,9 +126,36 @@ public struct ContextSystem: Sendable {
 
     /// Removes the cgroups of the context `record` describes, if they are still its own.
     func removeCgroups(of record: ContextRecord) {
-        guard ownsCgroups(record) else { return }
-        removeCgroups(of: record.xid, controllers: record.controllerSet)
+        try? withCgroupLock { () throws(VirError) in
+            guard ownsCgroups(record) else { return }
+            removeCgroups(of: record.xid, controllers: record.controllerSet)
+        }
     }
+
+    /// Runs `body` holding the lock on the xids that every root shares (their cgroups are all
+    /// `swiftvirt/ctx-XID`). Making a context's cgroups and removing a dead one's take it, so
+    /// that a root never removes the cgroups another is making under the same xid (whose
+    /// freezer directory, which tells them apart, may not exist yet).
+    ///
+    /// A mutex orders this process's threads; a POSIX record lock on `runBase/cgroups.lock`
+    /// orders processes. Unlike flock, a record lock is not inherited by a child forked
+    /// meanwhile, which would hold it until it execs, and it waits for these cgroups.
+    func withCgroupLock(_ body: () throws(VirError) -> Void) throws(VirError) {
+        try Self.cgroupLockInProcess.withLock { (_) throws(VirError) in
+            try store.makeDirectory(Self.runBase, recursive: true)
+            let path = Self.runBase + "/cgroups.lock"
+            let fd = try Syscall.call("open \(path)") { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
+            defer { close(fd) }  // releases the record lock
+            var lock = flock()
+            lock.l_type = Int16(F_WRLCK)
+            lock.l_whence = Int16(SEEK_SET)
+            _ = try Syscall.call("lock \(path)") { fcntl(fd, F_SETLKW, &lock) }
+            try body()
+        }
+    }
+
+    /// Orders this process's threads for ``withCgroupLock(_:)``.
+    private static let cgroupLockInProcess = Mutex(())
 
     /// Whether the xid's cgroups are still those of the context `record` describes (or it
     /// predates the check).

@@ -117,6 +117,7 @@ extension LXCDriver {
                 throw VirError(.operationInvalid, "domain is \(frozen ? "already paused" : "not paused")", domain: .lxc)
             }
             try context.setFlags(frozen ? .schedPause : [], mask: .schedPause)
+            if !frozen { domains[identity.name]?.reason = .runningUnpaused }
             events.append(DomainEvent(domain: domain.identity, type: frozen ? .suspended : .resumed,
                                       detail: frozen ? .suspendedPaused : .resumedUnpaused))
         }

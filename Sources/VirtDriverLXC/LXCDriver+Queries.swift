@@ -37,13 +37,14 @@ extension LXCDriver {
         try mutate { (domains, _) throws(VirError) in state(of: try Self.find(identity, in: domains)) }
     }
 
-    /// Corresponds to `virDomainGetInfo`, from the kernel: the memory cgroup's usage, and the
-    /// CPU time of the container's processes.
+    /// Corresponds to `virDomainGetInfo`, from the kernel while it runs: the memory cgroup's
+    /// usage, and the CPU time of the container's processes; the current memory of its
+    /// definition while it does not, as libvirt's LXC driver reports them.
     public func info(_ identity: DomainIdentity) async throws -> DomainInfo {
         try mutate { (domains, _) throws(VirError) -> DomainInfo in
             let domain = try Self.find(identity, in: domains)
             let definition = domain.definition
-            var memory: UInt64 = 0, cpuTime: UInt64 = 0
+            var memory = definition.currentMemory > 0 ? definition.currentMemory : definition.memory, cpuTime: UInt64 = 0
             if let xid = domain.xid, let context = try? contexts.context(xid) {
                 memory = context.memoryUsage() / 1024
                 cpuTime = context.cpuTime()

@@ -13,7 +13,7 @@ enum ContextsBench {
         defer { system.removeRoot() }
         let create = try await measureCreate(system)
         let unshare = try measureUnshare()
-        let crun = try measureCrun(root: root)
+        let crun = try ReferenceScripts.crun("run", rounds: rounds)["run_ms"].map { $0 / 1000 } ?? .nan
         let killWait = try await measureKillWait(system)
         let freeze = try await measureFreezeThaw(system)
         let keeperRSS = try await measureKeeperRSS(system)
@@ -47,43 +47,6 @@ enum ContextsBench {
         let samples = (0..<rounds).map { _ in Bench.spawnAndWait(argv) }
         guard samples.allSatisfy({ $0.status == 0 }) else { throw BenchError.commandFailed(argv.joined(separator: " "), 1) }
         return Bench.medianOf(samples.map(\.seconds))
-    }
-
-    /// `crun run` of /bin/true from a bundle with the host's /usr, inside a private mount
-    /// namespace where an empty file hides the empty cgroup v2 hierarchy (crun 1.8 refuses
-    /// this hybrid layout otherwise). Timed by a python loop around `crun run`.
-    static func measureCrun(root: String) throws -> Double {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/crun") else { throw BenchError.missing("crun (run scripts/install-test-deps)") }
-        let bundle = root + "/bundle"
-        let script = """
-            import json, os, statistics, subprocess, sys, time
-            bundle, rounds = sys.argv[1], int(sys.argv[2])
-            os.makedirs(bundle + "/rootfs", exist_ok=True)
-            subprocess.run(["crun", "spec"], cwd=bundle, check=True)
-            c = json.load(open(bundle + "/config.json"))
-            c["process"]["args"] = ["/bin/true"]; c["process"]["terminal"] = False
-            c["root"] = {"path": "rootfs", "readonly": True}
-            c["mounts"] = [m for m in c["mounts"] if m["destination"] in ("/proc", "/dev")] + [{"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro"]}]
-            c["linux"]["namespaces"] = [{"type": t} for t in ("pid", "mount", "uts", "ipc", "cgroup")]
-            json.dump(c, open(bundle + "/config.json", "w"))
-            for d in ("usr", "proc", "dev"): os.makedirs(bundle + "/rootfs/" + d, exist_ok=True)
-            for link, target in (("bin", "usr/bin"), ("lib", "usr/lib"), ("lib64", "usr/lib64"), ("sbin", "usr/sbin")):
-                if not os.path.lexists(bundle + "/rootfs/" + link): os.symlink(target, bundle + "/rootfs/" + link)
-            samples = []
-            for i in range(rounds + 10):
-                t = time.perf_counter()
-                subprocess.run(["crun", "run", "--bundle", bundle, "swiftvirt-bench-%d" % i], check=True)
-                samples.append(time.perf_counter() - t)
-            print(statistics.median(samples[10:]))
-            """
-        let empty = root + "/empty-controllers"
-        _ = FileManager.default.createFile(atPath: empty, contents: nil)
-        let shell = "mount --bind \(empty) /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null; exec /usr/bin/python3 -c \"$0\" \(bundle) \(rounds)"
-        let output = try Bench.capture(["/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", shell, script])
-        guard let median = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw BenchError.commandFailed("crun benchmark printed \(output)", 0)
-        }
-        return median
     }
 
     /// vx_kill(0, SIGKILL) and vx_wait of a context holding 100 processes.

@@ -1,10 +1,11 @@
 import Foundation
 
 /// `virt-bench SUITE`: runs SwiftVirt and the stock reference side by side in one run and
-/// prints medians and ratios. Suites: `testdriver`, `contexts`.
+/// prints medians and ratios. Suites: `testdriver`, `contexts`, `lxc`.
 let suites: [String: () async throws -> Void] = [
     "testdriver": TestDriverBench.run,
     "contexts": ContextsBench.run,
+    "lxc": LXCBench.run,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

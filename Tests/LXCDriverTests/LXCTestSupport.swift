@@ -99,15 +99,7 @@ final class LXCSandbox: @unchecked Sendable {
     }
 
     deinit {
-        if let system = try? ContextSystem(root: root + "/contexts") {
-            for xid in system.list() {
-                guard let context = try? system.context(xid) else { continue }
-                try? context.kill(pid: 0, signal: SIGKILL)
-                for _ in 0..<200 where (try? system.context(xid)) != nil { usleep(10_000) }
-                _ = system.list()  // removes the cgroups of the dead
-            }
-            system.removeRoot()
-        }
+        (try? ContextSystem(root: root + "/contexts"))?.destroyEverything()
         try? FileManager.default.removeItem(atPath: root)
         try? FileManager.default.removeItem(atPath: exchange)
     }

@@ -86,6 +86,19 @@ struct ContextEnforcementTests {
         _ = try await running.context.wait()
     }
 
+    @Test func aContextWhoseShellVforksAllTheTimeAlwaysFreezes() async throws {
+        // dash vforks each command: a parent that goes to sleep for its child just after the
+        // freeze request is only frozen if the request is repeated.
+        let sandbox = try ContextSandbox()
+        let running = try sandbox.start(["/bin/sh", "-c", "while :; do /bin/true; done"])
+        for _ in 0..<200 {
+            try running.context.setFlags(.schedPause, mask: .schedPause)  // throws if it timed out
+            try running.context.setFlags([], mask: .schedPause)
+        }
+        try running.context.kill(pid: 0, signal: SIGKILL)
+        _ = try await running.context.wait()
+    }
+
     @Test func flagRulesRefuseWhatCannotBeDone() async throws {
         let sandbox = try ContextSandbox()
         var options = ContextOptions()

@@ -1,35 +1,103 @@
 import Foundation
 import SwiftVirt
+import VirtContexts
+
+/// Whether real containers can run here: root, namespaces and cgroups.
+let canRunContainers = getuid() == 0 && FileManager.default.fileExists(atPath: "/proc/self/ns/pid")
 
 /// A driver the conformance suite runs against. Each test gets a fresh, private node with
-/// the same starting state as `test:///default`: one running persistent domain "test".
+/// the same starting state as `test:///default`: one running persistent domain "test"
+/// (UUID 6695eb01-…, 8 GiB maximum, 2 GiB current, 2 vcpus).
+///
+/// Calls that a driver does not have (``Feature``) are left out of its runs; where drivers
+/// rightly differ (a container's domain id is its init's pid, its memory the memory in use),
+/// the target says how.
 struct ConformanceTarget: Sendable, CustomTestStringConvertible {
+    /// Calls not every driver has.
+    enum Feature: Sendable {
+        /// `virDomainReset`.
+        case reset
+        /// `virDomainCoreDump`.
+        case coreDump
+        /// `virDomainSave` / `virDomainRestore`.
+        case saveRestore
+        /// The snapshot calls.
+        case snapshots
+        /// `virConnectGetCapabilities`.
+        case capabilities
+    }
+
     /// A short name for test output.
     let name: String
-    /// Makes a URI of a fresh node, and the clean-up to run afterwards.
-    let makeURI: @Sendable () throws -> (uri: String, cleanup: @Sendable () -> Void)
-    /// The error code the driver uses when a domain's state forbids a call. libvirt's test
+    /// Makes a fresh node and returns its URI, and the clean-up to run afterwards.
+    let makeNode: @Sendable () async throws -> (uri: String, cleanup: @Sendable () -> Void)
+    /// The error codes the driver uses when a domain's state forbids a call. libvirt's test
     /// driver reports `VIR_ERR_INTERNAL_ERROR` for suspend/resume/start/shutdown in the wrong
     /// state; SwiftVirt's test driver keeps that for byte-for-byte parity with virsh.
     let wrongStateCodes: Set<ErrorCode>
+    /// The calls it has of those not every driver has.
+    let features: Set<Feature>
+    /// `<domain type>` of its definitions.
+    let domainType: String
+    /// What `virDomainGetOSType` reports.
+    let osType: String
+    /// Whether `virDomainGetInfo` reports the balloon (the current memory) as memory, rather
+    /// than the memory in use.
+    let reportsBalloon: Bool
+    /// Whether a domain keeps its id across a reboot.
+    let keepsIDOnReboot: Bool
+    /// The `<os>` element and anything the driver's definitions need besides the common ones.
+    let osXML: String
 
     var testDescription: String { name }
 
     /// The in-memory test driver, on a private node file.
-    static let testDriver = ConformanceTarget(name: "test", makeURI: {
+    static let testDriver = ConformanceTarget(name: "test", makeNode: {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-conf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("node.xml")
         try nodeXML.write(to: file, atomically: true, encoding: .utf8)
         return ("test://" + file.path, { try? FileManager.default.removeItem(at: directory) })
-    }, wrongStateCodes: [.operationInvalid, .internalError])
+    }, wrongStateCodes: [.operationInvalid, .internalError], features: [.reset, .coreDump, .saveRestore, .snapshots, .capabilities],
+       domainType: "test", osType: "linux", reportsBalloon: true, keepsIDOnReboot: true,
+       osXML: "<os><type>hvm</type></os>")
 
-    /// Every target the suite runs on. Later drivers add themselves here.
-    static let all: [ConformanceTarget] = [.testDriver]
+    /// The container driver, embedded, on a root of its own: real containers, so only where
+    /// they can run (root, namespaces, cgroups). Its init handles SIGTERM, so that shutdown
+    /// works as on a machine.
+    static let lxcDriver = ConformanceTarget(name: "lxc", makeNode: {
+        let root = ContextSystem.runBase + "/conformance-\(UUID().uuidString)"
+        let uri = "lxc:///embed?root=\(root)"
+        let cleanup: @Sendable () -> Void = {
+            (try? ContextSystem(root: root + "/contexts"))?.destroyEverything()
+            try? FileManager.default.removeItem(atPath: root)
+        }
+        do {
+            let connection = try await Connection.open(uri)
+            let test = definition(type: "lxc", os: lxcOS, "test", uuid: "6695eb01-f6a4-8304-79aa-97f2502e193f", memoryKiB: 8_388_608)
+                .replacingOccurrences(of: "</memory>", with: "</memory><currentMemory unit='KiB'>2097152</currentMemory>")
+            _ = try await connection.defineDomain(xml: test).create()
+            await connection.close()
+        } catch {
+            cleanup()
+            throw error
+        }
+        return (uri, cleanup)
+    }, wrongStateCodes: [.operationInvalid], features: [], domainType: "lxc", osType: "exe", reportsBalloon: false,
+       keepsIDOnReboot: false, osXML: lxcOS)
+
+    /// A container's `<os>`: a shell that ends on SIGTERM, as a machine's init does.
+    static let lxcOS = "<os><type>exe</type><init>/bin/sh</init><initarg>-c</initarg><initarg>trap 'exit 0' TERM; sleep 1000 &amp; wait</initarg></os>"
+
+    /// Every target the suite runs on: the container driver where containers can run.
+    static let all: [ConformanceTarget] = [.testDriver] + (canRunContainers ? [.lxcDriver] : [])
+
+    /// The targets that have `feature`.
+    static func having(_ feature: Feature) -> [ConformanceTarget] { all.filter { $0.features.contains(feature) } }
 
     /// Opens a fresh node and runs `body` with a connection to it.
     func withConnection(readOnly: Bool = false, _ body: (Connection) async throws -> Void) async throws {
-        let (uri, cleanup) = try makeURI()
+        let (uri, cleanup) = try await makeNode()
         defer { cleanup() }
         let connection = try await Connection.open(uri, readOnly: readOnly)
         do {
@@ -39,6 +107,55 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
             throw error
         }
         await connection.close()
+    }
+
+    /// A small persistent domain definition of this driver named `name`.
+    func demoXML(_ name: String, uuid: String? = nil, memoryKiB: Int = 65536, vcpus: Int = 2, onReboot: String = "restart",
+                 onPoweroff: String = "destroy") -> String {
+        guard domainType != "test" else {
+            return VirtCoreTests.demoXML(name, uuid: uuid, memoryKiB: memoryKiB, vcpus: vcpus, onReboot: onReboot, onPoweroff: onPoweroff)
+        }
+        return Self.definition(type: domainType, os: osXML, name, uuid: uuid, memoryKiB: memoryKiB, vcpus: vcpus,
+                               onReboot: onReboot, onPoweroff: onPoweroff)
+    }
+
+    /// A persistent domain definition of `type` with `os` (its `<os>` element).
+    static func definition(type: String, os: String, _ name: String, uuid: String? = nil, memoryKiB: Int = 65536, vcpus: Int = 2,
+                           onReboot: String = "restart", onPoweroff: String = "destroy") -> String {
+        """
+        <domain type='\(type)'>
+          <name>\(name)</name>
+          \(uuid.map { "<uuid>\($0)</uuid>" } ?? "")
+          <memory unit='KiB'>\(memoryKiB)</memory>
+          <vcpu>\(vcpus)</vcpu>
+          \(os)
+          <on_poweroff>\(onPoweroff)</on_poweroff>
+          <on_reboot>\(onReboot)</on_reboot>
+          <devices></devices>
+        </domain>
+        """
+    }
+
+    /// Waits until a running domain's guest can take a shutdown request: for a container,
+    /// until its init handles SIGTERM (a signal to a pid 1 without a handler is dropped).
+    func waitUntilBooted(_ domain: Domain) async throws {
+        guard domainType == "lxc" else { return }
+        let handlesTerm = try await eventually {
+            let status = (try? String(contentsOfFile: "/proc/\(domain.id)/status", encoding: .utf8)) ?? ""
+            let caught = status.split(separator: "\n").first { $0.hasPrefix("SigCgt:") }?.split(separator: "\t").last
+            return caught.flatMap { UInt64($0, radix: 16) }.map { $0 & (1 << (UInt64(SIGTERM) - 1)) != 0 } ?? false
+        }
+        #expect(handlesTerm, "the container's init never handled SIGTERM")
+    }
+
+    /// Waits until `condition` holds, for a driver whose calls take effect asynchronously
+    /// (a container's end after shutdown), for up to 10 s; returns whether it did.
+    func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<1000 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
     }
 
     static let nodeXML = """
@@ -61,7 +178,7 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
         """
 }
 
-/// A small persistent domain definition named `name`.
+/// A small persistent domain definition of the test driver named `name`.
 func demoXML(_ name: String, uuid: String? = nil, memoryKiB: Int = 65536, vcpus: Int = 2, onReboot: String = "restart", onPoweroff: String = "destroy") -> String {
     """
     <domain type='test'>

@@ -7,11 +7,13 @@ struct EventConformanceTests {
     func lifecycleEventsInOrder(target: ConformanceTarget) async throws {
         try await target.withConnection { conn in
             let events = try await conn.lifecycleEvents()
-            let domain = try await conn.defineDomain(xml: demoXML("events"))
+            let domain = try await conn.defineDomain(xml: target.demoXML("events"))
             let running = try await domain.create()
             try await running.suspend()
             try await running.resume()
+            try await target.waitUntilBooted(running)
             try await running.shutdown()
+            #expect(try await target.eventually { try await running.state().state == .shutoff })
             try await domain.undefine()
             var seen: [(DomainEventType, Int32, String)] = []
             for await event in events {

@@ -7,7 +7,7 @@ struct SnapshotConformanceTests {
         "<domainsnapshot><name>\(name)</name>\(description.map { "<description>\($0)</description>" } ?? "")</domainsnapshot>"
     }
 
-    @Test(arguments: ConformanceTarget.all)
+    @Test(arguments: ConformanceTarget.having(.snapshots))
     func treeCurrentParentAndListing(target: ConformanceTarget) async throws {
         try await target.withConnection { conn in
             let domain = try await conn.lookupDomain(name: "test")
@@ -53,7 +53,7 @@ struct SnapshotConformanceTests {
         }
     }
 
-    @Test(arguments: ConformanceTarget.all)
+    @Test(arguments: ConformanceTarget.having(.snapshots))
     func createFlagRules(target: ConformanceTarget) async throws {
         try await target.withConnection { conn in
             let domain = try await conn.lookupDomain(name: "test")
@@ -78,13 +78,13 @@ struct SnapshotConformanceTests {
             // HALT stops the domain; a transient domain refuses it.
             try await domain.createSnapshot(xml: Self.snapshotXML("halted"), flags: .halt)
             #expect(try await domain.state() == (.shutoff, .shutoffFromSnapshot))
-            let transient = try await conn.createDomain(xml: demoXML("snap-transient"))
+            let transient = try await conn.createDomain(xml: target.demoXML("snap-transient"))
             await expectVirError(.operationInvalid) { try await transient.createSnapshot(xml: xml, flags: .halt) }
             #expect(try await transient.isActive())
         }
     }
 
-    @Test(arguments: ConformanceTarget.all)
+    @Test(arguments: ConformanceTarget.having(.snapshots))
     func redefine(target: ConformanceTarget) async throws {
         try await target.withConnection { conn in
             let domain = try await conn.lookupDomain(name: "test")
@@ -109,10 +109,10 @@ struct SnapshotConformanceTests {
         }
     }
 
-    @Test(arguments: ConformanceTarget.all)
+    @Test(arguments: ConformanceTarget.having(.snapshots))
     func revertStates(target: ConformanceTarget) async throws {
         try await target.withConnection { conn in
-            let domain = try await conn.defineDomain(xml: demoXML("rev"))
+            let domain = try await conn.defineDomain(xml: target.demoXML("rev"))
             let off = try await domain.createSnapshot(xml: Self.snapshotXML("off"))
             let running = try await domain.create()
             let on = try await running.createSnapshot(xml: Self.snapshotXML("on"))
@@ -138,7 +138,7 @@ struct SnapshotConformanceTests {
         }
     }
 
-    @Test(arguments: ConformanceTarget.all)
+    @Test(arguments: ConformanceTarget.having(.snapshots))
     func deleteVariants(target: ConformanceTarget) async throws {
         try await target.withConnection { conn in
             let domain = try await conn.lookupDomain(name: "test")
@@ -163,10 +163,10 @@ struct SnapshotConformanceTests {
         }
     }
 
-    @Test(arguments: ConformanceTarget.all)
+    @Test(arguments: ConformanceTarget.having(.snapshots))
     func undefineNeedsSnapshotFlag(target: ConformanceTarget) async throws {
         try await target.withConnection { conn in
-            let domain = try await conn.defineDomain(xml: demoXML("snapped"))
+            let domain = try await conn.defineDomain(xml: target.demoXML("snapped"))
             try await domain.createSnapshot(xml: Self.snapshotXML("s"))
             await expectVirError(.operationInvalid) { try await domain.undefine() }
             #expect(try await domain.snapshotCount() == 1)

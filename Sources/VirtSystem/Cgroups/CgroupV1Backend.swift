@@ -101,15 +101,34 @@ public struct CgroupV1Backend: CgroupBackend {
     }
 
     /// Polls `freezer.state` (each read advances the kernel's FREEZING → FROZEN transition)
-    /// with short sleeps; throws if the cgroup gets thawed meanwhile.
+    /// with short sleeps, repeating the request while it is FREEZING; throws if the cgroup
+    /// gets thawed meanwhile.
     public func waitUntilFrozen(in dir: String, deadline: ContinuousClock.Instant) throws(VirError) {
-        try CgroupPoll.until(deadline, timeoutMessage: "cgroup '\(dir)' did not reach FROZEN in time") { () throws(VirError) in
+        try CgroupPoll.until(deadline, timeoutMessage: "cgroup '\(dir)' did not reach FROZEN in time; not frozen: " + unfrozenTasks(in: dir)) { () throws(VirError) in
             switch try freezerState(in: dir) {
             case .frozen: return true
-            case .freezing: return false
             case .thawed: throw VirError(.operationFailed, "cgroup '\(dir)' was thawed while freezing", domain: .cgroup)
+            case .freezing:
+                // The kernel marks a task frozen when the request finds it asleep; one that
+                // was running then and has since gone to sleep unawares (a vfork parent
+                // waiting for its frozen child) is only found by asking again.
+                try setFrozen(true, in: dir)
+                return false
             }
         }
+    }
+
+    /// The tasks of the cgroup outside the freezer's wait, as "PID (COMMAND) in KERNEL-FUNCTION",
+    /// for the error that says why freezing took too long.
+    private func unfrozenTasks(in dir: String) -> String {
+        let tasks = ((try? CgroupFile.read(dir + "/tasks")) ?? "").split(separator: "\n").compactMap { Int32($0) }
+        let stuck = tasks.compactMap { (task) -> String? in
+            let wchan = (try? SystemFile.readLine("/proc/\(task)/wchan")) ?? "?"
+            guard !wchan.contains("refrigerator"), !wchan.contains("freezer") else { return nil }
+            let command = (try? SystemFile.readLine("/proc/\(task)/comm")) ?? "?"
+            return "\(task) (\(command)) in \(wchan)"
+        }
+        return stuck.isEmpty ? "none left" : stuck.joined(separator: ", ")
     }
 
     /// Writes the rule to `devices.allow` or `devices.deny`.
