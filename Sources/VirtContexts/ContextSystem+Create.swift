@@ -137,9 +137,7 @@ extension ContextSystem {
         let made = CgroupCreation()
         defer { if made.failed { removeCgroups(of: xid, controllers: controllers) } }
         let child = try Spawner.spawn(plan) { (_) throws(VirError) in
-            var created: Cgroup?
-            try withCgroupLock { () throws(VirError) in created = try cgroups.create(cgroupPath, controllers: controllers, exclusively: true) }
-            guard let cgroup = created else { return }
+            let cgroup = try withCgroupLock { () throws(VirError) in try cgroups.create(cgroupPath, controllers: controllers, exclusively: true) }
             made.made = true
             made.inode = Self.cgroupInode(of: cgroup)
             if !defaultDevices { try Self.applyDeviceRules(options.capabilities, allowed: options.allowedDevices, to: cgroup) }

@@ -140,18 +140,24 @@ public struct ContextSystem: Sendable {
     /// A mutex orders this process's threads; a POSIX record lock on `runBase/cgroups.lock`
     /// orders processes. Unlike flock, a record lock is not inherited by a child forked
     /// meanwhile, which would hold it until it execs, and it waits for these cgroups.
-    func withCgroupLock(_ body: () throws(VirError) -> Void) throws(VirError) {
+    func withCgroupLock<R>(_ body: () throws(VirError) -> R) throws(VirError) -> R {
+        var result: R?
         try Self.cgroupLockInProcess.withLock { (_) throws(VirError) in
-            try store.makeDirectory(Self.runBase, recursive: true)
             let path = Self.runBase + "/cgroups.lock"
-            let fd = try Syscall.call("open \(path)") { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
+            var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            if fd < 0 && errno == ENOENT {  // the first root on this host
+                try store.makeDirectory(Self.runBase, recursive: true)
+                fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            }
+            guard fd >= 0 else { throw Syscall.error("open \(path)", errno: errno) }
             defer { close(fd) }  // releases the record lock
             var lock = flock()
             lock.l_type = Int16(F_WRLCK)
             lock.l_whence = Int16(SEEK_SET)
             _ = try Syscall.call("lock \(path)") { fcntl(fd, F_SETLKW, &lock) }
-            try body()
+            result = try body()
         }
+        return result!  // set unless body threw
     }
 
     /// Orders this process's threads for ``withCgroupLock(_:)``.

@@ -91,7 +91,7 @@ enum LXCContainer {
     /// shares, and the `<blkiotune>` weight.
     private static func configureCgroups(_ options: inout ContextOptions, for definition: DomainDefinition, host: HostCPUs) {
         let memtune = definition.memtune ?? MemTune()
-        let memory = memtune.hardLimit ?? (definition.currentMemory > 0 ? definition.currentMemory : definition.memory)
+        let memory = memtune.hardLimit ?? definition.containerMemoryKiB
         if memory > 0 { options.memoryLimit = Int64(memory) * 1024 }
         let limits = LXCCPULimits(definition, hostCPUs: host.cpus)
         let weight = definition.blkiotune.weight

@@ -1,6 +1,11 @@
 import VirtCore
 import VirtXML
 
+extension DomainDefinition {
+    /// The memory a container gets: `<currentMemory>`, else `<memory>` when it has none.
+    var containerMemoryKiB: UInt64 { currentMemory > 0 ? currentMemory : memory }
+}
+
 /// One container domain of an `lxc:///embed` driver.
 struct LXCDomain: Sendable {
     /// The definition it runs with, or will start with.

@@ -44,7 +44,7 @@ extension LXCDriver {
         try mutate { (domains, _) throws(VirError) -> DomainInfo in
             let domain = try Self.find(identity, in: domains)
             let definition = domain.definition
-            var memory = definition.currentMemory > 0 ? definition.currentMemory : definition.memory, cpuTime: UInt64 = 0
+            var memory = definition.containerMemoryKiB, cpuTime: UInt64 = 0
             if let xid = domain.xid, let context = try? contexts.context(xid) {
                 memory = context.memoryUsage() / 1024
                 cpuTime = context.cpuTime()

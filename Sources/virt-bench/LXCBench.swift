@@ -82,10 +82,10 @@ enum LXCBench {
         figures.resume = Bench.medianOf(resumes)
         try await paused.destroy()
 
-        let before = memAvailableKiB()
+        let before = LocalHost.memoryInfoKiB("MemAvailable")
         let held = try await start(memoryContainers, named: "bench-mem", on: connection).domains
         try await Task.sleep(for: .seconds(1))
-        figures.memoryKiB = Double(before - memAvailableKiB()) / Double(memoryContainers)
+        figures.memoryKiB = (Double(before) - Double(LocalHost.memoryInfoKiB("MemAvailable"))) / Double(memoryContainers)
         for domain in held { try await domain.destroy() }
 
         let (batchDomains, batchTime) = try await start(batch, named: "bench-batch", on: connection)
@@ -120,12 +120,5 @@ enum LXCBench {
     static func removeEverything(under root: String) {
         (try? ContextSystem(root: root + "/contexts"))?.destroyEverything()
         try? FileManager.default.removeItem(atPath: root)
-    }
-
-    /// MemAvailable of /proc/meminfo, in KiB.
-    static func memAvailableKiB() -> Int {
-        let text = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
-        let line = text.split(separator: "\n").first { $0.hasPrefix("MemAvailable:") }
-        return line.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
     }
 }

@@ -7,13 +7,10 @@ import VirtContexts
 /// for afterwards, also when the test fails.
 final class VXSandbox: @unchecked Sendable {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("virtsh-vx-\(UUID().uuidString)").path
-    private var xids: [UInt32] = []
 
     /// A fresh xid, cleaned up at the end.
     func xid() -> UInt32 {
-        let xid = UInt32.random(in: 20000...60000)
-        xids.append(xid)
-        return xid
+        UInt32.random(in: 20000...60000)
     }
 
     /// Runs `virtsh COMMAND --root ROOT ARGUMENTS...` without a connection.
@@ -42,14 +39,7 @@ final class VXSandbox: @unchecked Sendable {
         let sandbox = VXSandbox()
         var failure: (any Error)?
         do { try await body(sandbox) } catch { failure = error }
-        if let system = try? ContextSystem(root: sandbox.root) {
-            for xid in sandbox.xids {
-                guard let context = try? system.context(xid) else { continue }
-                try? context.kill(pid: 0, signal: SIGKILL)
-                _ = try? await context.wait()
-            }
-            system.removeRoot()
-        }
+        (try? ContextSystem(root: sandbox.root))?.destroyEverything()
         try? FileManager.default.removeItem(atPath: sandbox.root)
         if let failure { throw failure }
     }

@@ -74,7 +74,7 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
         }
         do {
             let connection = try await Connection.open(uri)
-            let test = definition(type: "lxc", os: lxcOS, "test", uuid: "6695eb01-f6a4-8304-79aa-97f2502e193f", memoryKiB: 8_388_608)
+            let test = definition(type: "lxc", os: lxcOS, devices: "", "test", uuid: "6695eb01-f6a4-8304-79aa-97f2502e193f", memoryKiB: 8_388_608)
                 .replacingOccurrences(of: "</memory>", with: "</memory><currentMemory unit='KiB'>2097152</currentMemory>")
             _ = try await connection.defineDomain(xml: test).create()
             await connection.close()
@@ -115,13 +115,13 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
         guard domainType != "test" else {
             return VirtCoreTests.demoXML(name, uuid: uuid, memoryKiB: memoryKiB, vcpus: vcpus, onReboot: onReboot, onPoweroff: onPoweroff)
         }
-        return Self.definition(type: domainType, os: osXML, name, uuid: uuid, memoryKiB: memoryKiB, vcpus: vcpus,
+        return Self.definition(type: domainType, os: osXML, devices: "", name, uuid: uuid, memoryKiB: memoryKiB, vcpus: vcpus,
                                onReboot: onReboot, onPoweroff: onPoweroff)
     }
 
-    /// A persistent domain definition of `type` with `os` (its `<os>` element).
-    static func definition(type: String, os: String, _ name: String, uuid: String? = nil, memoryKiB: Int = 65536, vcpus: Int = 2,
-                           onReboot: String = "restart", onPoweroff: String = "destroy") -> String {
+    /// A persistent domain definition of `type` with `os` (its `<os>` element) and `devices`.
+    static func definition(type: String, os: String, devices: String, _ name: String, uuid: String? = nil, memoryKiB: Int = 65536,
+                           vcpus: Int = 2, onReboot: String = "restart", onPoweroff: String = "destroy") -> String {
         """
         <domain type='\(type)'>
           <name>\(name)</name>
@@ -131,7 +131,7 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
           \(os)
           <on_poweroff>\(onPoweroff)</on_poweroff>
           <on_reboot>\(onReboot)</on_reboot>
-          <devices></devices>
+          <devices>\(devices)</devices>
         </domain>
         """
     }
@@ -180,20 +180,9 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
 
 /// A small persistent domain definition of the test driver named `name`.
 func demoXML(_ name: String, uuid: String? = nil, memoryKiB: Int = 65536, vcpus: Int = 2, onReboot: String = "restart", onPoweroff: String = "destroy") -> String {
-    """
-    <domain type='test'>
-      <name>\(name)</name>
-      \(uuid.map { "<uuid>\($0)</uuid>" } ?? "")
-      <memory unit='KiB'>\(memoryKiB)</memory>
-      <vcpu>\(vcpus)</vcpu>
-      <os><type>hvm</type></os>
-      <on_poweroff>\(onPoweroff)</on_poweroff>
-      <on_reboot>\(onReboot)</on_reboot>
-      <devices>
-        <disk type='file' device='disk'><source file='/tmp/\(name).img'/><target dev='vda' bus='virtio'/></disk>
-      </devices>
-    </domain>
-    """
+    ConformanceTarget.definition(type: "test", os: "<os><type>hvm</type></os>",
+                                 devices: "<disk type='file' device='disk'><source file='/tmp/\(name).img'/><target dev='vda' bus='virtio'/></disk>",
+                                 name, uuid: uuid, memoryKiB: memoryKiB, vcpus: vcpus, onReboot: onReboot, onPoweroff: onPoweroff)
 }
 
 /// Asserts that `body` throws a ``VirError`` with `code`, and returns it.

@@ -355,6 +355,17 @@ def kill_and_reap_tree(root, sig=signal.SIGKILL, exclude=()):
     return victims
 
 
+
+def kill_own_descendants():
+    """SIGKILL and reap, in rounds, every descendant of this process (their subreaper)."""
+    me = os.getpid()
+    for _ in range(50):
+        if not kill_and_reap_tree(me):
+            break
+        time.sleep(0.05)
+        reap_orphans_nohang()
+    reap_orphans_nohang()
+
 def reap_orphans_nohang():
     n = 0
     while True:
@@ -392,11 +403,16 @@ def wait_child(pid, timeout):
         time.sleep(0.02)
 
 
-def mnt_ns_id(pid):
+def proc_link(pid, name):
+    """the target of /proc/PID/NAME (exe, ns/mnt, ...), or None once it is gone"""
     try:
-        return os.readlink("/proc/%d/ns/mnt" % pid)
+        return os.readlink("/proc/%d/%s" % (pid, name))
     except OSError:
         return None
+
+
+def mnt_ns_id(pid):
+    return proc_link(pid, "ns/mnt")
 
 
 def pids_in_mnt_ns(ns):
@@ -650,13 +666,7 @@ def reaper_main(parent, rundir, wfd, subreaper, driver_dir):
                         break
                     if p == 0:
                         time.sleep(0.05)
-            me = os.getpid()
-            for _ in range(50):
-                if not kill_and_reap_tree(me):
-                    break
-                time.sleep(0.05)
-                reap_orphans_nohang()
-            reap_orphans_nohang()
+            kill_own_descendants()
             for d in cgroup_dirs(is_libvirt_machine_rel, maxdepth=2):
                 if d.endswith(".libvirt-lxc") and ("-" + DOM_PREFIX) in d:
                     if not cgroup_has_tasks(d):
@@ -947,7 +957,7 @@ class LibvirtBench:
             procs = [p for p in descendants(self.reaper) if p != self.libvirtd]
             pss_sum = sum(pss_kib(p) for p in procs)
             lvd_priv1 = private_kib(self.libvirtd)
-            ctrl = [p for p in procs if self.exe(p) == LIBVIRT_LXC]
+            ctrl = [p for p in procs if proc_link(p, "exe") == LIBVIRT_LXC]
             pss_ctrl = sum(pss_kib(p) for p in ctrl)
             ncg = len([d for d in cgroup_dirs(is_libvirt_machine_rel, maxdepth=2)
                        if d.endswith(".libvirt-lxc") and ("-" + DOM_PREFIX) in d])
@@ -996,13 +1006,6 @@ class LibvirtBench:
             "live_state_files": live,
             "stale_artifacts_in_run_libvirt_lxc": kinds}
         self.leftovers["clean"] = not (procs or cgs or live)
-
-    @staticmethod
-    def exe(pid):
-        try:
-            return os.readlink("/proc/%d/exe" % pid)
-        except OSError:
-            return None
 
     # ------------------------------------------------------------------
     def stop(self):
@@ -1329,13 +1332,7 @@ def lxc_worker(args, rundir, private_ns, wfd, parent):
                                timeout=20)
             except Exception:
                 pass
-        me = os.getpid()
-        for _ in range(50):
-            if not kill_and_reap_tree(me):
-                break
-            time.sleep(0.05)
-            reap_orphans_nohang()
-        reap_orphans_nohang()
+        kill_own_descendants()
         os._exit(0)
 
 

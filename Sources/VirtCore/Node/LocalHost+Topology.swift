@@ -35,7 +35,7 @@ extension LocalHost {
         if nodes * sockets * coresPerSocket * threads != count {
             (nodes, sockets, coresPerSocket, threads) = (1, 1, count, 1)
         }
-        return NodeInfo(model: String(machine.prefix(31)), memory: memoryTotalKiB(), cpus: count, mhz: cpuMegahertz(),
+        return NodeInfo(model: String(machine.prefix(31)), memory: memoryInfoKiB("MemTotal"), cpus: count, mhz: cpuMegahertz(),
                         nodes: nodes, sockets: sockets, cores: coresPerSocket, threads: threads)
     }
 
@@ -59,10 +59,10 @@ extension LocalHost {
         return map.cpus.count
     }
 
-    /// MemTotal of /proc/meminfo, in KiB.
-    private static func memoryTotalKiB() -> UInt64 {
+    /// A field of /proc/meminfo ("MemTotal", "MemAvailable", ...) in KiB; 0 when absent.
+    public static func memoryInfoKiB(_ field: String) -> UInt64 {
         let text = (try? SystemFile.read("/proc/meminfo")) ?? ""
-        let line = text.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
+        let line = text.split(separator: "\n").first { $0.hasPrefix(field + ":") }
         return line.flatMap { UInt64($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
     }
 
