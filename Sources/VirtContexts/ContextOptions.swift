@@ -44,6 +44,11 @@ public struct ContextOptions: Sendable {
     /// controllers, say), while the process sets up its namespaces. A thrown error fails the
     /// creation and changes nothing.
     public var configureCgroup: (@Sendable (Cgroup) throws(VirError) -> Void)? = nil
+    /// Sets up the context's own network namespace (VXF_HIDE_NETIF) before its first process
+    /// runs, given a descriptor of it: links, addresses and routes. A thrown error fails the
+    /// creation, which then changes nothing inside the context; what the closure made
+    /// outside it, it undoes itself.
+    public var configureNetwork: (@Sendable (_ namespace: Int32) throws(VirError) -> Void)? = nil
     /// The first process's descriptors: `[fd in the context: fd of the caller]`.
     public var descriptors: [Int32: Int32] = [0: 0, 1: 1, 2: 2]
     /// A console for the first process: its slave becomes the process's standard

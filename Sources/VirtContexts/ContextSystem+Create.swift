@@ -24,6 +24,9 @@ extension ContextSystem {
         }
         for (field, value) in options.uname { try Self.validate(uname: value, for: field) }
         guard options.processLimit > 0 else { throw VirError.invalidArg("the process limit must be positive") }
+        guard options.configureNetwork == nil || options.flags.contains(.hideNetif) else {
+            throw VirError.invalidArg("setting up a network needs VXF_HIDE_NETIF: it is the context's own network namespace")
+        }
         guard options.flags.contains(.infoNspace) || (options.readOnlyPaths.isEmpty && options.mounts.isEmpty && options.rootfs == nil) else {
             throw VirError.invalidArg("mounts, a rootfs and read-only paths need VXF_INFO_NSPACE: they belong to the context's own mount namespace")
         }
@@ -136,7 +139,7 @@ extension ContextSystem {
         // them. They must be new: the xid's cgroups may be another root's context's.
         let made = CgroupCreation()
         defer { if made.failed { removeCgroups(of: xid, controllers: controllers) } }
-        let child = try Spawner.spawn(plan) { (_) throws(VirError) in
+        let child = try Spawner.spawn(plan) { (pid) throws(VirError) in
             let cgroup = try withCgroupLock { () throws(VirError) in try cgroups.create(cgroupPath, controllers: controllers, exclusively: true) }
             made.made = true
             made.inode = Self.cgroupInode(of: cgroup)
@@ -144,6 +147,11 @@ extension ContextSystem {
             if options.flags.contains(.infoNproc) { try cgroup.setPidsLimit(options.processLimit) }
             if let limit = options.memoryLimit { try cgroup.setMemoryLimit(limit) }
             try options.configureCgroup?(cgroup)
+            if let configureNetwork = options.configureNetwork {
+                let namespace = try Syscall.call("open the network namespace of process \(pid)") { open("/proc/\(pid)/ns/net", O_RDONLY | O_CLOEXEC) }
+                defer { close(namespace) }
+                try configureNetwork(namespace)
+            }
         }
         let record: ContextRecord
         do throws(VirError) {

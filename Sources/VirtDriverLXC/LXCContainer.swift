@@ -24,6 +24,15 @@ enum LXCContainer {
         return characterDevices.compactMap { try? DeviceRule(.char, major: $0.0, minor: $0.1, access: "rwm") }
     }()
 
+    /// Parses a definition given to define or create, fills in libvirt's defaults (an
+    /// interface's MAC) and checks it.
+    static func parse(_ xml: String) throws(VirError) -> DomainDefinition {
+        var definition = try DomainDefinition.parse(xml)
+        LXCInterfaces.applyDefaults(to: &definition)
+        try validate(definition)
+        return definition
+    }
+
     /// Checks that the definition is a container this driver can run.
     static func validate(_ definition: DomainDefinition) throws(VirError) {
         guard definition.type == "lxc" else {
@@ -34,11 +43,11 @@ enum LXCContainer {
         }
         try LXCFilesystems.validate(definition.devices.filesystems)
         try LXCConsole.validate(definition.devices.consoles)
+        try LXCInterfaces.validate(definition.devices.interfaces)
         if let directory = definition.os.initDir, !directory.hasPrefix("/") {
             throw VirError(.configUnsupported, "the init's directory '\(directory)' is not an absolute path", domain: .lxc)
         }
         let unsupported: [(Bool, String)] = [
-            (!definition.devices.interfaces.isEmpty, "<interface> devices"),
             (definition.idmap != nil, "<idmap>"),
             (definition.memtune?.minGuarantee != nil, "<memtune><min_guarantee>"),
             (!definition.blkiotune.devices.isEmpty, "per-device <blkiotune> settings"),
@@ -57,7 +66,7 @@ enum LXCContainer {
     }
 
     /// The context that runs the container: own pid, mount, UTS, IPC and cgroup namespaces
-    /// (and network with `<features><privnet/>`), the domain's name as host name, its memory
+    /// (and network with `<features><privnet/>` or interfaces), the domain's name as host name, its memory
     /// (currentMemory) as the memory cgroup limit, `<cputune>` shares, period and quota on the
     /// cpu cgroup, CPU time from cpuacct, its root and filesystems with a private /dev
     /// (``LXCFilesystems``), /proc/sys and /sys read-only, only libvirt's devices, libvirt's
@@ -67,7 +76,9 @@ enum LXCContainer {
         var options = ContextOptions()
         options.workingDirectory = definition.os.initDir ?? "/"
         options.flags = [.infoInit, .infoNspace]
-        if definition.features.contains(where: { $0.name == "privnet" }) { options.flags.insert(.hideNetif) }
+        if definition.features.contains(where: { $0.name == "privnet" }) || !definition.devices.interfaces.isEmpty {
+            options.flags.insert(.hideNetif)
+        }
         options.uname[.nodename] = definition.name
         options.uname[.context] = definition.name
         configureCgroups(&options, for: definition, host: host)
@@ -111,11 +122,13 @@ enum LXCContainer {
     }
 
     /// Starts the container. With a `<console>`, the init's standard descriptors are the
-    /// console's pty (``LXCConsole``); without, /dev/null. Returns the definition as it runs
-    /// (with its pty's path).
+    /// console's pty (``LXCConsole``); without, /dev/null. Its interfaces are made while its
+    /// init is set up (``LXCInterfaces``). Returns the definition as it runs (with its pty's
+    /// path and its interfaces' names).
     static func start(_ definition: DomainDefinition, in contexts: ContextSystem, host: HostCPUs) throws(VirError) -> (RunningContext, DomainDefinition) {
         let command = command(of: definition)
         try LXCFilesystems.checkSources(definition.devices.filesystems)
+        try LXCInterfaces.checkTypes(definition.devices.interfaces)
         let rootfs = LXCFilesystems.rootfs(of: definition.devices.filesystems)
         guard isExecutable(command[0], under: rootfs) else {
             throw VirError(.operationFailed, "the init '\(command[0])' of domain '\(definition.name)' is not an executable file\(rootfs.map { " under '\($0)'" } ?? ""): \(String(cString: strerror(errno)))", domain: .lxc)
@@ -127,7 +140,21 @@ enum LXCContainer {
         var options = options(for: definition, host: host, console: terminal)
         options.identity = try LXCInitIdentity.resolve(definition)
         options.descriptors = [0: null, 1: null, 2: null]
-        return (try contexts.create(command: command, options: options), LXCConsole.live(definition, on: terminal))
+        let interfaces = definition.devices.interfaces
+        let hostEnds = LXCInterfaces.HostEnds()
+        if !interfaces.isEmpty {
+            options.configureNetwork = { (namespace) throws(VirError) in
+                try LXCInterfaces.connect(interfaces, namespace: namespace, made: hostEnds)
+            }
+        }
+        do throws(VirError) {
+            let running = try contexts.create(command: command, options: options)
+            let live = LXCInterfaces.live(LXCConsole.live(definition, on: terminal), hostNames: hostEnds.all)
+            return (running, live)
+        } catch {
+            LXCInterfaces.disconnect(hostEnds.all)
+            throw error
+        }
     }
 
     /// Whether `path` (inside `rootfs`, if any) is an executable file. A symbolic link inside

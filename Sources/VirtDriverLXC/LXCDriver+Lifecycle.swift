@@ -12,8 +12,7 @@ extension LXCDriver {
     /// a running domain keeps its live definition until it stops.
     public func defineDomain(xml: String, flags: DefineFlags) async throws -> DomainIdentity {
         try flags.check(supported: .validate, function: "lxcDomainDefineXMLFlags", domain: .lxc)
-        let definition = try DomainDefinition.parse(xml)
-        try LXCContainer.validate(definition)
+        let definition = try LXCContainer.parse(xml)
         return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
             var domain = try Self.existing(for: definition, in: domains) ?? LXCDomain(definition: definition, isPersistent: true)
             let detail: DomainEventDetail = domains[definition.name] == nil ? .definedAdded : .definedUpdated
@@ -29,8 +28,7 @@ extension LXCDriver {
     /// Corresponds to `virDomainCreateXML`: starts a transient container.
     public func createDomain(xml: String, flags: CreateFlags) async throws -> DomainIdentity {
         try flags.check(supported: .validate, function: "lxcDomainCreateXMLWithFiles", domain: .lxc)
-        let definition = try DomainDefinition.parse(xml)
-        try LXCContainer.validate(definition)
+        let definition = try LXCContainer.parse(xml)
         return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
             var domain = LXCDomain(definition: definition, isPersistent: false)
             if let existing = try Self.existing(for: definition, in: domains) {

@@ -105,12 +105,14 @@ public final class LXCDriver: HypervisorDriver {
         return result
     }
 
-    /// Records that `name` no longer runs; a transient domain is gone then.
+    /// Records that `name` no longer runs (and deletes its interfaces' veth pairs, which its
+    /// network namespace's end would take only later); a transient domain is gone then.
     /// Returns the domain as it now stands (to be started again, say), even a transient one.
     @discardableResult
     func markStopped(_ name: String, in domains: inout [String: LXCDomain], reason: DomainStateReason) -> LXCDomain? {
         store.removeRun(name)
         guard var domain = domains[name] else { return nil }
+        LXCInterfaces.disconnect(domain.definition.devices.interfaces.compactMap(\.targetDev))
         domain.shutdownTimer?.cancel()
         domain.shutdownTimer = nil
         domain.xid = nil

@@ -24,7 +24,7 @@ enum TestDefaults {
         var next = 0
         for index in definition.devices.interfaces.indices {
             if definition.devices.interfaces[index].mac == nil {
-                definition.devices.interfaces[index].mac = randomMAC()
+                definition.devices.interfaces[index].mac = InterfaceDevice.randomMAC()
             }
             if definition.devices.interfaces[index].targetDev == nil {
                 while used.contains("testnet\(next)") { next += 1 }
@@ -32,15 +32,5 @@ enum TestDefaults {
                 used.insert("testnet\(next)")
             }
         }
-    }
-
-    /// A random MAC in QEMU's 52:54:00 prefix, as `virMacAddrGenerate` makes.
-    static func randomMAC() -> String {
-        let tail = (0..<3).map { _ in UInt8.random(in: 0...255) }
-        let hex = tail.map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }
-        return "52:54:00:" + hex.joined(separator: ":")
     }
 }

@@ -56,6 +56,12 @@ int cvs_setns(int fd, int type);
 /** unshare(flags) for the calling thread, -1 with errno. */
 int cvs_unshare(int flags);
 
+/** socket(domain, type, protocol) made inside the network namespace `netns` (a namespace
+ *  descriptor): the calling thread enters it, makes the socket and returns to its own, all
+ *  within this call. The socket stays bound to `netns` (a netlink socket configures its
+ *  links). -1 with errno. */
+int cvs_socket_in_netns(int netns, int domain, int type, int protocol);
+
 /** Gives the calling thread (only) the user and group `uid`:`gid`, with `gid` as its only
  *  supplementary group, keeping its saved ids so that it can switch back before exec:
  *  setgroups, setresgid(gid, gid, -1), setresuid(uid, uid, -1), raw system calls (glibc's

@@ -2,46 +2,6 @@ import VirtError
 
 /// `<interface>`: a guest network interface (`virDomainNetDef`).
 public struct InterfaceDevice: Sendable, Equatable {
-    /// `<ip address=… family=… prefix=… peer=…/>` given to the guest side (containers).
-    public struct IPAddress: Sendable, Equatable {
-        /// `address`
-        public var address: String
-        /// `family`: `ipv4` or `ipv6` (inferred from the address when absent).
-        public var family: String
-        /// `prefix`
-        public var prefix: UInt32? = nil
-        /// `peer`
-        public var peer: String? = nil
-        /// An address; the family is inferred.
-        public init(address: String, prefix: UInt32? = nil) {
-            self.address = address
-            self.family = address.contains(":") ? "ipv6" : "ipv4"
-            self.prefix = prefix
-        }
-    }
-
-    /// `<route family=… address=… prefix=… gateway=… metric=…/>`.
-    public struct Route: Sendable, Equatable {
-        /// `family`
-        public var family: String? = nil
-        /// `address`: the destination network.
-        public var address: String
-        /// `netmask`
-        public var netmask: String? = nil
-        /// `prefix`
-        public var prefix: UInt32? = nil
-        /// `gateway`
-        public var gateway: String
-        /// `metric`
-        public var metric: UInt32? = nil
-        /// A route to `address` via `gateway`.
-        public init(address: String, prefix: UInt32? = nil, gateway: String) {
-            self.address = address
-            self.prefix = prefix
-            self.gateway = gateway
-        }
-    }
-
     /// `type`: `ethernet`, `bridge`, `network`, `user`, `direct`, …
     public var type: String
     /// `<mac address=…>`
@@ -50,19 +10,29 @@ public struct InterfaceDevice: Sendable, Equatable {
     public var source: String? = nil
     /// Other `<source>` attributes and children (`portgroup`, `mode`, …).
     public var sourceExtras = XMLExtras()
-    /// `<ip>` elements.
+    /// `<ip>` elements: the guest side's addresses.
     public var ips: [IPAddress] = []
-    /// `<route>` elements.
+    /// `<route>` elements: the guest side's routes.
     public var routes: [Route] = []
+    /// `<source><ip/></source>`: the host side's addresses (`type='ethernet'` only).
+    public var hostIPs: [IPAddress] = []
+    /// `<source><route/></source>`: the host side's routes (`type='ethernet'` only).
+    public var hostRoutes: [Route] = []
     /// `<target dev=…>`: the host-side device name.
     public var targetDev: String? = nil
     /// Other `<target>` attributes (`managed`).
     public var targetExtras = XMLExtras()
+    /// `<guest dev=…>`: the device's name inside a container.
+    public var guestDev: String? = nil
+    /// Other `<guest>` attributes.
+    public var guestExtras = XMLExtras()
+    /// `<link state=…>`: `up` or `down`.
+    public var linkState: String? = nil
     /// `<model type=…>`, e.g. `virtio`.
     public var model: String? = nil
     /// `<address>`
     public var address: DeviceAddress? = nil
-    /// Unmodelled attributes and children (`<guest>`, `<link>`, `<mtu>`, …).
+    /// Unmodelled attributes and children (`<mtu>`, `<bandwidth>`, …).
     public var extras = XMLExtras()
 
     /// An interface of `type` connected to `source`.
@@ -70,6 +40,15 @@ public struct InterfaceDevice: Sendable, Equatable {
         self.type = type
         self.source = source
         self.mac = mac
+    }
+}
+
+extension InterfaceDevice {
+    /// A random MAC in libvirt's default 52:54:00 prefix, as `virMacAddrGenerate` makes:
+    /// libvirt gives one to every interface that has none when it parses a definition.
+    public static func randomMAC() -> String {
+        let tail = (0..<3).map { _ in UInt8.random(in: 0...255) }
+        return "52:54:00:" + tail.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: ":")
     }
 }
 
@@ -104,27 +83,21 @@ extension InterfaceDevice: DomainDevice {
         mac = r.subelement("mac", ["address"]).values[0]
         let source = r.subelement("source", kind.sourceAttribute.map { [$0] } ?? [])
         (self.source, sourceExtras) = (source.values.first ?? nil, source.extras)
-        ips = try r.children("ip").map { (ip) throws(VirError) in
-            var ir = ElementReader(ip)
-            guard let addressText = ir.attribute("address") else { throw VirError.xml("Missing required address in <ip>") }
-            var value = IPAddress(address: addressText, prefix: try ir.unsignedAttribute("prefix"))
-            value.family = ir.attribute("family") ?? value.family
-            value.peer = ir.attribute("peer")
-            return value
+        hostIPs = try sourceExtras.elements.filter { $0.name == "ip" }.map { (ip) throws(VirError) in try IPAddress(xml: ip) }
+        hostRoutes = try sourceExtras.elements.filter { $0.name == "route" }.map { (route) throws(VirError) in
+            try Route(xml: route, side: "interface host IP")
         }
-        routes = try r.children("route").map { (route) throws(VirError) in
-            var rr = ElementReader(route)
-            guard let destination = rr.attribute("address"), let gateway = rr.attribute("gateway") else {
-                throw VirError.xml("<route> needs both address and gateway")
-            }
-            var value = Route(address: destination, prefix: try rr.unsignedAttribute("prefix"), gateway: gateway)
-            value.family = rr.attribute("family")
-            value.netmask = rr.attribute("netmask")
-            value.metric = try rr.unsignedAttribute("metric")
-            return value
+        sourceExtras.elements.removeAll { $0.name == "ip" || $0.name == "route" }
+        if kind != .ethernet, !hostIPs.isEmpty || !hostRoutes.isEmpty {
+            throw VirError(.configUnsupported, "Invalid attempt to set network interface host-side IP route and/or address info on interface of type '\(kind.rawValue)'. This is only supported on interfaces of type 'ethernet'", domain: .domain)
         }
+        ips = try r.children("ip").map { (ip) throws(VirError) in try IPAddress(xml: ip) }
+        routes = try r.children("route").map { (route) throws(VirError) in try Route(xml: route, side: "guest interface") }
         let target = r.subelement("target", ["dev"])
         (targetDev, targetExtras) = (target.values[0], target.extras)
+        let guest = r.subelement("guest", ["dev"])
+        (guestDev, guestExtras) = (guest.values[0], guest.extras)
+        linkState = r.subelement("link", ["state"]).values[0]
         model = r.subelement("model", ["type"]).values[0]
         address = r.address()
         extras = r.extras
@@ -135,17 +108,17 @@ extension InterfaceDevice: DomainDevice {
     }
 
     func children(_ options: DomainFormatOptions) -> [XMLElement] {
+        var sourceContent = sourceExtras
+        sourceContent.elements = hostIPs.map(\.xml) + hostRoutes.map(\.xml) + sourceExtras.elements
         var out = [
             mac.map { XMLElement("mac", [("address", $0)]) },
-            subelement("source", [(InterfaceType(rawValue: type)?.sourceAttribute ?? "dev", source)], extras: sourceExtras),
+            subelement("source", [(InterfaceType(rawValue: type)?.sourceAttribute ?? "dev", source)], extras: sourceContent),
         ].compactMap { $0 }
-        out += ips.map { XMLElement("ip", [("address", $0.address), ("family", $0.family),
-                                           ("prefix", $0.prefix.map { "\($0)" }), ("peer", $0.peer)]) }
-        out += routes.map { XMLElement("route", [("family", $0.family), ("address", $0.address), ("netmask", $0.netmask),
-                                                 ("prefix", $0.prefix.map { "\($0)" }), ("gateway", $0.gateway),
-                                                 ("metric", $0.metric.map { "\($0)" })]) }
+        out += ips.map(\.xml) + routes.map(\.xml)
         if let target = subelement("target", [("dev", targetDev)], extras: targetExtras) { out.append(target) }
+        if let guest = subelement("guest", [("dev", guestDev)], extras: guestExtras) { out.append(guest) }
         if let model { out.append(XMLElement("model", [("type", model)])) }
+        if let linkState { out.append(XMLElement("link", [("state", linkState)])) }
         if let address { out.append(address.xml) }
         return out
     }

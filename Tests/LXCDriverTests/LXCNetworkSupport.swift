@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// Runs `arguments[0]` (a path) with the rest as arguments; its status and output (both
+/// streams).
+@discardableResult
+func runTool(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}
+
+/// A name for a link of a test's own: `prefix` and random hex, 15 bytes at most.
+func testLinkName(_ prefix: String) -> String {
+    prefix + String(UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(15 - prefix.count))
+}
+
+/// Whether the host has a network interface `name`.
+func hostHasLink(_ name: String) -> Bool {
+    FileManager.default.fileExists(atPath: "/sys/class/net/\(name)")
+}
+
+/// A bridge of the test's own in the host's network namespace, without addresses, so that
+/// nothing of the host takes part in its traffic; deleted afterwards.
+final class TestBridge {
+    let name = testLinkName("svtbr")
+
+    init() throws {
+        try #require(try runTool(["/usr/sbin/ip", "link", "add", name, "type", "bridge"]).status == 0)
+        try #require(try runTool(["/usr/sbin/ip", "link", "set", name, "up"]).status == 0)
+    }
+
+    deinit { _ = try? runTool(["/usr/sbin/ip", "link", "del", name]) }
+}
+
+/// A network namespace of the test's own, held by a `sleep` it started (ended afterwards):
+/// the peer a container's interface talks to.
+final class PeerNamespace {
+    private let holder = Process()
+    var pid: Int32 { holder.processIdentifier }
+
+    init() throws {
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        holder.arguments = ["--net", "/bin/sleep", "600"]
+        try holder.run()
+        // unshare execs sleep once the namespace exists.
+        for _ in 0..<200 where (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) != "sleep\n" {
+            usleep(5000)
+        }
+    }
+
+    /// Moves the host's link `name` in here.
+    func adopt(_ name: String) throws {
+        try #require(try runTool(["/usr/sbin/ip", "link", "set", name, "netns", "\(pid)"]).status == 0)
+    }
+
+    /// Runs `arguments` in this namespace.
+    @discardableResult
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try runTool(["/usr/bin/nsenter", "-t", "\(pid)", "-n", "--"] + arguments)
+    }
+
+    deinit {
+        // SIGKILL: the holder inherited this process's blocked signals, SIGTERM among them.
+        kill(pid, SIGKILL)
+        holder.waitUntilExit()
+    }
+}
