@@ -300,6 +300,13 @@ int cvs_child_main(void *arg)
      * the cgroups we are in when we clone it. Otherwise the first steps run while the parent
      * places us in our cgroups. */
     if ((a->spec->namespaces & CLONE_NEWUSER) || a->spec->join_pidfd >= 0) wait_for_parent(a);
+    /* In a new user namespace our ids stay unmapped until we change them, and an unmapped
+     * process can create no file there: become its root, if the maps have one (set_ids
+     * sets the ids asked for at the end). */
+    if (a->spec->namespaces & CLONE_NEWUSER) {
+        SYS3(SYS_setresgid, 0, 0, 0);
+        SYS3(SYS_setresuid, 0, 0, 0);
+    }
     if (a->spec->join_pidfd >= 0) join_namespaces(a, a->spec);
     return continue_child(a);
 }

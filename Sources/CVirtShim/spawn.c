@@ -64,7 +64,8 @@ int cvs_spawn_start(const struct cvs_spawn *spec, struct cvs_child *child)
     *child_args = (struct cvs_child_args){ .spec = spec, .channel = sv[1], .parent_end = sv[0],
                                            .joined = child_args + 1, .joined_stack = stack + GUARD_SIZE,
                                            .joined_stack_size = split };
-    int private_memory = spec->timens_offsets || (spec->join_pidfd >= 0 && (spec->join_namespaces & CLONE_NEWTIME));
+    /* The kernel refuses setns into a time or user namespace from a task sharing its memory. */
+    int private_memory = spec->timens_offsets || (spec->join_pidfd >= 0 && (spec->join_namespaces & (CLONE_NEWTIME | CLONE_NEWUSER)));
 
     int pidfd = -1;
     struct clone_args args = {

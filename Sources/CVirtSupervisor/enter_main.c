@@ -7,12 +7,14 @@
 #include "cvirtsupervisor.h"
 
 #include <errno.h>
+#include <linux/nsfs.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,9 +81,17 @@ _Noreturn void virt_enter_run(void) {
     char **command = sv_argv + i;
 
     /* In order: the user namespace (listed first) gives the rights over the others. */
+    int entered_user_namespace = 0;
     for (unsigned long fd = first; fd < first + count; fd++) {
+        if (ioctl((int)fd, NS_GET_NSTYPE) == CLONE_NEWUSER) entered_user_namespace = 1;
         if (setns((int)fd, 0) < 0) fail("setns");
         close((int)fd);
+    }
+    if (!have_ids && entered_user_namespace) {
+        /* Our ids are unmapped in the container's user namespace: without a label to take
+         * on, become its root, as its init is (if it maps one). */
+        setgroups(0, NULL);
+        if (setresgid(0, 0, 0) == 0) setresuid(0, 0, 0);
     }
     if (have_ids) {
         gid_t group = (gid_t)gid;

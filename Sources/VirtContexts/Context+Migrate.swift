@@ -45,6 +45,9 @@ extension Context {
         var plan = SpawnPlan(.path(path), arguments: command)
         plan.environment = environment
         plan.joinNamespaces = SpawnPlan.NamespaceJoin(pidfd: target, namespaces: namespaces)
+        // In the context's user namespace this process's ids are unmapped: it becomes root
+        // there, as its first process is.
+        if namespaces.contains(.user) { (plan.uid, plan.gid, plan.groups) = (0, 0, []) }
         plan.cgroupProcsFiles = try procsFiles()
         plan.descriptors = descriptors
         plan.boundingSet = boundingSet()

@@ -57,6 +57,12 @@ public struct ContextOptions: Sendable {
     /// ``Context/openConsole(force:)``. The caller may close its copies once created.
     public var console: PseudoTerminal? = nil
 
+    /// A user namespace of the context's own, with these `uid_map` and `gid_map` texts
+    /// ("first-id-inside first-id-outside count" lines), or `nil` for the host's ids. Its
+    /// first process runs as root inside unless ``identity`` says otherwise; every namespace
+    /// of the context belongs to it, so root inside is no one outside.
+    public var userNamespace: (uidMap: String, gidMap: String)? = nil
+
     /// The first process's working directory (inside the rootfs, if any); `/` by default.
     public var workingDirectory: String? = nil
     /// The first process's user and group (with that group as its only supplementary one);

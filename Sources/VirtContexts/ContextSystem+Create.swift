@@ -108,6 +108,11 @@ extension ContextSystem {
         plan.rootfs = options.rootfs
         plan.readOnlyPaths = options.readOnlyPaths
         plan.workingDirectory = options.workingDirectory
+        if let userNamespace = options.userNamespace {
+            plan.namespaces.insert(.user)
+            (plan.uidMap, plan.gidMap) = (userNamespace.uidMap, userNamespace.gidMap)
+            (plan.uid, plan.gid, plan.groups) = (0, 0, [])
+        }
         if let identity = options.identity {
             (plan.uid, plan.gid, plan.groups) = (identity.uid, identity.gid, [identity.gid])
         }

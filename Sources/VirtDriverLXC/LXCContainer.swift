@@ -44,11 +44,11 @@ enum LXCContainer {
         try LXCFilesystems.validate(definition.devices.filesystems)
         try LXCConsole.validate(definition.devices.consoles)
         try LXCInterfaces.validate(definition.devices.interfaces)
+        try LXCUserNamespace.validate(definition.idmap)
         if let directory = definition.os.initDir, !directory.hasPrefix("/") {
             throw VirError(.configUnsupported, "the init's directory '\(directory)' is not an absolute path", domain: .lxc)
         }
         let unsupported: [(Bool, String)] = [
-            (definition.idmap != nil, "<idmap>"),
             (definition.memtune?.minGuarantee != nil, "<memtune><min_guarantee>"),
             (!definition.blkiotune.devices.isEmpty, "per-device <blkiotune> settings"),
         ]
@@ -87,7 +87,8 @@ enum LXCContainer {
         options.boundingSet = bounding
         let filesystems = definition.devices.filesystems
         options.rootfs = LXCFilesystems.rootfs(of: filesystems)
-        options.mounts = LXCFilesystems.mounts(for: filesystems, console: console?.slavePath)
+        options.mounts = LXCFilesystems.mounts(for: filesystems, console: console?.slavePath, idmap: definition.idmap)
+        options.userNamespace = definition.idmap.map(LXCUserNamespace.maps)
         options.console = console
         options.readOnlyPaths = ["/proc/sys", "/sys"] + LXCFilesystems.readOnlyTargets(of: filesystems)
         options.allowedDevices = allowedDevices
@@ -137,6 +138,11 @@ enum LXCContainer {
         defer { if null >= 0 { close(null) } }
         let terminal = definition.devices.consoles.isEmpty ? nil : try PseudoTerminal.open()
         defer { terminal?.close() }  // the keeper has its own copies
+        if let terminal, let idmap = definition.idmap {
+            // The console belongs to the container's root, as libvirt makes it.
+            let owner = (LXCUserNamespace.hostID(of: 0, in: idmap.uids) ?? 0, LXCUserNamespace.hostID(of: 0, in: idmap.gids) ?? 0)
+            try Syscall.call("give the console \(terminal.slavePath) to the container's root", domain: .lxc) { fchown(terminal.slave, owner.0, owner.1) }
+        }
         var options = options(for: definition, host: host, console: terminal)
         options.identity = try LXCInitIdentity.resolve(definition)
         options.descriptors = [0: null, 1: null, 2: null]

@@ -106,14 +106,14 @@ enum LXCFilesystems {
     /// The steps, in order: mount points a rootfs may lack, the host's /sys under a rootfs,
     /// the private /dev (with `console`, the host path of the console's pty, as its
     /// /dev/console), then the definition's filesystems (outermost first).
-    static func mounts(for filesystems: [FilesystemDevice], console: String? = nil) -> [Mount] {
+    static func mounts(for filesystems: [FilesystemDevice], console: String? = nil, idmap: IDMap? = nil) -> [Mount] {
         let rootfs = rootfs(of: filesystems)
         var steps: [Mount] = []
         if rootfs != nil {
             steps += [.directory("/proc", mode: 0o555), .directory("/sys", mode: 0o555), .directory("/dev", mode: 0o755),
                       .directory(devStaging, mode: 0o1777), .bind("/sys", at: "/sys")]
         }
-        steps += privateDev(console: console, rootfs: rootfs)
+        steps += privateDev(console: console, rootfs: rootfs, idmap: idmap)
         let others = filesystems.filter { normalized($0.target) != "/" }.sorted { depth($0.target) < depth($1.target) }
         for filesystem in others {
             let target = normalized(filesystem.target)
@@ -143,15 +143,22 @@ enum LXCFilesystems {
     /// libvirt's /dev: a small tmpfs (not nodev, or its nodes could not be opened), the
     /// nodes, a private devpts with ptmx, a /dev/shm, the usual links and, with `console`
     /// (a host pty's path), that pty as /dev/console. Built at ``devStaging``, then moved (a
-    /// move's source is a host path, hence `rootfs`).
-    static func privateDev(console: String? = nil, rootfs: String? = nil) -> [Mount] {
+    /// move's source is a host path, hence `rootfs`). In a user namespace (`idmap`) no node
+    /// can be made, so the host's are bound instead, and the pts belong to group 5 (tty)
+    /// only if the container maps it.
+    static func privateDev(console: String? = nil, rootfs: String? = nil, idmap: IDMap? = nil) -> [Mount] {
         let staging = devStaging
         var steps = [Mount(source: "devfs", target: staging, type: "tmpfs", flags: UInt(MS_NOSUID) | UInt(MS_NOEXEC), data: "mode=755,size=64k")]
-        steps += deviceNodes.map { .characterDevice(staging + "/" + $0.name, major: $0.major, minor: $0.minor, mode: 0o666) }
+        for node in deviceNodes {
+            let target = staging + "/" + node.name
+            steps += idmap == nil ? [.characterDevice(target, major: node.major, minor: node.minor, mode: 0o666)]
+                                  : [.file(target, mode: 0o666), .bind("/dev/" + node.name, at: target, recursive: false)]
+        }
+        let ttyGroup = idmap.map { LXCUserNamespace.hostID(of: 5, in: $0.gids) != nil } ?? true
         steps += [
             .directory(staging + "/pts", mode: 0o755),
             Mount(source: "devpts", target: staging + "/pts", type: "devpts", flags: UInt(MS_NOSUID) | UInt(MS_NOEXEC),
-                  data: "newinstance,ptmxmode=0666,mode=0620,gid=5"),
+                  data: "newinstance,ptmxmode=0666,mode=0620" + (ttyGroup ? ",gid=5" : "")),
             .symbolicLink(staging + "/ptmx", to: "pts/ptmx"),
             .directory(staging + "/shm", mode: 0o1777),
             .tmpfs(at: staging + "/shm", options: "mode=1777"),

@@ -133,7 +133,11 @@ struct DomainValidationTests {
         #expect(try failure(domain("<devices><disk type='nope'><target dev='a'/></disk></devices>")).message.contains("element 'disk'"))
         #expect(try failure(domain("<devices><interface/></devices>")).message.contains("<interface>"))
         #expect(try failure(domain("<devices><graphics type='vnc' port='x'/></devices>")).message.contains("element 'graphics'"))
-        #expect(try failure(domain("<idmap><uid start='1' target='1000' count='10'/></idmap>")).message.contains("idmap"))
+        let unmappedRoot = try failure(domain("<idmap><uid start='1' target='1000' count='10'/><gid start='0' target='1000' count='10'/></idmap>"))
+        #expect(unmappedRoot.code == .configUnsupported && unmappedRoot.message.hasSuffix("You must map the root user of container"))
+        let onlyUIDs = try failure(domain("<idmap><uid start='0' target='1000' count='10'/></idmap>"))
+        #expect(onlyUIDs.code == .configUnsupported && onlyUIDs.message.hasSuffix("uid and gid should be mapped both"))
+        #expect(try failure(domain("<idmap><uid start='0' count='10'/><gid start='0' target='1' count='1'/></idmap>")).code == .xmlError)
         #expect(try failure(domain("<seclabel type='dynamic' relabel='no'/>")).message.contains("<seclabel>"))
     }
 }

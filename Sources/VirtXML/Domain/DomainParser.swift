@@ -45,7 +45,7 @@ extension DomainDefinition {
         }
         guard let osElement = r.child("os") else { throw VirError.xml("an os <type> must be specified") }
         os = try OSDefinition(xml: osElement)
-        idmap = try r.child("idmap").map(IDMap.init(xml:))
+        idmap = try r.child("idmap").map(IDMap.init(xml:)).flatMap { $0.isEmpty ? nil : $0 }
         features = FeatureOrdering.normalized(r.child("features")?.elements ?? [])
         cpu = r.child("cpu").map(FeatureOrdering.cpuElement)
         if let e = r.child("clock") { clock = try ClockDefinition(xml: e) }

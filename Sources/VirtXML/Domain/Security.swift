@@ -1,6 +1,7 @@
 import VirtError
 
-/// `<idmap>`: user and group namespace mappings of a container (`virDomainIdMapDef`).
+/// `<idmap>`: user and group namespace mappings of a container (`virDomainIdMapDef`),
+/// each list sorted by `start` as libvirt keeps them.
 public struct IDMap: Sendable, Equatable {
     /// One `<uid>` or `<gid>` range.
     public struct Entry: Sendable, Equatable {
@@ -59,12 +60,18 @@ enum SecurityLabelType: String {
 extension IDMap {
     init(xml e: XMLElement) throws(VirError) {
         var r = ElementReader(e)
-        uids = try r.children("uid").map(Self.entry)
-        gids = try r.children("gid").map(Self.entry)
+        uids = try r.children("uid").map(Self.entry).sorted { $0.start < $1.start }
+        gids = try r.children("gid").map(Self.entry).sorted { $0.start < $1.start }
+        guard uids.isEmpty == gids.isEmpty else {
+            throw VirError(.configUnsupported, "uid and gid should be mapped both", domain: .domain)
+        }
         if uids.first.map({ $0.start != 0 }) ?? false || gids.first.map({ $0.start != 0 }) ?? false {
-            throw VirError.xml("You must map the root user of container in <idmap>")
+            throw VirError(.configUnsupported, "You must map the root user of container", domain: .domain)
         }
     }
+
+    /// Whether it maps nothing (`<idmap/>`, which means no user namespace).
+    public var isEmpty: Bool { uids.isEmpty && gids.isEmpty }
 
     private static func entry(_ e: XMLElement) throws(VirError) -> Entry {
         var r = ElementReader(e)
