@@ -12,8 +12,8 @@ import Glibc
 /// supports of libvirt's LXC XML, and the refusals for what it does not (yet), so that
 /// nothing in a definition is silently ignored.
 enum LXCContainer {
-    /// The capabilities a container never gets unless its XML allows them, as libvirt's LXC
-    /// driver drops them.
+    /// The capabilities a container never gets unless its XML allows them
+    /// (``LXCCapabilityPolicy``), as libvirt's LXC driver drops them.
     static let droppedCapabilities: [Capability] = [.sysModule, .sysTime, .sysBoot, .mknod, .auditControl, .macAdmin, .macOverride, .sysRawio]
 
     /// The devices a container may use, as libvirt's LXC driver allows them: the nodes of
@@ -45,6 +45,7 @@ enum LXCContainer {
         try LXCConsole.validate(definition.devices.consoles)
         try LXCInterfaces.validate(definition.devices.interfaces)
         try LXCUserNamespace.validate(definition.idmap)
+        try LXCCapabilityPolicy.validate(definition)
         if let directory = definition.os.initDir, !directory.hasPrefix("/") {
             throw VirError(.configUnsupported, "the init's directory '\(directory)' is not an absolute path", domain: .lxc)
         }
@@ -70,7 +71,7 @@ enum LXCContainer {
     /// (currentMemory) as the memory cgroup limit, `<cputune>` shares, period and quota on the
     /// cpu cgroup, CPU time from cpuacct, its root and filesystems with a private /dev
     /// (``LXCFilesystems``), /proc/sys and /sys read-only, only libvirt's devices, libvirt's
-    /// environment, the safe bounding set, and `console` as the init's terminal and
+    /// environment, the bounding set of its `<capabilities>` policy, and `console` as the init's terminal and
     /// /dev/console; the init starts in `<initdir>` (default /).
     static func options(for definition: DomainDefinition, host: HostCPUs, console: PseudoTerminal? = nil) -> ContextOptions {
         var options = ContextOptions()
@@ -82,9 +83,7 @@ enum LXCContainer {
         options.uname[.nodename] = definition.name
         options.uname[.context] = definition.name
         configureCgroups(&options, for: definition, host: host)
-        var bounding = ContextOptions.callerBoundingSet
-        for capability in droppedCapabilities { bounding.remove(capability) }
-        options.boundingSet = bounding
+        options.boundingSet = LXCCapabilityPolicy.boundingSet(for: definition, caller: ContextOptions.callerBoundingSet)
         let filesystems = definition.devices.filesystems
         options.rootfs = LXCFilesystems.rootfs(of: filesystems)
         options.mounts = LXCFilesystems.mounts(for: filesystems, console: console?.slavePath, idmap: definition.idmap)
