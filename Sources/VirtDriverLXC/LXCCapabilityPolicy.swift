@@ -16,6 +16,13 @@ enum LXCCapabilityPolicy {
         definition.features.first { $0.name == "capabilities" }
     }
 
+    /// The capability a toggle names: libvirt's names are the kernel's without `CAP_`, in
+    /// lower case (`sys_admin`).
+    private static func capability(named name: String) -> Capability? {
+        guard name == name.lowercased() else { return nil }
+        return Capability.allNamed.first { $0.description == "CAP_" + name.uppercased() }
+    }
+
     /// Checks the policy, the capability names and the states.
     static func validate(_ definition: DomainDefinition) throws(VirError) {
         guard let element = element(of: definition) else { return }
@@ -24,8 +31,7 @@ enum LXCCapabilityPolicy {
             throw VirError.xml("Unexpected policy value '\(policy)' in <capabilities>: expected default, allow or deny")
         }
         for toggle in element.elements {
-            guard Capability(name: toggle.name) != nil, toggle.name == toggle.name.lowercased(), !toggle.name.hasPrefix("cap_"),
-                  toggle.name.first?.isLetter == true else {
+            guard capability(named: toggle.name) != nil else {
                 throw VirError.xml("unknown capability '\(toggle.name)' in <features><capabilities>")
             }
             guard let state = toggle.attribute("state"), state == "on" || state == "off" else {
@@ -39,7 +45,7 @@ enum LXCCapabilityPolicy {
         let element = element(of: definition)
         var states: [Capability: Bool] = [:]
         for toggle in element?.elements ?? [] {
-            if let capability = Capability(name: toggle.name) { states[capability] = toggle.attribute("state") == "on" }
+            if let capability = capability(named: toggle.name) { states[capability] = toggle.attribute("state") == "on" }
         }
         var set = caller
         for capability in caller.capabilities {

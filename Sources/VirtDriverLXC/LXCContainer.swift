@@ -137,11 +137,7 @@ enum LXCContainer {
         defer { if null >= 0 { close(null) } }
         let terminal = definition.devices.consoles.isEmpty ? nil : try PseudoTerminal.open()
         defer { terminal?.close() }  // the keeper has its own copies
-        if let terminal, let idmap = definition.idmap {
-            // The console belongs to the container's root, as libvirt makes it.
-            let owner = (LXCUserNamespace.hostID(of: 0, in: idmap.uids) ?? 0, LXCUserNamespace.hostID(of: 0, in: idmap.gids) ?? 0)
-            try Syscall.call("give the console \(terminal.slavePath) to the container's root", domain: .lxc) { fchown(terminal.slave, owner.0, owner.1) }
-        }
+        if let terminal, let idmap = definition.idmap { try LXCUserNamespace.giveToRoot(terminal, of: idmap) }
         var options = options(for: definition, host: host, console: terminal)
         options.identity = try LXCInitIdentity.resolve(definition)
         options.descriptors = [0: null, 1: null, 2: null]

@@ -54,10 +54,8 @@ enum LXCInterfaces {
                 throw VirError.xml("Invalid value for attribute 'state' in element 'link': '\(state)'.")
             }
             let bridge = interface.type == "bridge" ? interface.source : nil
-            for name in [interface.targetDev, interface.guestDev, bridge].compactMap({ $0 }) {
-                do throws(VirError) { try RouteNetlink.validate(interfaceName: name) } catch {
-                    throw VirError(.configUnsupported, error.message, domain: .lxc)
-                }
+            for name in [interface.targetDev, interface.guestDev, bridge].compactMap({ $0 }) where !RouteNetlink.isValid(interfaceName: name) {
+                throw VirError(.configUnsupported, "'\(name)' is not a valid network interface name", domain: .lxc)
             }
         }
         let guestNames = guestNames(of: interfaces)
@@ -184,7 +182,7 @@ enum LXCInterfaces {
             do throws(VirError) {
                 return try host.setLink(index, master: try host.linkIndex(bridge))
             } catch {
-                code = error.int1 ?? EINVAL
+                code = error.int1 != 0 ? error.int1 : EINVAL
             }
         }
         throw Syscall.error("Unable to add bridge \(bridge) port \(name)", errno: code, domain: .lxc)

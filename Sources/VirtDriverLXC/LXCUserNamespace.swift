@@ -1,5 +1,10 @@
 import VirtError
+import VirtSystem
 import VirtXML
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `<idmap>`: a container's user namespace. Its uid and gid maps are written for the init
 /// before its first step, and the init becomes root inside, which is the host's
@@ -45,5 +50,12 @@ enum LXCUserNamespace {
     /// The host id `id` inside maps to, if it is mapped.
     static func hostID(of id: UInt32, in entries: [IDMap.Entry]) -> UInt32? {
         entries.first { id >= $0.start && UInt64(id) < UInt64($0.start) + UInt64($0.count) }.map { $0.target + (id - $0.start) }
+    }
+
+    /// Gives the console `terminal` to the container's root (the host ids its root maps
+    /// to), as libvirt does, so that /dev/console is its own.
+    static func giveToRoot(_ terminal: PseudoTerminal, of idmap: IDMap) throws(VirError) {
+        let uid = hostID(of: 0, in: idmap.uids) ?? 0, gid = hostID(of: 0, in: idmap.gids) ?? 0
+        try Syscall.call("give the console \(terminal.slavePath) to the container's root", domain: .lxc) { fchown(terminal.slave, uid, gid) }
     }
 }

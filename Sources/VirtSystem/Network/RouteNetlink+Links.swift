@@ -10,12 +10,11 @@ extension RouteNetlink {
     /// The longest interface name the kernel takes (`IFNAMSIZ` less the NUL).
     public static let maximumNameLength = 15
 
-    /// Checks that `name` can name an interface: 1 to 15 bytes, none of them '/', ':' or
-    /// white space, and neither "." nor "..".
-    public static func validate(interfaceName name: String) throws(VirError) {
-        let bad = name.isEmpty || name.utf8.count > maximumNameLength || name == "." || name == ".."
-            || name.contains { $0 == "/" || $0 == ":" || $0.isWhitespace }
-        if bad { throw VirError.invalidArg("'\(name)' is not a valid network interface name", domain: .none) }
+    /// Whether `name` can name an interface: 1 to 15 bytes, none of them '/', ':' or white
+    /// space, and neither "." nor "..".
+    public static func isValid(interfaceName name: String) -> Bool {
+        !(name.isEmpty || name.utf8.count > maximumNameLength || name == "." || name == ".."
+            || name.contains { $0 == "/" || $0 == ":" || $0.isWhitespace })
     }
 
     /// The index of the link `name` (`RTM_GETLINK`).

@@ -56,16 +56,16 @@ public final class RouteNetlink {
             }
             var offset = 0
             while offset + 16 <= count {
-                let length = Int(read(UInt32.self, buffer, offset))
-                let type = read(UInt16.self, buffer, offset + 4), flags = read(UInt16.self, buffer, offset + 6)
+                let length = Int(Self.read(UInt32.self, buffer, offset))
+                let type = Self.read(UInt16.self, buffer, offset + 4), flags = Self.read(UInt16.self, buffer, offset + 6)
                 guard length >= 16, offset + length <= count else { break }
-                if read(UInt32.self, buffer, offset + 8) == sequence {
+                if Self.read(UInt32.self, buffer, offset + 8) == sequence {
                     guard type == Self.errorMessage else {
                         reply = Array(buffer[offset + 16..<offset + length])
                         offset += (length + 3) & ~3
                         continue
                     }
-                    let code = -read(Int32.self, buffer, offset + 16)
+                    let code = -Self.read(Int32.self, buffer, offset + 16)
                     guard code == 0 else {
                         let detail = flags & Self.acknowledgementHasAttributes != 0 ? Self.errorText(buffer[offset + 36..<offset + length]) : nil
                         var error = Syscall.error(what(), errno: code)
@@ -96,9 +96,5 @@ public final class RouteNetlink {
 
     private static func read<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], _ offset: Int) -> T {
         bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
-    }
-
-    private func read<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], _ offset: Int) -> T {
-        Self.read(T.self, bytes, offset)
     }
 }
