@@ -49,12 +49,8 @@ enum LXCContainer {
         if let directory = definition.os.initDir, !directory.hasPrefix("/") {
             throw VirError(.configUnsupported, "the init's directory '\(directory)' is not an absolute path", domain: .lxc)
         }
-        let unsupported: [(Bool, String)] = [
-            (definition.memtune?.minGuarantee != nil, "<memtune><min_guarantee>"),
-            (!definition.blkiotune.devices.isEmpty, "per-device <blkiotune> settings"),
-        ]
-        for (present, what) in unsupported where present {
-            throw VirError(.configUnsupported, "\(what) are not supported by this driver yet", domain: .lxc)
+        if definition.memtune?.minGuarantee != nil {
+            throw VirError(.configUnsupported, "<memtune><min_guarantee> are not supported by this driver yet", domain: .lxc)
         }
         if let tune = definition.memtune, let hard = tune.hardLimit, let swap = tune.swapHardLimit, swap < hard {
             throw VirError(.configUnsupported, "memory hard_limit tunable value must be lower than or equal to swap_hard_limit", domain: .lxc)
@@ -73,7 +69,7 @@ enum LXCContainer {
     /// (``LXCFilesystems``), /proc/sys and /sys read-only, only libvirt's devices, libvirt's
     /// environment, the bounding set of its `<capabilities>` policy, and `console` as the init's terminal and
     /// /dev/console; the init starts in `<initdir>` (default /).
-    static func options(for definition: DomainDefinition, host: HostCPUs, console: PseudoTerminal? = nil) -> ContextOptions {
+    static func options(for definition: DomainDefinition, host: HostCPUs, console: PseudoTerminal? = nil) throws(VirError) -> ContextOptions {
         var options = ContextOptions()
         options.workingDirectory = definition.os.initDir ?? "/"
         options.flags = [.infoInit, .infoNspace]
@@ -82,7 +78,7 @@ enum LXCContainer {
         }
         options.uname[.nodename] = definition.name
         options.uname[.context] = definition.name
-        configureCgroups(&options, for: definition, host: host)
+        try configureCgroups(&options, for: definition, host: host)
         options.boundingSet = LXCCapabilityPolicy.boundingSet(for: definition, caller: ContextOptions.callerBoundingSet)
         let filesystems = definition.devices.filesystems
         options.rootfs = LXCFilesystems.rootfs(of: filesystems)
@@ -99,8 +95,8 @@ enum LXCContainer {
 
     /// The cgroups' settings: the memory limit (`<memtune><hard_limit>`, else currentMemory),
     /// soft and memory+swap limits, the CPU quota and CPUs (``LXCCPULimits``), `<cputune>`
-    /// shares, and the `<blkiotune>` weight.
-    private static func configureCgroups(_ options: inout ContextOptions, for definition: DomainDefinition, host: HostCPUs) {
+    /// shares, and the `<blkiotune>` weight and devices (whose paths must name block devices).
+    private static func configureCgroups(_ options: inout ContextOptions, for definition: DomainDefinition, host: HostCPUs) throws(VirError) {
         let memtune = definition.memtune ?? MemTune()
         let memory = memtune.hardLimit ?? definition.containerMemoryKiB
         if memory > 0 { options.memoryLimit = Int64(memory) * 1024 }
@@ -108,13 +104,15 @@ enum LXCContainer {
         let weight = definition.blkiotune.weight
         options.extraControllers = [.cpu, .cpuacct]
         if limits.cpus != nil { options.extraControllers.insert(.cpuset) }
-        if weight != nil { options.extraControllers.insert(.blkio) }
+        let blockDevices = try definition.blkiotune.devices.map { (device) throws(VirError) in try blockDeviceTune(device) }
+        if weight != nil || !blockDevices.isEmpty { options.extraControllers.insert(.blkio) }
         let shares = definition.cputune.shares, memoryLimit = options.memoryLimit
         options.configureCgroup = { (cgroup) throws(VirError) in
             if let soft = memtune.softLimit { try cgroup.setMemorySoftLimit(Int64(soft) * 1024) }
             if let swap = memtune.swapHardLimit { try cgroup.setMemorySwapLimit(Int64(swap) * 1024, memory: memoryLimit) }
             if limits.cpus != nil { try limits.applyCPUs(to: cgroup, online: host.online) }
             if let weight { try cgroup.setBlkioWeight(UInt16(clamping: weight)) }
+            for device in blockDevices { try cgroup.setBlockDeviceTune(device) }
             guard cgroup.controllers.contains(.cpu) else { return }
             if let shares { try cgroup.setCPUShares(shares) }
             if limits.quota != nil { try limits.applyQuota(to: cgroup) }
@@ -138,7 +136,7 @@ enum LXCContainer {
         let terminal = definition.devices.consoles.isEmpty ? nil : try PseudoTerminal.open()
         defer { terminal?.close() }  // the keeper has its own copies
         if let terminal, let idmap = definition.idmap { try LXCUserNamespace.giveToRoot(terminal, of: idmap) }
-        var options = options(for: definition, host: host, console: terminal)
+        var options = try options(for: definition, host: host, console: terminal)
         options.identity = try LXCInitIdentity.resolve(definition)
         options.descriptors = [0: null, 1: null, 2: null]
         let interfaces = definition.devices.interfaces
@@ -156,6 +154,17 @@ enum LXCContainer {
             LXCInterfaces.disconnect(hostEnds.all)
             throw error
         }
+    }
+
+    /// The cgroup settings of one `<blkiotune><device>`; throws if its path is not a block device.
+    private static func blockDeviceTune(_ device: BlkioTune.Device) throws(VirError) -> BlockDeviceTune {
+        var tune = try BlockDeviceTune(devicePath: device.path)
+        tune.weight = device.weight
+        tune.readBytesPerSecond = device.readBytesSec
+        tune.writeBytesPerSecond = device.writeBytesSec
+        tune.readIOPerSecond = device.readIopsSec.map(UInt64.init)
+        tune.writeIOPerSecond = device.writeIopsSec.map(UInt64.init)
+        return tune
     }
 
     /// Whether `path` (inside `rootfs`, if any) is an executable file. A symbolic link inside

@@ -111,6 +111,29 @@ struct CgroupV1FakeTests {
         #expect(error?.message.contains("blkio.weight, blkio.bfq.weight") == true)
     }
 
+    @Test func blockDeviceTuneWritesTheWeightAndEachThrottleFile() throws {
+        let throttles = ["read_bps", "write_bps", "read_iops", "write_iops"].map { "blkio.throttle.\($0)_device" }
+        try scratch.make(Dictionary(uniqueKeysWithValues: (throttles + ["blkio.bfq.weight_device"]).map { ("blkio/sv/c1/\($0)", "") }))
+        let cgroup = try manager.cgroup(at: CgroupPath("sv/c1"), controllers: [.blkio])
+        var tune = BlockDeviceTune(major: 254, minor: 0)
+        tune.weight = 200
+        tune.writeBytesPerSecond = 4096
+        tune.readIOPerSecond = 50
+        try cgroup.setBlockDeviceTune(tune)
+        #expect(try file(.blkio, "blkio.bfq.weight_device") == "254:0 200")
+        #expect(try file(.blkio, "blkio.throttle.write_bps_device") == "254:0 4096")
+        #expect(try file(.blkio, "blkio.throttle.read_iops_device") == "254:0 50")
+        #expect(try file(.blkio, "blkio.throttle.read_bps_device") == "")  // unset throttles are not touched
+    }
+
+    @Test func blockDeviceTuneNeedsABlockDevice() throws {
+        let missing = try #require(throws: VirError.self) { try BlockDeviceTune(devicePath: "/dev/nonexistent-swiftvirt") }
+        #expect(missing.code == .systemError)
+        #expect(missing.message == "Path '/dev/nonexistent-swiftvirt' is not accessible: No such file or directory")
+        let character = try #require(throws: VirError.self) { try BlockDeviceTune(devicePath: "/dev/null") }
+        #expect(character.message == "Path '/dev/null' must be a block device: Invalid argument")
+    }
+
     @Test func killAllWithoutFreezerIsUnsupported() throws {
         let cgroup = try manager.cgroup(at: CgroupPath("sv/c1"), controllers: [.memory])
         #expect(cgroupError { try cgroup.killAll() }?.code == .operationUnsupported)

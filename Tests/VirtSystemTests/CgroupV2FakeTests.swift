@@ -119,6 +119,18 @@ struct CgroupV2FakeTests {
         #expect(cgroupError { try cgroup.setBlkioWeight(5) }?.code == .invalidArg)
     }
 
+    @Test func blockDeviceTuneWritesIOWeightAndOneIOMaxLine() throws {
+        try scratch.make(["cg/\(Self.leaf)/io.max": ""])
+        let cgroup = try manager.cgroup(at: CgroupPath(Self.leaf), controllers: [.blkio])
+        var tune = BlockDeviceTune(major: 8, minor: 16)
+        tune.weight = 700
+        tune.readBytesPerSecond = 1_048_576
+        tune.writeIOPerSecond = 0
+        try cgroup.setBlockDeviceTune(tune)
+        #expect(try leaf("io.weight") == "8:16 700")
+        #expect(try leaf("io.max") == "8:16 rbps=1048576 wiops=max")
+    }
+
     @Test func devicesNeedEBPFAndAreUnsupported() throws {
         let cgroup = try manager.cgroup(at: CgroupPath(Self.leaf), controllers: [.devices])
         let error = cgroupError { try cgroup.denyAllDevices() }

@@ -1,3 +1,4 @@
+import Glibc
 import VirtError
 
 /// The file formats of one kind of cgroup hierarchy: ``CgroupV1Backend`` or ``CgroupV2Backend``.
@@ -45,6 +46,8 @@ public protocol CgroupBackend: Sendable {
     func apply(_ rule: DeviceRule, allow: Bool, in dir: String) throws(VirError)
     /// Sets the block I/O weight (10…1000).
     func setBlkioWeight(_ weight: UInt16, in dir: String) throws(VirError)
+    /// Applies one block device's weight and throttles.
+    func apply(_ tune: BlockDeviceTune, in dir: String) throws(VirError)
     /// Kills every task with one kernel operation if the hierarchy has one (v2 `cgroup.kill`);
     /// returns false when it has none and the caller must freeze, signal and thaw.
     func killAllNatively(in dir: String) throws(VirError) -> Bool
@@ -58,5 +61,19 @@ extension CgroupBackend {
             throw VirError(.operationUnsupported, "cannot set \(what) in '\(dir)': the kernel offers none of \(files)", domain: .cgroup)
         }
         try CgroupFile.write(chosen.value, to: dir + "/" + chosen.file)
+    }
+
+    /// Writes `MAJOR:MINOR WEIGHT` to the first of `files` that exists. A kernel that refuses
+    /// it as unsupported has a scheduler without per-device weights on that device.
+    func writeDeviceWeight(_ weight: UInt32, of tune: BlockDeviceTune, files: [String], in dir: String) throws(VirError) {
+        let line = "\(tune.device) \(weight)"
+        do throws(VirError) {
+            try writeFirstExisting(files.map { ($0, line) }, in: dir, what: "a per-device block I/O weight")
+        } catch {
+            guard error.int1 == EOPNOTSUPP else { throw error }
+            throw VirError(.operationUnsupported,
+                           "block device \(tune.device) takes no per-device weight: its I/O scheduler is neither BFQ nor CFQ",
+                           domain: .cgroup)
+        }
     }
 }

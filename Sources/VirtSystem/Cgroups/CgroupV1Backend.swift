@@ -142,6 +142,17 @@ public struct CgroupV1Backend: CgroupBackend {
                                in: dir, what: "the blkio weight")
     }
 
+    /// Writes the weight to `blkio.weight_device` (CFQ) or `blkio.bfq.weight_device`, and each
+    /// throttle to its `blkio.throttle.*_device` file, as `MAJOR:MINOR VALUE`.
+    public func apply(_ tune: BlockDeviceTune, in dir: String) throws(VirError) {
+        if let weight = tune.weight {
+            try writeDeviceWeight(weight, of: tune, files: ["blkio.weight_device", "blkio.bfq.weight_device"], in: dir)
+        }
+        for (throttle, value) in tune.throttles {
+            try CgroupFile.write("\(tune.device) \(value)", to: dir + "/" + throttle.v1File)
+        }
+    }
+
     /// v1 has no kill-all file.
     public func killAllNatively(in dir: String) throws(VirError) -> Bool { false }
 }

@@ -124,6 +124,16 @@ public struct CgroupV2Backend: CgroupBackend {
                                in: dir, what: "the io weight")
     }
 
+    /// Writes the weight to `io.bfq.weight` or `io.weight`, and the throttles as one `io.max`
+    /// line (`MAJOR:MINOR rbps=N wbps=N riops=N wiops=N`, 0 written as `max`).
+    public func apply(_ tune: BlockDeviceTune, in dir: String) throws(VirError) {
+        if let weight = tune.weight { try writeDeviceWeight(weight, of: tune, files: ["io.bfq.weight", "io.weight"], in: dir) }
+        let throttles = tune.throttles
+        guard !throttles.isEmpty else { return }
+        let limits = throttles.map { "\($0.throttle.v2Key)=\($0.value == 0 ? "max" : String($0.value))" }
+        try CgroupFile.write(([tune.device] + limits).joined(separator: " "), to: dir + "/io.max")
+    }
+
     /// Writes `1` to `cgroup.kill` (Linux 5.14 and later); false if the kernel lacks it.
     public func killAllNatively(in dir: String) throws(VirError) -> Bool {
         let path = dir + "/cgroup.kill"

@@ -60,29 +60,35 @@ public struct MemTune: Sendable, Equatable {
     public init() {}
 }
 
-/// `<blkiotune>`: block I/O weights and throttles.
+/// `<blkiotune>`: block I/O weights and throttles. As in libvirt, 0 means unset: zero
+/// values are dropped at parse time and never formatted.
 public struct BlkioTune: Sendable, Equatable {
-    /// `<blkiotune><device>`: per-host-device tuning.
+    /// `<blkiotune><device>`: per-host-device tuning (`virBlkioDevice`).
     public struct Device: Sendable, Equatable {
         /// `<path>`
         public var path: String
         /// `<weight>`
         public var weight: UInt32? = nil
         /// `<read_iops_sec>`
-        public var readIopsSec: UInt64? = nil
+        public var readIopsSec: UInt32? = nil
         /// `<write_iops_sec>`
-        public var writeIopsSec: UInt64? = nil
+        public var writeIopsSec: UInt32? = nil
         /// `<read_bytes_sec>`
         public var readBytesSec: UInt64? = nil
         /// `<write_bytes_sec>`
         public var writeBytesSec: UInt64? = nil
         /// Tuning for the host device at `path`.
         public init(path: String) { self.path = path }
+
+        /// Whether any setting is present (libvirt omits a device without one).
+        public var isTuned: Bool {
+            weight != nil || readIopsSec != nil || writeIopsSec != nil || readBytesSec != nil || writeBytesSec != nil
+        }
     }
 
     /// `<weight>`
     public var weight: UInt32? = nil
-    /// `<device>` entries in order.
+    /// `<device>` entries in order, paths unique.
     public var devices: [Device] = []
     /// Nothing tuned.
     public init() {}
@@ -196,27 +202,46 @@ extension MemTune {
 }
 
 extension BlkioTune {
+    /// `virDomainBlkioDeviceParseXML` and the duplicate-path check of `virDomainDefTunablesValidate`,
+    /// with libvirt's `VIR_ERR_CONFIG_UNSUPPORTED` messages.
     init(xml e: XMLElement) throws(VirError) {
         var r = ElementReader(e)
-        weight = try r.scalar("weight")
+        weight = try r.scalar("weight").flatMap(Self.nonZero)
         for d in r.children("device") {
             var dr = ElementReader(d)
-            guard let path = dr.childText("path") else { throw VirError.xml("missing per-device path in <blkiotune>") }
+            guard let path = dr.childText("path") else {
+                throw VirError(.configUnsupported, "missing per-device path", domain: .domain)
+            }
+            guard !devices.contains(where: { $0.path == path }) else {
+                throw VirError(.configUnsupported, "duplicate blkio device path '\(path)'", domain: .domain)
+            }
             var device = Device(path: path)
-            device.weight = try dr.scalar("weight")
-            device.readIopsSec = try dr.scalar("read_iops_sec")
-            device.writeIopsSec = try dr.scalar("write_iops_sec")
-            device.readBytesSec = try dr.scalar("read_bytes_sec")
-            device.writeBytesSec = try dr.scalar("write_bytes_sec")
+            device.weight = try Self.setting(&dr, "weight", "weight")
+            device.readBytesSec = try Self.setting(&dr, "read_bytes_sec", "read bytes sec")
+            device.writeBytesSec = try Self.setting(&dr, "write_bytes_sec", "write bytes sec")
+            device.readIopsSec = try Self.setting(&dr, "read_iops_sec", "read iops sec")
+            device.writeIopsSec = try Self.setting(&dr, "write_iops_sec", "write iops sec")
             devices.append(device)
         }
     }
 
+    /// The number in child `name` of a `<device>`, nil when absent or 0; "could not parse
+    /// `what` TEXT" when it is not one.
+    private static func setting<T: FixedWidthInteger>(_ reader: inout ElementReader, _ name: String, _ what: String) throws(VirError) -> T? {
+        guard let text = reader.childText(name) else { return nil }
+        guard let value = T(text.trimmingBlanks) else {
+            throw VirError(.configUnsupported, "could not parse \(what) \(text)", domain: .domain)
+        }
+        return nonZero(value)
+    }
+
+    private static func nonZero<T: FixedWidthInteger>(_ value: T) -> T? { value == 0 ? nil : value }
+
+    /// `virDomainDefFormatBlkiotune`: devices without a setting are left out.
     var xml: XMLElement? {
-        guard weight != nil || !devices.isEmpty else { return nil }
         var e = XMLElement("blkiotune")
         e.appendLeaf("weight", weight.map { "\($0)" })
-        for d in devices {
+        for d in devices where d.isTuned {
             var de = XMLElement("device")
             de.appendLeaf("path", d.path)
             de.appendLeaf("weight", d.weight.map { "\($0)" })
@@ -226,7 +251,7 @@ extension BlkioTune {
             de.appendLeaf("write_bytes_sec", d.writeBytesSec.map { "\($0)" })
             e.append(de)
         }
-        return e
+        return e.children.isEmpty ? nil : e
     }
 }
 
