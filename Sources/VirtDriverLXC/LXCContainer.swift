@@ -73,16 +73,16 @@ enum LXCContainer {
         var options = ContextOptions()
         options.workingDirectory = definition.os.initDir ?? "/"
         options.flags = [.infoInit, .infoNspace]
-        if definition.features.contains(where: { $0.name == "privnet" }) || !definition.devices.interfaces.isEmpty {
-            options.flags.insert(.hideNetif)
-        }
+        let ownNetwork = definition.features.contains(where: { $0.name == "privnet" }) || !definition.devices.interfaces.isEmpty
+        if ownNetwork { options.flags.insert(.hideNetif) }
         options.uname[.nodename] = definition.name
         options.uname[.context] = definition.name
         try configureCgroups(&options, for: definition, host: host)
         options.boundingSet = LXCCapabilityPolicy.boundingSet(for: definition, caller: ContextOptions.callerBoundingSet)
         let filesystems = definition.devices.filesystems
         options.rootfs = LXCFilesystems.rootfs(of: filesystems)
-        options.mounts = LXCFilesystems.mounts(for: filesystems, console: console?.slavePath, idmap: definition.idmap)
+        options.mounts = LXCFilesystems.mounts(for: filesystems, console: console?.slavePath, idmap: definition.idmap,
+                                               ownNetwork: ownNetwork)
         options.userNamespace = definition.idmap.map(LXCUserNamespace.maps)
         options.console = console
         options.readOnlyPaths = ["/proc/sys", "/sys"] + LXCFilesystems.readOnlyTargets(of: filesystems)

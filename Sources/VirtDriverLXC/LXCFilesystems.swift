@@ -103,16 +103,18 @@ enum LXCFilesystems {
         }
     }
 
-    /// The steps, in order: mount points a rootfs may lack, the host's /sys under a rootfs,
+    /// The steps, in order: mount points a rootfs may lack, its /sys (``sysfs(rootfs:ownNetwork:)``),
     /// the private /dev (with `console`, the host path of the console's pty, as its
     /// /dev/console), then the definition's filesystems (outermost first).
-    static func mounts(for filesystems: [FilesystemDevice], console: String? = nil, idmap: IDMap? = nil) -> [Mount] {
+    static func mounts(for filesystems: [FilesystemDevice], console: String? = nil, idmap: IDMap? = nil,
+                       ownNetwork: Bool = false) -> [Mount] {
         let rootfs = rootfs(of: filesystems)
         var steps: [Mount] = []
         if rootfs != nil {
             steps += [.directory("/proc", mode: 0o555), .directory("/sys", mode: 0o555), .directory("/dev", mode: 0o755),
-                      .directory(devStaging, mode: 0o1777), .bind("/sys", at: "/sys")]
+                      .directory(devStaging, mode: 0o1777)]
         }
+        steps += sysfs(rootfs: rootfs, ownNetwork: ownNetwork)
         steps += privateDev(console: console, rootfs: rootfs, idmap: idmap)
         let others = filesystems.filter { normalized($0.target) != "/" }.sorted { depth($0.target) < depth($1.target) }
         for filesystem in others {
@@ -133,6 +135,22 @@ enum LXCFilesystems {
     /// Targets of read-only filesystems, made read-only once the container's root is in place.
     static func readOnlyTargets(of filesystems: [FilesystemDevice]) -> [String] {
         filesystems.filter { $0.readonly && normalized($0.target) != "/" }.map { normalized($0.target) }
+    }
+
+    /// The container's /sys. Sharing the host's network namespace, it is the host's (bound in
+    /// under a rootfs). With a network namespace of its own, it is a sysfs of that namespace,
+    /// as libvirt mounts it, so /sys/class/net lists the container's interfaces and not the
+    /// host's; the host's cgroup hierarchies are bound into its /sys/fs/cgroup. On the host's
+    /// root, the new sysfs covers them, so they are first bound at ``devStaging`` and moved.
+    static func sysfs(rootfs: String?, ownNetwork: Bool) -> [Mount] {
+        let cgroups = "/sys/fs/cgroup"
+        switch (rootfs, ownNetwork) {
+        case (_?, false): return [.bind("/sys", at: "/sys")]
+        case (nil, false): return []
+        case (_?, true): return [.sysfs(), .bind(cgroups, at: cgroups)]
+        case (nil, true):
+            return [.bind(cgroups, at: devStaging), .sysfs(), Mount(source: devStaging, target: cgroups, type: nil, flags: UInt(MS_MOVE))]
+        }
     }
 
     /// Where the private /dev is put together before it is moved onto /dev: a directory

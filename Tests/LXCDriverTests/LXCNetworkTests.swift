@@ -156,4 +156,35 @@ struct LXCNetworkTests {
         }
         #expect(try await connection.listAllDomains().map(\.name).sorted() == ["network", "user"])
     }
+
+    @Test func aContainerWithItsOwnNetworkHasASysfsOfItsOwnWithTheHostsCgroups() async throws {
+        let sandbox = LXCSandbox()
+        let connection = try await sandbox.open()
+        let rootfs = try sandbox.busyboxRootfs()
+        let privnet = "</os><features><privnet/></features>"
+        let variants: [(name: String, xml: String)] = [
+            ("hostroot", sandbox.xml("hostroot", devices: interface("ethernet", "<guest dev='inner0'/>"))),
+            ("rooted", sandbox.xml("rooted", devices: "<filesystem type='mount'><source dir='\(rootfs)'/><target dir='/'/></filesystem>")
+                .replacingOccurrences(of: "</os>", with: privnet)),
+            ("mapped", sandbox.xml("mapped").replacingOccurrences(of: "</os>", with: privnet + """
+                <idmap><uid start='0' target='100000' count='65536'/><gid start='0' target='200000' count='65536'/></idmap>
+                """)),
+            ("shared", sandbox.xml("shared")),
+        ]
+        for variant in variants { _ = try await connection.createDomain(xml: variant.xml) }
+        func listing(_ name: String, _ directory: String) throws -> [String] {
+            try inside(sandbox, name, ["/bin/busybox", "ls", directory]).output.split(separator: "\n").map(String.init)
+        }
+        #expect(try listing("hostroot", "/sys/class/net") == ["inner0", "lo"])
+        #expect(try listing("rooted", "/sys/class/net") == ["lo"])
+        #expect(try listing("mapped", "/sys/class/net") == ["lo"])  // a user namespace's own sysfs
+        let hostLinks = try FileManager.default.contentsOfDirectory(atPath: "/sys/class/net").sorted()
+        #expect(try listing("shared", "/sys/class/net") == hostLinks)
+        for variant in variants {
+            #expect(try listing(variant.name, "/sys/fs/cgroup/memory").contains("memory.limit_in_bytes"), "\(variant.name)")
+            let write = try inside(sandbox, variant.name, ["/bin/busybox", "touch", "/sys/fs/cgroup/memory/x", "/sys/x"])
+            #expect(write.status != 0 && write.output.contains("Read-only file system"), "\(variant.name): \(write.output)")
+        }
+        for variant in variants { try await connection.lookupDomain(name: variant.name).destroy() }
+    }
 }
