@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VirshCommands", targets: ["VirshCommands"]),
         .executable(name: "virtsh", targets: ["virtsh"]),
         .executable(name: "virt-bench", targets: ["virt-bench"]),
+        .executable(name: "virtd", targets: ["virtd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -40,6 +41,8 @@ let package = Package(
         .target(name: "VirtDriverTest", dependencies: ["VirtCore", "VirtXML"], swiftSettings: strict),
         .target(name: "VirtDriverLXC", dependencies: ["VirtCore", "VirtXML", "VirtContexts", "VirtSystem"], swiftSettings: strict),
         .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC"], swiftSettings: strict),
+        .target(name: "VirtDaemon", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .executableTarget(name: "virtd", dependencies: ["VirtDaemon", "SwiftVirt"], swiftSettings: strict),
         .target(name: "VirshCommands", dependencies: ["SwiftVirt", "VirtContexts"], exclude: ["JSON-SCHEMA.md"], swiftSettings: strict),
         // virtsh runs once per shell command: release builds link the Swift runtime
         // statically (--static-swift-stdlib, see scripts/demo), which saves about 1.7 ms of
@@ -48,6 +51,7 @@ let package = Package(
         .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt", "VirtContexts"], swiftSettings: strict),
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt", "VirtContexts"], swiftSettings: strict),
+        .testTarget(name: "VirtDaemonTests", dependencies: ["VirtRPC", "XDR", "VirtSystem", "VirtError", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "VirtRPCTests", dependencies: ["VirtRPC", "XDR"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
         // Helpers that several test targets share.

@@ -1,4 +1,5 @@
-/* SCM_RIGHTS descriptor passing and close_range. */
+/* SCM_RIGHTS descriptor passing, close_range, and accepting close-on-exec sockets. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -55,4 +56,9 @@ ssize_t cvs_recv_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int 
         }
     }
     return n;
+}
+
+int cvs_accept_cloexec(int sock)
+{
+    return accept4(sock, NULL, NULL, SOCK_CLOEXEC);
 }

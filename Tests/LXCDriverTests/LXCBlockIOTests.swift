@@ -1,5 +1,6 @@
 import Foundation
 import SwiftVirt
+import TestSupport
 import Testing
 
 /// A loop device of the test's own over a sparse file, detached and removed afterwards, so

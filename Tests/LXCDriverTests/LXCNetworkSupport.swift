@@ -1,22 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// Runs `arguments[0]` (a path) with the rest as arguments; its status and output (both
-/// streams).
-@discardableResult
-func runTool(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-}
 
 /// A name for a link of a test's own: `prefix` and random hex, 15 bytes at most.
 func testLinkName(_ prefix: String) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftVirt
+import TestSupport
 import Testing
 
 /// `<interface type='bridge'>` and `<interface type='ethernet'>` as veth pairs, on real

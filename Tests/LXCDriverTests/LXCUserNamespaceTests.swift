@@ -1,5 +1,6 @@
 import Foundation
 import SwiftVirt
+import TestSupport
 import Testing
 
 /// `<idmap>`: containers in a user namespace of their own, on real containers.

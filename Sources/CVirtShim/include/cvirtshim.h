@@ -101,6 +101,10 @@ ssize_t cvs_recv_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int 
  *  number N (/dev/pts/N). Returns 0, or -1 with errno. */
 int cvs_open_pty(int *master, int *slave, unsigned int *number);
 
+/** accept4(sock, NULL, NULL, SOCK_CLOEXEC): a client socket that no spawned child inherits.
+ *  Returns the descriptor, or -1 with errno. */
+int cvs_accept_cloexec(int sock);
+
 /** The most descriptors one cvs_send_fds/cvs_recv_fds message carries. */
 #define CVS_MAX_FDS 16
 

@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import VirtCore
+import VirtError
+import VirtRPC
+import VirtSystem
+
+/// One client of the daemon: its socket, read on a thread of its own, and its state (the
+/// connection it opened, whether it is read-only). Calls are answered in order.
+final class ClientSession: @unchecked Sendable {
+    private let socket: StreamSocket
+    private let dispatcher: RemoteDispatcher
+    private static let logger = Logger(label: "swiftvirt.virtd.client")
+
+    init(socket: StreamSocket, readOnlySocket: Bool, drivers: DriverRegistry, defaultURI: String) {
+        self.socket = socket
+        dispatcher = RemoteDispatcher(readOnlySocket: readOnlySocket, drivers: drivers, defaultURI: defaultURI)
+    }
+
+    /// Serves the client on a new thread until it hangs up or breaks the protocol.
+    func start() {
+        let thread = Thread { [self] in serve() }
+        thread.stackSize = 256 << 10
+        thread.start()
+    }
+
+    private func serve() {
+        defer {
+            blockingAwait { [dispatcher] in await dispatcher.closeConnection() }
+            socket.close()
+        }
+        var reader = FrameReader()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        do throws(VirError) {
+            while true {
+                let count = try socket.read(into: &buffer)
+                guard count > 0 else { return }
+                reader.append(buffer[0..<count])
+                while let packet = try reader.next() {
+                    let replies = blockingAwait { [dispatcher] in await dispatcher.handle(packet) }
+                    for reply in replies { try socket.writeAll(reply.frame) }
+                }
+            }
+        } catch {
+            Self.logger.info("client dropped: \(error.message)")
+        }
+    }
+}

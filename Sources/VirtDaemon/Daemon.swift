@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import VirtCore
+import VirtError
+import VirtSystem
+
+/// virtd: serves libvirt's RPC protocol on a read-write and a read-only unix socket, with
+/// SwiftVirt's drivers behind it. Each client is served on a thread of its own.
+public final class Daemon: Sendable {
+    private let configuration: DaemonConfiguration
+    private let drivers: DriverRegistry
+    private let listeners: [(listener: UnixSocketListener, readOnly: Bool)]
+    private static let logger = Logger(label: "swiftvirt.virtd")
+
+    /// Creates the sockets (and their directories); clients are accepted after ``start()``.
+    public init(configuration: DaemonConfiguration, drivers: DriverRegistry) throws(VirError) {
+        self.configuration = configuration
+        self.drivers = drivers
+        for path in [configuration.socketPath, configuration.readOnlySocketPath] {
+            let directory = (path as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw VirError(.systemError, "cannot create the socket directory '\(directory)': \(error)", domain: .rpc)
+            }
+        }
+        let readWrite = try UnixSocketListener(path: configuration.socketPath, mode: 0o600)
+        do throws(VirError) {
+            let readOnly = try UnixSocketListener(path: configuration.readOnlySocketPath, mode: 0o666)
+            listeners = [(readWrite, false), (readOnly, true)]
+        } catch {
+            readWrite.close()
+            throw error
+        }
+    }
+
+    /// Accepts clients on both sockets, each listener on a thread of its own.
+    public func start() {
+        for (listener, readOnly) in listeners {
+            Thread { [self] in accept(on: listener, readOnly: readOnly) }.start()
+        }
+        Self.logger.info("listening on \(configuration.socketPath) and \(configuration.readOnlySocketPath)")
+    }
+
+    /// Stops accepting clients and removes the sockets. Running domains keep running.
+    public func stop() {
+        for (listener, _) in listeners { listener.close() }
+    }
+
+    private func accept(on listener: UnixSocketListener, readOnly: Bool) {
+        while true {
+            do throws(VirError) {
+                let socket = try listener.accept()
+                ClientSession(socket: socket, readOnlySocket: readOnly, drivers: drivers, defaultURI: configuration.defaultURI).start()
+            } catch {
+                guard error.int1 == EINTR || error.int1 == ECONNABORTED || error.int1 == EMFILE else { return }  // closed
+            }
+        }
+    }
+}

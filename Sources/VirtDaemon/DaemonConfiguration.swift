@@ -1,0 +1,13 @@
+/// Where virtd listens. Corresponds to libvirtd.conf's socket settings.
+public struct DaemonConfiguration: Sendable {
+    /// The read-write socket (mode 0600).
+    public var socketPath = "/run/swiftvirt/virtd-sock"
+    /// The read-only socket (mode 0666): every connection on it is read-only.
+    public var readOnlySocketPath = "/run/swiftvirt/virtd-sock-ro"
+
+    /// The URI of a client that names none (CONNECT_OPEN with an empty name).
+    public var defaultURI = "test:///default"
+
+    /// The defaults under /run/swiftvirt.
+    public init() {}
+}

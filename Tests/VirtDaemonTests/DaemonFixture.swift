@@ -1,0 +1,79 @@
+import Foundation
+import TestSupport
+import VirtRPC
+import VirtSystem
+
+/// A virtd process of the test's own (the `virtd` built beside the test binary), on
+/// sockets of a temporary directory; stopped with SIGTERM and removed afterwards. A process,
+/// not a `Daemon` in the test process, so that its `test:///default` is its own.
+final class DaemonFixture: @unchecked Sendable {
+    let directory = "/tmp/swiftvirt-virtd-test-\(UUID().uuidString)"
+    private let process = Process()
+    var socket: String { directory + "/sock" }
+    var readOnlySocket: String { directory + "/sock-ro" }
+
+    init() throws {
+        process.executableURL = URL(fileURLWithPath: try Self.virtdPath())
+        process.arguments = ["--socket", directory + "/sock", "--socket-ro", directory + "/sock-ro"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<500 where !FileManager.default.fileExists(atPath: readOnlySocket) { usleep(2000) }
+        guard FileManager.default.fileExists(atPath: readOnlySocket) else { throw NoDaemon(reason: "virtd made no socket within 1 s") }
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The virtd next to the test binary (or in a directory above it).
+    private static func virtdPath() throws -> String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("virtd").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw NoDaemon(reason: "virtd is not built next to the tests (swift build --build-tests builds it)")
+    }
+
+    struct NoDaemon: Error { let reason: String }
+
+    /// Runs `body`, which blocks on a socket or a process, on a thread of its own rather
+    /// than on one of the Swift concurrency pool's two threads.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    /// Runs stock virsh with `arguments` (off the pool); its exit status and both streams.
+    static func virsh(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await offPool { try runTool(["/usr/bin/virsh"] + arguments) }
+    }
+
+    /// A raw protocol client on `path`: sends packets and reads whole replies.
+    final class RawClient: @unchecked Sendable {
+        let socket: StreamSocket
+        private var reader = FrameReader()
+
+        init(_ path: String) throws { socket = try StreamSocket.connect(to: path) }
+        deinit { socket.close() }
+
+        func call(_ packet: Packet) throws -> Packet {
+            try socket.writeAll(packet.frame)
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                if let reply = try reader.next() { return reply }
+                let count = try socket.read(into: &buffer)
+                guard count > 0 else { throw RawClientClosed() }
+                reader.append(buffer[0..<count])
+            }
+        }
+
+        struct RawClientClosed: Error {}
+    }
+}

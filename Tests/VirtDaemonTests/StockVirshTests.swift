@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import VirtError
+import VirtRPC
+import XDR
+
+/// Stock virsh (Debian's libvirt-clients 9.0) against virtd, compared with the same virsh
+/// against its own built-in test driver.
+@Suite("stock virsh against virtd", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/virsh"),
+                                             "virsh (Debian libvirt-clients) is not installed"), .serialized)
+struct StockVirshTests {
+    static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../DifferentialTests/Fixtures/demo.xml").standardized.path
+
+    @Test(arguments: [
+        "list --all; dominfo test; domstate test --reason; dumpxml test",
+        "version; nodeinfo; hostname; capabilities",
+        "define \(demo); list --all; start demo; suspend demo; domstate demo --reason; resume demo; shutdown demo; list --all; undefine demo; list --all",
+        "dominfo nosuch; start test; suspend nosuch; destroy test; destroy test; list --all",
+    ])
+    func aScriptPrintsWhatVirshPrintsAgainstLibvirtsTestDriver(_ script: String) async throws {
+        let fixture = try DaemonFixture()
+        let viaDaemon = try await DaemonFixture.virsh(["-c", "test+unix:///default?socket=\(fixture.socket)", script])
+        let reference = try await DaemonFixture.virsh(["-c", "test:///default", script])
+        #expect(viaDaemon.status == reference.status)
+        #expect(Self.withoutCPUTime(viaDaemon.output) == Self.withoutCPUTime(reference.output))
+    }
+
+    /// The output without dominfo's CPU time, which the test driver derives from the clock.
+    static func withoutCPUTime(_ output: String) -> String {
+        output.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("CPU time:") }.joined(separator: "\n")
+    }
+
+    @Test func theReadOnlySocketRefusesEveryChangeEvenToAClientThatDidNotAskForReadOnly() async throws {
+        let fixture = try DaemonFixture()
+        let uri = "test+unix:///default?socket=\(fixture.readOnlySocket)"
+        let refused = try await DaemonFixture.virsh(["-c", uri, "destroy test"])
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("operation forbidden: read only access prevents virDomainDestroy"), "\(refused.output)")
+        let listed = try await DaemonFixture.virsh(["-c", uri, "list"])
+        #expect(listed.status == 0 && listed.output.contains(" 1    test   running"), "\(listed.output)")
+    }
+}
+
+/// The protocol's rules, with a raw client: what libvirtd answers to calls out of order,
+/// unknown procedures and programs.
+struct DaemonProtocolTests {
+    private func call(_ procedure: Int32, program: RPCProgram = .remote, version: UInt32 = 1, serial: UInt32,
+                      body: some XDRCodable = XDRVoid()) -> Packet {
+        Packet(header: PacketHeader(program: program, version: version, procedure: procedure, type: .call, serial: serial), body: body)
+    }
+
+    private func error(of reply: Packet) throws -> VirError {
+        #expect(reply.header.status == .error)
+        return try reply.decode(RemoteError.self).virError
+    }
+
+    @Test func callsBeforeOpenUnknownProceduresProgramsAndASecondOpenGetLibvirtdsErrors() async throws {
+        let fixture = try DaemonFixture()
+        let client = try DaemonFixture.RawClient(fixture.socket)
+        try await DaemonFixture.offPool { try exchange(client) }
+        withExtendedLifetime(fixture) {}
+    }
+
+    private func exchange(_ client: DaemonFixture.RawClient) throws {
+        let early = try error(of: client.call(call(RemoteProcedure.connectListAllDomains.rawValue, serial: 0,
+                                                   body: RemoteConnectListAllDomainsArgs(needResults: 1, flags: 0))))
+        #expect(early.code == .internalError && early.domain == .rpc && early.message == "internal error: hypervisor connection not open")
+
+        let auth = try client.call(call(RemoteProcedure.authList.rawValue, serial: 1))
+        #expect(try auth.decode(RemoteAuthListRet.self).types == [0])
+
+        let open = try client.call(call(RemoteProcedure.connectOpen.rawValue, serial: 2, body: RemoteConnectOpenArgs(name: "test:///default", flags: 0)))
+        #expect(open.header.status == .ok && open.header.serial == 2 && open.payload.isEmpty)
+        let again = try error(of: client.call(call(RemoteProcedure.connectOpen.rawValue, serial: 3, body: RemoteConnectOpenArgs(name: "test:///default", flags: 0))))
+        #expect(again.message == "internal error: connection already open")
+
+        let unknown = try error(of: client.call(call(9999, serial: 4)))
+        #expect(unknown.code == .rpc && unknown.domain == .rpc && unknown.message == "unknown procedure: 9999")
+        let program = try client.call(call(1, program: RPCProgram(rawValue: 0x1234_5678), serial: 5))
+        #expect(program.header.program.rawValue == 0x1234_5678)
+        #expect(try error(of: program).message == "Cannot find program 305419896 version 1")
+        #expect(try error(of: client.call(call(1, version: 2, serial: 6))).message.hasPrefix("Cannot find program"))
+
+        let garbage = try error(of: client.call(Packet(header: PacketHeader(program: .remote, procedure: RemoteProcedure.domainLookupByName.rawValue,
+                                                                             type: .call, serial: 7), payload: [0, 0, 0, 9, 65])))
+        #expect(garbage.code == .rpc && garbage.message == "Unable to decode message payload")
+
+        let list = try client.call(call(RemoteProcedure.connectListAllDomains.rawValue, serial: 8, body: RemoteConnectListAllDomainsArgs(needResults: 1, flags: 0)))
+        let domains = try list.decode(RemoteConnectListAllDomainsRet.self)
+        #expect(domains.domains.map(\.name) == ["test"] && domains.ret == 1 && list.header.serial == 8)
+
+        let ping = Packet(header: PacketHeader(program: .keepalive, procedure: KeepaliveProcedure.ping.rawValue, type: .message, serial: 0))
+        #expect(try client.call(ping).header.procedure == KeepaliveProcedure.pong.rawValue)
+    }
+
+    @Test func aLengthWordOutOfRangeDropsTheClient() async throws {
+        let fixture = try DaemonFixture()
+        let client = try DaemonFixture.RawClient(fixture.socket)
+        let read = try await DaemonFixture.offPool { () throws -> Int in
+            try client.socket.writeAll([0x7f, 0xff, 0xff, 0xff])
+            var buffer = [UInt8](repeating: 0, count: 16)
+            return try client.socket.read(into: &buffer)
+        }
+        #expect(read == 0)
+        withExtendedLifetime(fixture) {}
+    }
+}
