@@ -53,7 +53,10 @@ public final class Daemon: Sendable {
                 let socket = try listener.accept()
                 ClientSession(socket: socket, readOnlySocket: readOnly, drivers: drivers, defaultURI: configuration.defaultURI).start()
             } catch {
-                guard error.int1 == EINTR || error.int1 == ECONNABORTED || error.int1 == EMFILE else { return }  // closed
+                // A client that gave up before being accepted, or no descriptor left for now:
+                // go on. Anything else means the listener was closed.
+                guard error.int1 == ECONNABORTED || error.int1 == EMFILE else { return }
+                if error.int1 == EMFILE { usleep(10_000) }  // wait for a client to leave
             }
         }
     }

@@ -76,12 +76,10 @@ extension Cgroup {
     /// `blkio.bfq.weight_device` and `blkio.throttle.*_device`, v2 `io.weight` or
     /// `io.bfq.weight` and `io.max`), as `virCgroupSetBlkioDevice*` do. A weight needs the
     /// device's I/O scheduler to be BFQ (or CFQ); the kernel refuses it otherwise.
+    /// Errors name the device: a refused weight by its number, a refused throttle by the
+    /// line and file written.
     public func setBlockDeviceTune(_ tune: BlockDeviceTune) throws(VirError) {
         let member = try member(.blkio)
-        do {
-            try member.backend.apply(tune, in: member.directory)
-        } catch {
-            throw VirError(error.code, "cannot tune block device \(tune.device): \(error.message)", domain: .cgroup)
-        }
+        try member.backend.apply(tune, in: member.directory)
     }
 }
