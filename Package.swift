@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt", "VirtContexts"], swiftSettings: strict),
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt", "VirtContexts"], swiftSettings: strict),
-        .testTarget(name: "VirtDaemonTests", dependencies: ["VirtRPC", "XDR", "VirtSystem", "VirtError", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "VirtDaemonTests", dependencies: ["VirtDaemon", "VirtRPC", "XDR", "VirtSystem", "VirtError", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "VirtRPCTests", dependencies: ["VirtRPC", "XDR"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
         // Helpers that several test targets share.

@@ -5,16 +5,17 @@ import VirtError
 import VirtRPC
 import VirtSystem
 
-/// One client of the daemon: its socket, read on a thread of its own, and its state (the
-/// connection it opened, whether it is read-only). Calls are answered in order.
-final class ClientSession: @unchecked Sendable {
+/// One client of the daemon: its socket, read on a thread of its own, and its
+/// ``ClientState``. Calls are answered in order, each run on the client's thread itself
+/// (``blockingAwait(_:)``), so a call that never waits costs no thread switch.
+final class ClientSession: Sendable {
     private let socket: StreamSocket
-    private let dispatcher: RemoteDispatcher
+    private let state: ClientState
     private static let logger = Logger(label: "swiftvirt.virtd.client")
 
     init(socket: StreamSocket, readOnlySocket: Bool, drivers: DriverRegistry, defaultURI: String) {
         self.socket = socket
-        dispatcher = RemoteDispatcher(readOnlySocket: readOnlySocket, drivers: drivers, defaultURI: defaultURI)
+        state = ClientState(readOnlySocket: readOnlySocket, drivers: drivers, defaultURI: defaultURI)
     }
 
     /// Serves the client on a new thread until it hangs up or breaks the protocol.
@@ -26,7 +27,7 @@ final class ClientSession: @unchecked Sendable {
 
     private func serve() {
         defer {
-            blockingAwait { [dispatcher] in await dispatcher.closeConnection() }
+            blockingAwait { [state] in await state.close() }
             socket.close()
         }
         var reader = FrameReader()
@@ -37,7 +38,7 @@ final class ClientSession: @unchecked Sendable {
                 guard count > 0 else { return }
                 reader.append(buffer[0..<count])
                 while let packet = try reader.next() {
-                    let replies = blockingAwait { [dispatcher] in await dispatcher.handle(packet) }
+                    let replies = blockingAwait { [state] in await RemoteDispatcher.handle(packet, for: state) }
                     for reply in replies { try socket.writeAll(reply.frame) }
                 }
             }

@@ -23,6 +23,21 @@ extension TestDriver {
         try read { $0.capabilities.format() }
     }
 
+    /// Corresponds to `virConnectGetSysinfo`: libvirt's test driver reports a fixed BIOS.
+    public func sysinfo() async throws -> String {
+        """
+        <sysinfo type='smbios'>
+          <bios>
+            <entry name='vendor'>LENOVO</entry>
+            <entry name='version'>G4ETA1WW (2.61 )</entry>
+            <entry name='date'>05/07/2014</entry>
+            <entry name='release'>2.61</entry>
+          </bios>
+        </sysinfo>
+
+        """
+    }
+
     /// Corresponds to `virNodeGetInfo`.
     public func nodeInfo() async throws -> NodeInfo {
         try read { $0.nodeInfo }

@@ -72,6 +72,12 @@ extension TestDriver {
         try read { node throws(VirError) in try node.summary(domain).hasManagedSave }
     }
 
+    /// Corresponds to `virDomainGetMessages`: the test driver's domains have none.
+    public func messages(_ domain: DomainIdentity, flags: DomainMessageFlags) async throws -> [String] {
+        _ = try read { node throws(VirError) in try node.summary(domain) }
+        return []
+    }
+
     /// Corresponds to `virDomainGetSecurityLabel`: "libvirt-test", enforcing, while active;
     /// empty otherwise.
     public func securityLabel(_ domain: DomainIdentity) async throws -> DomainSecurityLabel {

@@ -101,6 +101,11 @@ extension Connection {
         try await call("virConnectGetCapabilities") { try await $0.capabilities() }
     }
 
+    /// Corresponds to `virConnectGetSysinfo`.
+    public func sysinfo() async throws(VirError) -> String {
+        try await call("virConnectGetSysinfo") { try await $0.sysinfo() }
+    }
+
     /// Corresponds to `virNodeGetInfo`.
     public func nodeInfo() async throws(VirError) -> NodeInfo {
         try await call("virNodeGetInfo") { try await $0.nodeInfo() }

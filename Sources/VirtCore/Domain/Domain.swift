@@ -160,6 +160,12 @@ extension Domain {
         try await call("virDomainHasManagedSaveImage") { try await $0.hasManagedSaveImage(identity) }
     }
 
+    /// Corresponds to `virDomainGetMessages`.
+    public func messages(flags: DomainMessageFlags = []) async throws(VirError) -> [String] {
+        try flags.checkKnown(function: "virDomainGetMessages")
+        return try await call("virDomainGetMessages") { try await $0.messages(identity, flags: flags) }
+    }
+
     /// Corresponds to `virDomainGetSecurityLabel`.
     public func securityLabel() async throws(VirError) -> DomainSecurityLabel {
         try await call("virDomainGetSecurityLabel") { try await $0.securityLabel(identity) }

@@ -365,3 +365,19 @@ public struct ConsoleFlags: OptionSet, Sendable, Hashable, KnownFlags {
     /// Every bit libvirt defines for this call.
     public static let known: Self = [.force, .safe]
 }
+
+/// Which messages `virDomainGetMessages` returns (`virDomainMessageType`); none means all.
+public struct DomainMessageFlags: OptionSet, Sendable, Hashable, KnownFlags {
+    /// The raw bits, as libvirt passes them.
+    public let rawValue: UInt32
+    /// Wraps raw bits.
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// `VIR_DOMAIN_MESSAGE_DEPRECATION`
+    public static let deprecation = Self(rawValue: 1)
+    /// `VIR_DOMAIN_MESSAGE_TAINTING`
+    public static let tainting = Self(rawValue: 2)
+    /// `VIR_DOMAIN_MESSAGE_IOERRORS`
+    public static let ioErrors = Self(rawValue: 4)
+    /// Every bit libvirt defines for this call.
+    public static let known: Self = [.deprecation, .tainting, .ioErrors]
+}

@@ -82,6 +82,8 @@ public protocol DomainDriver: Sendable {
     func isPersistent(_ domain: DomainIdentity) async throws -> Bool
     /// `virDomainHasManagedSaveImage`
     func hasManagedSaveImage(_ domain: DomainIdentity) async throws -> Bool
+    /// `virDomainGetMessages`: the domain's deprecation, tainting and I/O error notes.
+    func messages(_ domain: DomainIdentity, flags: DomainMessageFlags) async throws -> [String]
     /// `virDomainGetSecurityLabel`
     func securityLabel(_ domain: DomainIdentity) async throws -> DomainSecurityLabel
     /// `virDomainOpenConsole`: a stream socket carrying the console's bytes both ways.
@@ -156,6 +158,8 @@ extension DomainDriver {
     public func isPersistent(_ domain: DomainIdentity) async throws -> Bool { throw VirError.noSupport("virDomainIsPersistent") }
     /// Default: no managed save image.
     public func hasManagedSaveImage(_ domain: DomainIdentity) async throws -> Bool { false }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func messages(_ domain: DomainIdentity, flags: DomainMessageFlags) async throws -> [String] { throw VirError.noSupport("virDomainGetMessages") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func securityLabel(_ domain: DomainIdentity) async throws -> DomainSecurityLabel { throw VirError.noSupport("virDomainGetSecurityLabel") }
     /// Default: `VIR_ERR_NO_SUPPORT`.

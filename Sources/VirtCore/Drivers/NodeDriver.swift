@@ -11,6 +11,8 @@ public protocol NodeDriver: Sendable {
     func hostname() async throws -> String
     /// `virConnectGetCapabilities`: the capabilities XML.
     func capabilities() async throws -> String
+    /// `virConnectGetSysinfo`: the host's SMBIOS data as `<sysinfo>` XML.
+    func sysinfo() async throws -> String
     /// `virNodeGetInfo`
     func nodeInfo() async throws -> NodeInfo
     /// `virNodeGetCPUMap`: the host CPUs that exist and are online.
@@ -30,6 +32,8 @@ extension NodeDriver {
     public func hostname() async throws -> String { throw VirError.noSupport("virConnectGetHostname") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func capabilities() async throws -> String { throw VirError.noSupport("virConnectGetCapabilities") }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func sysinfo() async throws -> String { throw VirError.noSupport("virConnectGetSysinfo") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func nodeInfo() async throws -> NodeInfo { throw VirError.noSupport("virNodeGetInfo") }
     /// Default: `VIR_ERR_NO_SUPPORT`.

@@ -1,0 +1,53 @@
+import Synchronization
+import VirtCore
+import VirtError
+
+/// What virtd knows of one client: the socket it came in on, the connection it opened, and
+/// the registrations it made. Shared by the client's calls and its event forwarding.
+final class ClientState: Sendable {
+    /// Whether the client came in on the read-only socket: its connection is read-only
+    /// whatever it asks.
+    let readOnlySocket: Bool
+    /// The drivers a CONNECT_OPEN can reach.
+    let drivers: DriverRegistry
+    /// The URI of a CONNECT_OPEN that names none.
+    let defaultURI: String
+    private let connection = Mutex<Connection?>(nil)
+
+    init(readOnlySocket: Bool, drivers: DriverRegistry, defaultURI: String) {
+        self.readOnlySocket = readOnlySocket
+        self.drivers = drivers
+        self.defaultURI = defaultURI
+    }
+
+    /// The connection CONNECT_OPEN made; libvirtd's error before it.
+    func openConnection() throws(VirError) -> Connection {
+        guard let open = connection.withLock({ $0 }) else {
+            throw VirError(code: .internalError, domain: .rpc, message: "internal error: hypervisor connection not open")
+        }
+        return open
+    }
+
+    /// Whether CONNECT_OPEN succeeded and CONNECT_CLOSE did not follow.
+    var isOpen: Bool { connection.withLock { $0 != nil } }
+
+    /// CONNECT_OPEN: `uri` (empty or absent: the default), read-only when the socket or
+    /// `readOnly` says so. A second open is refused as libvirtd refuses it.
+    func open(uri: String?, readOnly: Bool) async throws(VirError) {
+        guard !isOpen else {
+            throw VirError(code: .internalError, domain: .rpc, message: "internal error: connection already open")
+        }
+        let name = uri.flatMap { $0.isEmpty ? nil : $0 } ?? defaultURI
+        let opened = try await Connection.open(name, readOnly: readOnlySocket || readOnly, drivers: drivers)
+        connection.withLock { $0 = opened }
+    }
+
+    /// CONNECT_CLOSE, or the client hanging up: closes the connection, if any.
+    func close() async {
+        let closing = connection.withLock { current in
+            defer { current = nil }
+            return current
+        }
+        await closing?.close()
+    }
+}

@@ -1,0 +1,71 @@
+import VirtCore
+import VirtError
+import VirtRPC
+import XDR
+
+/// Whether a procedure changes anything. ``ProcedureTable`` gives every procedure one, and a
+/// read-only connection is refused every ``mutation(api:)`` there, before its arguments are
+/// even read.
+enum ProcedureAccess: Sendable, Equatable {
+    /// Reads state only: allowed on a read-only connection.
+    case query
+    /// Changes state: refused on a read-only connection with libvirt's
+    /// "read only access prevents API" (`VIR_ERR_OPERATION_DENIED`).
+    case mutation(api: String)
+}
+
+/// How virtd answers one procedure: its access, whether it needs an open connection, and the
+/// code that turns the call's packet into the reply.
+struct ProcedureHandler: Sendable {
+    /// What the procedure may change.
+    let access: ProcedureAccess
+    /// Whether it is refused before CONNECT_OPEN ("hypervisor connection not open").
+    let needsConnection: Bool
+    /// Decodes the arguments, runs the call and encodes the reply.
+    let run: @Sendable (Packet, ClientState) async throws(VirError) -> Packet
+
+    /// A call on the client's open connection that changes nothing.
+    static func query<Args: XDRCodable, Ret: XDRCodable>(
+        _ body: @escaping @Sendable (Args, Connection) async throws(VirError) -> Ret
+    ) -> ProcedureHandler {
+        ProcedureHandler(access: .query, needsConnection: true) { packet, client throws(VirError) in
+            try await reply(to: packet) { (args: Args) throws(VirError) in try await body(args, try client.openConnection()) }
+        }
+    }
+
+    /// A call on the client's open connection that changes state and returns a result.
+    static func mutation<Args: XDRCodable, Ret: XDRCodable>(
+        _ api: String, _ body: @escaping @Sendable (Args, Connection) async throws(VirError) -> Ret
+    ) -> ProcedureHandler {
+        ProcedureHandler(access: .mutation(api: api), needsConnection: true) { packet, client throws(VirError) in
+            try await reply(to: packet) { (args: Args) throws(VirError) in try await body(args, try client.openConnection()) }
+        }
+    }
+
+    /// A call on the client's open connection that changes state and returns nothing.
+    static func action<Args: XDRCodable>(
+        _ api: String, _ body: @escaping @Sendable (Args, Connection) async throws(VirError) -> Void
+    ) -> ProcedureHandler {
+        mutation(api) { (args: Args, connection: Connection) throws(VirError) -> XDRVoid in
+            try await body(args, connection)
+            return XDRVoid()
+        }
+    }
+
+    /// A call about the client's session itself (open, close, features, event registration).
+    static func session<Args: XDRCodable, Ret: XDRCodable>(
+        needsConnection: Bool = true, _ body: @escaping @Sendable (Args, ClientState) async throws(VirError) -> Ret
+    ) -> ProcedureHandler {
+        ProcedureHandler(access: .query, needsConnection: needsConnection) { packet, client throws(VirError) in
+            try await reply(to: packet) { (args: Args) throws(VirError) in try await body(args, client) }
+        }
+    }
+
+    /// Decodes the call's arguments, runs `body` and encodes its result as the reply.
+    private static func reply<Args: XDRCodable, Ret: XDRCodable>(
+        to packet: Packet, _ body: (Args) async throws(VirError) -> Ret
+    ) async throws(VirError) -> Packet {
+        let args = try packet.decode(Args.self)
+        return Packet(header: packet.header.reply(), body: try await body(args))
+    }
+}

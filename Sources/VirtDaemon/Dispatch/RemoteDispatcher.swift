@@ -1,0 +1,54 @@
+import VirtCore
+import VirtError
+import VirtRPC
+import XDR
+
+/// Answers a client's packets by the protocol's rules (programs, versions, the order of
+/// open and calls, read-only refusals, unknown procedures); the calls themselves are in
+/// ``ProcedureTable``.
+enum RemoteDispatcher {
+    /// The packets that answer `packet` (none for a PONG or a stray stream packet).
+    static func handle(_ packet: Packet, for client: ClientState) async -> [Packet] {
+        let header = packet.header
+        if header.program == .keepalive {
+            guard header.procedure == KeepaliveProcedure.ping.rawValue else { return [] }
+            return [Packet(header: PacketHeader(program: .keepalive, procedure: KeepaliveProcedure.pong.rawValue, type: .message, serial: 0))]
+        }
+        guard header.type == .call || header.type == .callWithFDs else { return [] }
+        guard [.remote, .qemu, .lxc].contains(header.program), header.version == RPCProgram.version else {
+            return [errorReply(to: header, VirError(code: .rpc, domain: .rpc, message: "Cannot find program \(header.program) version \(header.version)"))]
+        }
+        do throws(VirError) {
+            return [try await call(packet, for: client)]
+        } catch {
+            return [errorReply(to: header, error)]
+        }
+    }
+
+    /// The reply to a call, or the error that answers it.
+    private static func call(_ packet: Packet, for client: ClientState) async throws(VirError) -> Packet {
+        guard let handler = ProcedureTable.handler(program: packet.header.program, procedure: packet.header.procedure) else {
+            throw unknownProcedure(packet.header.procedure)
+        }
+        if handler.needsConnection {
+            let connection = try client.openConnection()
+            if case .mutation(let api) = handler.access, connection.isReadOnly {
+                throw VirError.readOnly(api)
+            }
+        }
+        return try await handler.run(packet, client)
+    }
+
+    /// A reply carrying `error` (`remote_error`), echoing the call's header.
+    static func errorReply(to header: PacketHeader, _ error: VirError) -> Packet {
+        Packet(header: header.reply(status: .error), body: RemoteError(error))
+    }
+
+    /// libvirtd's answer to a procedure it does not have, on which clients fall back.
+    static func unknownProcedure(_ number: Int32) -> VirError {
+        var error = VirError(code: .rpc, domain: .rpc, message: "unknown procedure: \(number)")
+        error.str1 = "%s"
+        error.str2 = error.message
+        return error
+    }
+}

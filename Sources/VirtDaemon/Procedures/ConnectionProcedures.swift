@@ -1,0 +1,68 @@
+import VirtCore
+import VirtError
+import VirtRPC
+import XDR
+
+/// The calls about the session and the host: authentication, features, open and close,
+/// and the node queries virsh's `version`, `nodeinfo`, `hostname` and `capabilities` make.
+enum ConnectionProcedures {
+    /// The `virDrvFeature` numbers virtd answers 1 to: the protocol features it implements.
+    static let supportedFeatures: Set<Int32> = []
+
+    static let handlers: [RemoteProcedure: ProcedureHandler] = [
+        .authList: .session(needsConnection: false) { (_: XDRVoid, _) throws(VirError) in
+            RemoteAuthListRet(types: [0])  // REMOTE_AUTH_NONE: the socket's mode is the access control
+        },
+        .connectSupportsFeature: .session(needsConnection: false) { (args: RemoteConnectSupportsFeatureArgs, _) throws(VirError) in
+            RemoteConnectSupportsFeatureRet(supported: supportedFeatures.contains(args.feature) ? 1 : 0)
+        },
+        .connectOpen: .session(needsConnection: false) { (args: RemoteConnectOpenArgs, client) throws(VirError) in
+            try await client.open(uri: args.name, readOnly: args.flags & 1 != 0)
+            return XDRVoid()
+        },
+        .connectClose: .session(needsConnection: false) { (_: XDRVoid, client) throws(VirError) in
+            await client.close()
+            return XDRVoid()
+        },
+        .connectGetType: .query { (_: XDRVoid, connection) throws(VirError) in
+            RemoteConnectGetTypeRet(type: try await connection.hypervisorType())
+        },
+        .connectGetVersion: .query { (_: XDRVoid, connection) throws(VirError) in
+            RemoteConnectGetVersionRet(hvVer: try await connection.hypervisorVersion())
+        },
+        .connectGetLibVersion: .query { (_: XDRVoid, connection) throws(VirError) in
+            RemoteConnectGetLibVersionRet(libVer: try await connection.libraryVersion())
+        },
+        .connectGetHostname: .query { (_: XDRVoid, connection) throws(VirError) in
+            RemoteConnectGetHostnameRet(hostname: try await connection.hostname())
+        },
+        .connectGetUri: .query { (_: XDRVoid, connection) throws(VirError) in
+            RemoteConnectGetUriRet(uri: try await connection.uriString())
+        },
+        .connectGetCapabilities: .query { (_: XDRVoid, connection) throws(VirError) in
+            RemoteConnectGetCapabilitiesRet(capabilities: try await connection.capabilities())
+        },
+        .connectGetSysinfo: .query { (args: RemoteConnectGetSysinfoArgs, connection) throws(VirError) in
+            try NoFlags(rawValue: args.flags).checkKnown(function: "virConnectGetSysinfo")
+            return RemoteConnectGetSysinfoRet(sysinfo: try await connection.sysinfo())
+        },
+        .nodeGetInfo: .query { (_: XDRVoid, connection) throws(VirError) in
+            let info = try await connection.nodeInfo()
+            var model = info.model.utf8.prefix(31).map { Int32(Int8(bitPattern: $0)) }
+            model += [Int32](repeating: 0, count: 32 - model.count)
+            return RemoteNodeGetInfoRet(model: model, memory: info.memory, cpus: Int32(info.cpus), mhz: Int32(info.mhz),
+                                        nodes: Int32(info.nodes), sockets: Int32(info.sockets), cores: Int32(info.cores), threads: Int32(info.threads))
+        },
+        .nodeGetCpuMap: .query { (args: RemoteNodeGetCpuMapArgs, connection) throws(VirError) in
+            try NoFlags(rawValue: args.flags).checkKnown(function: "virNodeGetCPUMap")
+            let (cpus, online) = try await connection.nodeCPUMap()
+            let onlineCount = (0..<cpus).filter(online.isUsable).count
+            return RemoteNodeGetCpuMapRet(cpumap: args.needMap != 0 ? online.bytes : [],
+                                          online: args.needOnline != 0 ? UInt32(onlineCount) : 0, ret: Int32(cpus))
+        },
+        .nodeGetSecurityModel: .query { (_: XDRVoid, connection) throws(VirError) in
+            let model = try await connection.securityModel()
+            return RemoteNodeGetSecurityModelRet(model: wideChars(model.model), doi: wideChars(model.doi))
+        },
+    ]
+}
