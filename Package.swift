@@ -59,6 +59,6 @@ let package = Package(
         .testTarget(name: "VirtContextsTests", dependencies: ["VirtContexts", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LXCDriverTests", dependencies: ["SwiftVirt", "VirtContexts", "VirtSystem", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "VirshCommandsTests", dependencies: ["VirshCommands", "VirtContexts"], swiftSettings: strict),
-        .testTarget(name: "DifferentialTests", exclude: ["Scripts", "Fixtures"], swiftSettings: strict),
+        .testTarget(name: "DifferentialTests", dependencies: ["TestSupport"], exclude: ["Scripts", "Fixtures"], swiftSettings: strict),
     ]
 )

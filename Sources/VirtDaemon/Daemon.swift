@@ -51,7 +51,12 @@ public final class Daemon: Sendable {
         while true {
             do throws(VirError) {
                 let socket = try listener.accept()
-                ClientSession(socket: socket, readOnlySocket: readOnly, drivers: drivers, defaultURI: configuration.defaultURI).start()
+                do throws(VirError) {
+                    try ClientSession(socket: socket, readOnlySocket: readOnly, drivers: drivers, configuration: configuration).start()
+                } catch {
+                    Self.logger.warning("client refused: \(error.message)")
+                    socket.close()
+                }
             } catch {
                 // A client that gave up before being accepted, or no descriptor left for now:
                 // go on. Anything else means the listener was closed.

@@ -8,6 +8,12 @@ public struct DaemonConfiguration: Sendable {
     /// The URI of a client that names none (CONNECT_OPEN with an empty name).
     public var defaultURI = "test:///default"
 
+    /// Seconds of silence from a client that asked for keepalive before virtd pings it
+    /// (`keepalive_interval`); 0 disables pings.
+    public var keepaliveInterval = 5
+    /// Unanswered pings after which virtd drops the client (`keepalive_count`).
+    public var keepaliveCount = 5
+
     /// The defaults under /run/swiftvirt.
     public init() {}
 }

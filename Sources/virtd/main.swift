@@ -1,19 +1,28 @@
 // virtd: SwiftVirt's daemon. Serves libvirt's RPC protocol, so that stock virsh and
 // libvirt-python reach SwiftVirt's drivers through `URI+unix:///…?socket=PATH`.
 //
-//   virtd [--socket PATH] [--socket-ro PATH]
+//   virtd [--socket PATH] [--socket-ro PATH] [--keepalive-interval SECONDS] [--keepalive-count N]
 import Foundation
 import SwiftVirt
 import VirtDaemon
 
+let usage = "usage: virtd [--socket PATH] [--socket-ro PATH] [--keepalive-interval SECONDS] [--keepalive-count N]\n"
 var configuration = DaemonConfiguration()
 var arguments = CommandLine.arguments.dropFirst()
 while let option = arguments.popFirst() {
-    guard ["--socket", "--socket-ro"].contains(option), let value = arguments.popFirst() else {
-        FileHandle.standardError.write(Data("usage: virtd [--socket PATH] [--socket-ro PATH]\n".utf8))
+    guard let value = arguments.popFirst() else {
+        FileHandle.standardError.write(Data(usage.utf8))
         exit(2)
     }
-    if option == "--socket" { configuration.socketPath = value } else { configuration.readOnlySocketPath = value }
+    switch (option, Int(value)) {
+    case ("--socket", _): configuration.socketPath = value
+    case ("--socket-ro", _): configuration.readOnlySocketPath = value
+    case ("--keepalive-interval", let seconds?) where seconds >= 0: configuration.keepaliveInterval = seconds
+    case ("--keepalive-count", let count?) where count >= 0: configuration.keepaliveCount = count
+    default:
+        FileHandle.standardError.write(Data(usage.utf8))
+        exit(2)
+    }
 }
 
 let daemon: Daemon

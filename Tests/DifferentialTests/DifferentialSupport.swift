@@ -3,6 +3,7 @@
 // variable, and rendering a readable diff.
 
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -151,8 +152,8 @@ enum DiffRunner {
         let outPath = runDir.appendingPathComponent("stdout").path
         let errPath = runDir.appendingPathComponent("stderr").path
         let env = cleanEnvironment().merging(script.environment(tmp: tmp.path)) { $1 }
-        let pid = try spawn(executable, [executable] + script.arguments(tmp: tmp.path),
-                            env: env, stdout: outPath, stderr: errPath)
+        let pid = try spawnWithCleanSignals(executable, [executable] + script.arguments(tmp: tmp.path),
+                                            env: env, output: .files(stdout: outPath, stderr: errPath))
 
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
@@ -175,45 +176,6 @@ enum DiffRunner {
         let stderr = String(decoding: fm.contents(atPath: errPath) ?? Data(), as: UTF8.self)
         return RunResult(stdout: normaliser.apply(stdout), stderr: normaliser.apply(stderr),
                          status: exitCode, timedOut: timedOut)
-    }
-
-    /// Starts a child with `posix_spawn`, stdin from /dev/null and stdout/stderr into files.
-    ///
-    /// Foundation's `Process` lets the child inherit the test runner's blocked-signal mask;
-    /// virsh's `save` job watcher then never finishes and SIGTERM is ignored. So the signal
-    /// mask is emptied and all signal dispositions are reset to default in the child.
-    static func spawn(_ path: String, _ argv: [String], env: [String: String],
-                      stdout: String, stderr: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        // Don't leak the test runner's sockets/pipes into the child (closing a descriptor
-        // that is not open is not an error for posix_spawn).
-        let openFDs = ((try? FileManager.default.contentsOfDirectory(atPath: "/dev/fd")) ?? []).compactMap { Int32($0) }
-        let highest = (openFDs.max() ?? 255) + 64
-        if highest >= 3 {
-            for fd in 3...highest { posix_spawn_file_actions_addclose(&actions, fd) }
-        }
-
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t(); sigemptyset(&empty)
-        var all = sigset_t(); sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attr, cArgs, cEnv)
-        guard rc == 0 else { throw DiffError("cannot start \(path): \(String(cString: strerror(rc)))") }
-        return pid
     }
 
     /// The parent environment without anything that could steer libvirt/virsh

@@ -1,18 +1,13 @@
 import Foundation
 
-/// Runs `arguments[0]` (a path) with the rest as arguments; its status and output (both
-/// streams).
+/// Runs `arguments[0]` (a path) with the rest as arguments, with clean signals
+/// (``spawnWithCleanSignals(_:_:env:output:)``), killed after `timeout`; its status and
+/// output (both streams).
 @discardableResult
-public func runTool(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+public func runTool(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> (status: Int32, output: String) {
+    let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-tool-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: outputFile) }
+    let pid = try spawnWithCleanSignals(arguments[0], arguments, output: .file(outputFile))
+    let status = waitForChild(pid, timeout: timeout)
+    return (status, String(decoding: FileManager.default.contents(atPath: outputFile) ?? Data(), as: UTF8.self))
 }

@@ -12,9 +12,10 @@ final class DaemonFixture: @unchecked Sendable {
     var socket: String { directory + "/sock" }
     var readOnlySocket: String { directory + "/sock-ro" }
 
-    init() throws {
+    /// Starts virtd with `options` beside its socket paths.
+    init(options: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: try Self.virtdPath())
-        process.arguments = ["--socket", directory + "/sock", "--socket-ro", directory + "/sock-ro"]
+        process.arguments = ["--socket", directory + "/sock", "--socket-ro", directory + "/sock-ro"] + options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -60,14 +61,32 @@ final class DaemonFixture: @unchecked Sendable {
         let socket: StreamSocket
         private var reader = FrameReader()
 
-        init(_ path: String) throws { socket = try StreamSocket.connect(to: path) }
+        /// Connects to `path`; a read that waits over 20 s fails instead of hanging the test.
+        init(_ path: String) throws {
+            socket = try StreamSocket.connect(to: path)
+            var limit = timeval(tv_sec: 20, tv_usec: 0)
+            setsockopt(socket.descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        }
         deinit { socket.close() }
 
+        /// Sends `packet` and returns the next packet that is not a MESSAGE (events and
+        /// pings are kept in ``messages``).
         func call(_ packet: Packet) throws -> Packet {
             try socket.writeAll(packet.frame)
+            while true {
+                let next = try receive()
+                if next.header.type == .message { messages.append(next) } else { return next }
+            }
+        }
+
+        /// MESSAGE packets that arrived while waiting for replies.
+        var messages: [Packet] = []
+
+        /// The next packet from the daemon, whatever its type.
+        func receive() throws -> Packet {
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
-                if let reply = try reader.next() { return reply }
+                if let packet = try reader.next() { return packet }
                 let count = try socket.read(into: &buffer)
                 guard count > 0 else { throw RawClientClosed() }
                 reader.append(buffer[0..<count])

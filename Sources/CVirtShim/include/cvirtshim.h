@@ -288,4 +288,7 @@ int cvs_spawn_finish(struct cvs_child *child, struct cvs_report *report, int *li
  *  has been reaped: until then it may still run on the stack. */
 void cvs_spawn_end(struct cvs_child *child);
 
+/** eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): a counter one thread bumps to wake another's poll. */
+int cvs_eventfd_nonblocking(void);
+
 #endif

@@ -12,13 +12,31 @@ final class ClientState: Sendable {
     let drivers: DriverRegistry
     /// The URI of a CONNECT_OPEN that names none.
     let defaultURI: String
+    /// Where events and pings wait for the session thread to write them.
+    let outbox: Outbox
+    /// The client's event registrations.
+    let events: ClientEvents
     private let connection = Mutex<Connection?>(nil)
+    private let flags = Mutex(SessionFlags())
 
-    init(readOnlySocket: Bool, drivers: DriverRegistry, defaultURI: String) {
+    /// What the client asked of the session beyond its calls.
+    struct SessionFlags {
+        /// It probed feature 10 (PROGRAM_KEEPALIVE): virtd pings it when it goes quiet.
+        var keepalive = false
+        /// It registered a close callback (360).
+        var closeCallback = false
+    }
+
+    init(readOnlySocket: Bool, drivers: DriverRegistry, defaultURI: String) throws(VirError) {
+        outbox = try Outbox()
         self.readOnlySocket = readOnlySocket
         self.drivers = drivers
         self.defaultURI = defaultURI
+        events = ClientEvents(outbox: outbox)
     }
+
+    /// The session flags, read or changed under their lock.
+    func withFlags<T>(_ body: (inout SessionFlags) -> T) -> T { flags.withLock { body(&$0) } }
 
     /// The connection CONNECT_OPEN made; libvirtd's error before it.
     func openConnection() throws(VirError) -> Connection {
@@ -44,6 +62,8 @@ final class ClientState: Sendable {
 
     /// CONNECT_CLOSE, or the client hanging up: closes the connection, if any.
     func close() async {
+        events.stop()
+        withFlags { $0.closeCallback = false }
         let closing = connection.withLock { current in
             defer { current = nil }
             return current

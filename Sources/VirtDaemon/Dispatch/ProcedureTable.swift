@@ -12,6 +12,7 @@ enum ProcedureTable {
         DomainResourceProcedures.handlers,
         SaveRestoreProcedures.handlers,
         SnapshotProcedures.handlers,
+        EventProcedures.handlers,
     ])
 
     /// The handler of `procedure` in `program`, if virtd has one.

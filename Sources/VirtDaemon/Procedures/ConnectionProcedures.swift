@@ -6,15 +6,30 @@ import XDR
 /// The calls about the session and the host: authentication, features, open and close,
 /// and the node queries virsh's `version`, `nodeinfo`, `hostname` and `capabilities` make.
 enum ConnectionProcedures {
-    /// The `virDrvFeature` numbers virtd answers 1 to: the protocol features it implements.
-    static let supportedFeatures: Set<Int32> = []
+    /// `VIR_DRV_FEATURE_PROGRAM_KEEPALIVE`: asked before CONNECT_OPEN; asking starts pings.
+    static let keepaliveFeature: Int32 = 10
+    /// The other `virDrvFeature` numbers virtd answers 1 to, once a connection is open:
+    /// TYPED_PARAM_STRING (9), REMOTE_EVENT_CALLBACK (14) and REMOTE_CLOSE_CALLBACK (15).
+    /// FD_PASSING (8) waits for descriptors sent with calls; migration features stay 0.
+    static let supportedFeatures: Set<Int32> = [9, 14, 15]
 
     static let handlers: [RemoteProcedure: ProcedureHandler] = [
         .authList: .session(needsConnection: false) { (_: XDRVoid, _) throws(VirError) in
             RemoteAuthListRet(types: [0])  // REMOTE_AUTH_NONE: the socket's mode is the access control
         },
-        .connectSupportsFeature: .session(needsConnection: false) { (args: RemoteConnectSupportsFeatureArgs, _) throws(VirError) in
-            RemoteConnectSupportsFeatureRet(supported: supportedFeatures.contains(args.feature) ? 1 : 0)
+        .connectSupportsFeature: .session(needsConnection: false) { (args: RemoteConnectSupportsFeatureArgs, client) throws(VirError) in
+            if args.feature == keepaliveFeature {
+                client.withFlags { $0.keepalive = true }
+                return RemoteConnectSupportsFeatureRet(supported: 1)
+            }
+            _ = try client.openConnection()
+            return RemoteConnectSupportsFeatureRet(supported: supportedFeatures.contains(args.feature) ? 1 : 0)
+        },
+        .connectRegisterCloseCallback: .session { (_: XDRVoid, client) throws(VirError) in
+            try setCloseCallback(true, for: client, refusal: "A close callback is already registered")
+        },
+        .connectUnregisterCloseCallback: .session { (_: XDRVoid, client) throws(VirError) in
+            try setCloseCallback(false, for: client, refusal: "A different callback was requested")
         },
         .connectOpen: .session(needsConnection: false) { (args: RemoteConnectOpenArgs, client) throws(VirError) in
             try await client.open(uri: args.name, readOnly: args.flags & 1 != 0)
@@ -65,4 +80,15 @@ enum ConnectionProcedures {
             return RemoteNodeGetSecurityModelRet(model: wideChars(model.model), doi: wideChars(model.doi))
         },
     ]
+
+    /// 360/361: registers or unregisters the client's close callback; registering twice,
+    /// or unregistering none, is refused with libvirt's `refusal`.
+    private static func setCloseCallback(_ registered: Bool, for client: ClientState, refusal: String) throws(VirError) -> XDRVoid {
+        let was = client.withFlags { flags in
+            defer { flags.closeCallback = registered }
+            return flags.closeCallback
+        }
+        guard was != registered else { throw VirError(.operationInvalid, refusal, domain: .none) }
+        return XDRVoid()
+    }
 }

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import VirtCore
+import VirtError
+import VirtRPC
+import VirtSystem
+
+/// One client of the daemon, served on a thread of its own: the thread waits on the socket
+/// and on the client's ``Outbox``, answers calls in order (each run on this thread as its
+/// executor, so a call that never waits costs no thread switch), writes queued events, and
+/// pings a client that asked for keepalive when it goes quiet.
+final class ClientSession: Sendable {
+    private let socket: StreamSocket
+    private let state: ClientState
+    private let keepalive: (interval: Int, count: Int)
+    private static let logger = Logger(label: "swiftvirt.virtd.client")
+
+    init(socket: StreamSocket, readOnlySocket: Bool, drivers: DriverRegistry, configuration: DaemonConfiguration) throws(VirError) {
+        self.socket = socket
+        state = try ClientState(readOnlySocket: readOnlySocket, drivers: drivers, defaultURI: configuration.defaultURI)
+        keepalive = (configuration.keepaliveInterval, configuration.keepaliveCount)
+    }
+
+    /// Serves the client on a new thread until it hangs up, breaks the protocol or stops
+    /// answering pings.
+    func start() {
+        let thread = Thread { [self] in serve() }
+        thread.stackSize = 256 << 10
+        thread.start()
+    }
+
+    private func serve() {
+        defer {
+            blockingAwait { [state] in await state.close() }
+            socket.close()
+        }
+        do throws(VirError) {
+            try serveUntilDone()
+        } catch {
+            Self.logger.info("client dropped: \(error.message)")
+        }
+    }
+
+    private func serveUntilDone() throws(VirError) {
+        var reader = FrameReader()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var unansweredPings = 0
+        var nextPing = ContinuousClock.now + .seconds(keepalive.interval)
+        while true {
+            let pinging = keepalive.interval > 0 && state.withFlags { $0.keepalive }
+            let (readable, woken) = try waitForInput(until: pinging ? nextPing : nil)
+            if woken {
+                guard let packets = state.outbox.take() else { throw VirError(code: .rpc, domain: .rpc, message: "client is not reading its events") }
+                for packet in packets { try socket.writeAll(packet.frame) }
+            }
+            if readable {
+                let count = try socket.read(into: &buffer)
+                guard count > 0 else { return }
+                unansweredPings = 0
+                nextPing = .now + .seconds(keepalive.interval)
+                reader.append(buffer[0..<count])
+                while let packet = try reader.next() {
+                    let replies = blockingAwait { [state] in await RemoteDispatcher.handle(packet, for: state) }
+                    for reply in replies { try socket.writeAll(reply.frame) }
+                }
+            } else if pinging && ContinuousClock.now >= nextPing {
+                guard unansweredPings < keepalive.count else {
+                    throw VirError(code: .rpc, domain: .rpc, message: "no response to \(unansweredPings) keepalive pings")
+                }
+                unansweredPings += 1
+                nextPing = .now + .seconds(keepalive.interval)
+                try socket.writeAll(Packet(header: PacketHeader(program: .keepalive, procedure: KeepaliveProcedure.ping.rawValue, type: .message, serial: 0)).frame)
+            }
+        }
+    }
+
+    /// Waits until the socket is readable, the outbox has packets, or `deadline` passes.
+    private func waitForInput(until deadline: ContinuousClock.Instant?) throws(VirError) -> (readable: Bool, woken: Bool) {
+        var descriptors = [pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: state.outbox.wake.descriptor, events: Int16(POLLIN), revents: 0)]
+        var timeout: Int32 = -1
+        if let deadline {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            timeout = max(0, Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000) + 1)
+        }
+        while poll(&descriptors, 2, timeout) < 0 {
+            guard errno == EINTR else { throw VirError(code: .systemError, domain: .rpc, message: "poll failed: \(String(cString: strerror(errno)))") }
+        }
+        return (descriptors[0].revents != 0, descriptors[1].revents != 0)
+    }
+}
