@@ -56,7 +56,8 @@ struct ProcessInfoTests {
 struct AdoptionTests {
     @Test("a process that is not our child can be adopted and waited for")
     func adoptOrphan() async throws {
-        let finished = try await run(shell("/bin/sleep 1 >/dev/null 2>&1 & echo $!"))
+        // Long enough to outlive a loaded machine between its start and the adoption.
+        let finished = try await run(shell("/bin/sleep 5 >/dev/null 2>&1 & echo $!"))
         let pid = try #require(pid_t(finished.output.dropLast()))
         let identity = try ChildProcess(adopting: pid).identity()
         let adopted = try ChildProcess(adopting: pid, identity: identity)

@@ -40,12 +40,12 @@ enum RemoteDispatcher {
     }
 
     /// A reply carrying `error` (`remote_error`), echoing the call's header.
-    static func errorReply(to header: PacketHeader, _ error: VirError) -> Packet {
+    private static func errorReply(to header: PacketHeader, _ error: VirError) -> Packet {
         Packet(header: header.reply(status: .error), body: RemoteError(error))
     }
 
     /// libvirtd's answer to a procedure it does not have, on which clients fall back.
-    static func unknownProcedure(_ number: Int32) -> VirError {
+    private static func unknownProcedure(_ number: Int32) -> VirError {
         var error = VirError(code: .rpc, domain: .rpc, message: "unknown procedure: \(number)")
         error.str1 = "%s"
         error.str2 = error.message

@@ -85,7 +85,8 @@ final class ClientEvents: Sendable {
         state.withLock { state in
             state.registrations[callbackID] = registration
             if let events, state.forwarding == nil {
-                state.forwarding = Task { [self] in
+                // On the pool, not on the executor of the client thread that registered.
+                state.forwarding = Task(executorPreference: globalConcurrentExecutor) { [self] in
                     for await event in events { deliver(event) }
                 }
             }

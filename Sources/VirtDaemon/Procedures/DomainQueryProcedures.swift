@@ -120,11 +120,3 @@ enum DomainQueryProcedures {
         return bytes
     }
 }
-
-extension VirError {
-    /// libvirtd's refusal of a call whose reply would exceed a protocol limit
-    /// (`VIR_ERR_RPC`, "… > REMOTE_…_MAX").
-    static func rpcLimit(_ message: String) -> VirError {
-        VirError(code: .rpc, domain: .rpc, message: message)
-    }
-}

@@ -7,12 +7,13 @@ import VirtSystem
 
 /// One client of the daemon, served on a thread of its own: the thread waits on the socket
 /// and on the client's ``Outbox``, answers calls in order (each run on this thread as its
-/// executor, so a call that never waits costs no thread switch), writes queued events, and
+/// executor, a ``CallingThreadExecutor``, so a call that never waits costs no thread switch), writes queued events, and
 /// pings a client that asked for keepalive when it goes quiet.
 final class ClientSession: Sendable {
     private let socket: StreamSocket
     private let state: ClientState
     private let keepalive: (interval: Int, count: Int)
+    private let executor = CallingThreadExecutor()
     private static let logger = Logger(label: "swiftvirt.virtd.client")
 
     init(socket: StreamSocket, readOnlySocket: Bool, drivers: DriverRegistry, configuration: DaemonConfiguration) throws(VirError) {
@@ -31,7 +32,7 @@ final class ClientSession: Sendable {
 
     private func serve() {
         defer {
-            blockingAwait { [state] in await state.close() }
+            executor.run { [state] in await state.close() }
             socket.close()
         }
         do throws(VirError) {
@@ -60,7 +61,7 @@ final class ClientSession: Sendable {
                 nextPing = .now + .seconds(keepalive.interval)
                 reader.append(buffer[0..<count])
                 while let packet = try reader.next() {
-                    let replies = blockingAwait { [state] in await RemoteDispatcher.handle(packet, for: state) }
+                    let replies = executor.run { [state] in await RemoteDispatcher.handle(packet, for: state) }
                     for reply in replies { try socket.writeAll(reply.frame) }
                 }
             } else if pinging && ContinuousClock.now >= nextPing {

@@ -2,7 +2,10 @@ import VirtCore
 import VirtError
 import VirtRPC
 
-/// The protocol's handles on domains and snapshots, to and from SwiftVirt's.
+// What the procedure handlers share: the protocol's handles on domains and snapshots, to
+// and from SwiftVirt's, its char arrays and signed flags, and libvirtd's checks on flags and
+// reply sizes.
+
 extension RemoteNonnullDomain {
     /// `remote_nonnull_domain` of `domain`: name, UUID and id (-1 when inactive).
     init(_ domain: Domain) {
@@ -43,4 +46,12 @@ func unsignedFlags(_ flags: Int32) -> UInt32 { UInt32(bitPattern: flags) }
 struct NoFlags: KnownFlags {
     var rawValue: UInt32
     static let known: NoFlags = []
+}
+
+extension VirError {
+    /// libvirtd's refusal of a call whose reply would exceed a protocol limit
+    /// (`VIR_ERR_RPC`, "… > REMOTE_…_MAX").
+    static func rpcLimit(_ message: String) -> VirError {
+        VirError(code: .rpc, domain: .rpc, message: message)
+    }
 }
