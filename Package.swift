@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "VirtDriverLXC", dependencies: ["VirtCore", "VirtXML", "VirtContexts", "VirtSystem"], swiftSettings: strict),
         .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC"], swiftSettings: strict),
         .target(name: "VirtDaemon", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .executableTarget(name: "virtd", dependencies: ["VirtDaemon", "SwiftVirt"], swiftSettings: strict),
+        .executableTarget(name: "virtd", dependencies: ["VirtDaemon", "VirtDriverTest", "VirtDriverLXC"], swiftSettings: strict),
         .target(name: "VirshCommands", dependencies: ["SwiftVirt", "VirtContexts"], exclude: ["JSON-SCHEMA.md"], swiftSettings: strict),
         // virtsh runs once per shell command: release builds link the Swift runtime
         // statically (--static-swift-stdlib, see scripts/demo), which saves about 1.7 ms of
@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt", "VirtContexts"], swiftSettings: strict),
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt", "VirtContexts"], swiftSettings: strict),
-        .testTarget(name: "VirtDaemonTests", dependencies: ["VirtDaemon", "VirtRPC", "XDR", "VirtSystem", "VirtError", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "VirtDaemonTests", dependencies: ["VirtDaemon", "VirtRPC", "XDR", "VirtSystem", "VirtContexts", "VirtError", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "VirtRPCTests", dependencies: ["VirtRPC", "XDR"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
         // Helpers that several test targets share.

@@ -5,6 +5,9 @@ public struct DaemonConfiguration: Sendable {
     /// The read-only socket (mode 0666): every connection on it is read-only.
     public var readOnlySocketPath = "/run/swiftvirt/virtd-sock-ro"
 
+    /// Where `lxc:///` keeps its containers' definitions and run state.
+    public var lxcRoot = "/var/lib/swiftvirt/lxc"
+
     /// The URI of a client that names none (CONNECT_OPEN with an empty name).
     public var defaultURI = "test:///default"
 

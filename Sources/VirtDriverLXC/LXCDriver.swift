@@ -54,14 +54,22 @@ public final class LXCDriver: HypervisorDriver {
     /// The registry entry: accepts `lxc:///embed?root=ABSOLUTE-DIR`. Corresponds to libvirt's
     /// `lxcConnectOpen` in embedded mode.
     @Sendable public static func open(_ uri: ConnectionURI, readOnly: Bool) async throws -> (any HypervisorDriver)? {
+        guard let root = try root(of: uri, systemRoot: nil) else { return nil }
+        return try LXCDriver(root: root)
+    }
+
+    /// The root an `lxc` URI names: `lxc:///embed?root=DIR`'s, or `systemRoot` for `lxc:///`
+    /// and `lxc:///system` where a daemon hosts the driver; nil for another driver's URI.
+    static func root(of uri: ConnectionURI, systemRoot: String?) throws(VirError) -> String? {
         guard uri.driver == "lxc", uri.transport == nil, uri.host.isEmpty else { return nil }
+        if ["", "/", "/system"].contains(uri.path), let systemRoot { return systemRoot }
         guard uri.path == "/embed" else {
             throw VirError(.noConnect, "lxc://\(uri.path) needs the daemon, which is not available yet; use lxc:///embed?root=DIR", domain: .lxc)
         }
         guard let root = uri.query.first(where: { $0.name == "root" })?.value, root.hasPrefix("/") else {
             throw VirError(.invalidArg, "lxc:///embed needs an absolute root directory: lxc:///embed?root=DIR", domain: .lxc)
         }
-        return try LXCDriver(root: root)
+        return root
     }
 
     /// Corresponds to `virConnectClose`. Running containers keep running.

@@ -16,11 +16,24 @@ public struct Packet: Sendable, Equatable {
     public var header: PacketHeader
     /// The payload after the header (for `*_WITH_FDS`, starting with the descriptor count).
     public var payload: [UInt8]
+    /// The descriptors that travel with a `*_WITH_FDS` packet, owned by whoever holds the
+    /// packet: the receiver of a call, the writer of a reply, which closes them once sent.
+    public var descriptors: [Int32]
 
     /// A packet.
-    public init(header: PacketHeader, payload: [UInt8] = []) {
+    public init(header: PacketHeader, payload: [UInt8] = [], descriptors: [Int32] = []) {
         self.header = header
         self.payload = payload
+        self.descriptors = descriptors
+    }
+
+    /// A `REPLY_WITH_FDS` answering the call `header` with `descriptors` and no other result:
+    /// the payload is only their count.
+    public init(replyTo header: PacketHeader, descriptors: [Int32]) {
+        let reply = header.reply(withDescriptors: true)
+        var encoder = XDREncoder(capacity: 4)
+        encoder.encode(UInt32(descriptors.count))
+        self.init(header: reply, payload: encoder.bytes, descriptors: descriptors)
     }
 
     /// A packet whose payload is `body`.
@@ -52,6 +65,7 @@ public struct Packet: Sendable, Equatable {
         var decoder = XDRDecoder(bytes)
         header = try PacketHeader(xdr: &decoder)
         payload = decoder.decodeRest()
+        descriptors = []
     }
 
     /// Decodes the payload as `T`, refusing leftovers. For `*_WITH_FDS` packets, the

@@ -55,7 +55,7 @@ public struct PacketHeader: Sendable, Equatable {
     }
 
     /// The header of the reply to this call: the same program, version, procedure and
-    /// serial (`REPLY_WITH_FDS` for `CALL_WITH_FDS`).
+    /// serial (`REPLY_WITH_FDS` when descriptors go with it).
     public func reply(status: MessageStatus = .ok, withDescriptors: Bool = false) -> PacketHeader {
         PacketHeader(program: program, version: version, procedure: procedure,
                      type: withDescriptors ? .replyWithFDs : .reply, serial: serial, status: status)

@@ -1,12 +1,14 @@
 // virtd: SwiftVirt's daemon. Serves libvirt's RPC protocol, so that stock virsh and
 // libvirt-python reach SwiftVirt's drivers through `URI+unix:///…?socket=PATH`.
 //
-//   virtd [--socket PATH] [--socket-ro PATH] [--keepalive-interval SECONDS] [--keepalive-count N]
+//   virtd [--socket PATH] [--socket-ro PATH] [--lxc-root DIR] [--keepalive-interval SECONDS] [--keepalive-count N]
 import Foundation
-import SwiftVirt
+import VirtCore
 import VirtDaemon
+import VirtDriverLXC
+import VirtDriverTest
 
-let usage = "usage: virtd [--socket PATH] [--socket-ro PATH] [--keepalive-interval SECONDS] [--keepalive-count N]\n"
+let usage = "usage: virtd [--socket PATH] [--socket-ro PATH] [--lxc-root DIR] [--keepalive-interval SECONDS] [--keepalive-count N]\n"
 var configuration = DaemonConfiguration()
 var arguments = CommandLine.arguments.dropFirst()
 while let option = arguments.popFirst() {
@@ -17,6 +19,7 @@ while let option = arguments.popFirst() {
     switch (option, Int(value)) {
     case ("--socket", _): configuration.socketPath = value
     case ("--socket-ro", _): configuration.readOnlySocketPath = value
+    case ("--lxc-root", _) where value.hasPrefix("/"): configuration.lxcRoot = value
     case ("--keepalive-interval", let seconds?) where seconds >= 0: configuration.keepaliveInterval = seconds
     case ("--keepalive-count", let count?) where count >= 0: configuration.keepaliveCount = count
     default:
@@ -25,14 +28,29 @@ while let option = arguments.popFirst() {
     }
 }
 
+// One driver per kind for every client, as libvirtd has: test:///, and lxc:/// on its root.
+let containers = LXCDriverHost(systemRoot: configuration.lxcRoot)
+var drivers = DriverRegistry()
+drivers.register("test", TestDriver.open)
+drivers.register("lxc", containers.open)
+
 let daemon: Daemon
 do {
-    daemon = try Daemon(configuration: configuration, drivers: .builtIn)
+    daemon = try Daemon(configuration: configuration, drivers: drivers)
 } catch {
     FileHandle.standardError.write(Data("virtd: \(error)\n".utf8))
     exit(1)
 }
 daemon.start()
+// Adopt the containers that kept running while virtd was away, and autostart the rest,
+// without delaying the sockets.
+Thread.detachNewThread {
+    do {
+        _ = try containers.driver(root: containers.systemRoot)
+    } catch {
+        FileHandle.standardError.write(Data("virtd: lxc:///: \(error)\n".utf8))
+    }
+}
 let stop = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .main)
 signal(SIGTERM, SIG_IGN)
 stop.setEventHandler {

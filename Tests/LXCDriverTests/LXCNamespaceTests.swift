@@ -164,18 +164,14 @@ struct LXCNamespaceTests {
         let sandbox = LXCSandbox()
         let connection = try await sandbox.open()
         let domain = try await start(sandbox, "entered", on: connection)
-        let script = "hostname; echo $$; tr '\\0' ' ' < /proc/1/cmdline; echo; id -u; cat /proc/self/cgroup"
-        let run = try sandbox.virtsh(["lxc-enter-namespace", "entered", "--", "/bin/sh", "-c", script])
+        let run = try sandbox.virtsh(["lxc-enter-namespace", "entered", "--", "/bin/sh", "-c", EnteredContainerReport.script])
         #expect(run.status == 0, "\(run.errors)")
-        let lines = run.output.split(separator: "\n").map(String.init)
-        try #require(lines.count > 4, "\(run.output)")
-        #expect(lines[0] == "entered")
-        #expect(Int(lines[1]).map { $0 > 1 && $0 < 10 } == true)  // a new process of the container's pid namespace
-        #expect(lines[2] == "/bin/sh -c sleep 1000 ")
-        #expect(lines[3] == "0")
+        let report = try #require(EnteredContainerReport(run.output), "\(run.output)")
+        #expect(report.hostname == "entered" && report.runsInTheContainersPidNamespace)
+        #expect(report.initCommand == "/bin/sh -c sleep 1000 " && report.uid == "0")
         // In the cgroups of the container's init, as the host sees them.
         let initCgroups = try String(contentsOfFile: "/proc/\(domain.id)/cgroup", encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(Array(lines[4...]) == initCgroups)
+        #expect(report.cgroups == initCgroups)
 
         let failing = try sandbox.virtsh(["lxc-enter-namespace", "entered", "--noseclabel", "--", "/bin/sh", "-c", "exit 3"])
         #expect(failing.status == 1 && failing.errors.contains("unexpected exit status 3"), "\(failing.errors)")

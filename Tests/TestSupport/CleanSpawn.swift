@@ -11,6 +11,9 @@ public enum ChildOutput {
     case descriptor(Int32)
     /// Each into its own file, created or truncated.
     case files(stdout: String, stderr: String)
+    /// stdin, stdout and stderr all on this terminal (a pty's follower end), for programs
+    /// that insist on one, such as `virsh console`.
+    case terminal(Int32)
 }
 
 /// A failure to start a child.
@@ -21,8 +24,8 @@ public struct SpawnFailure: Error, CustomStringConvertible {
     public init(description: String) { self.description = description }
 }
 
-/// Starts `path` with `argv` by `posix_spawn`: stdin from /dev/null, stdout and stderr to
-/// `output`, no descriptor of the test runner, and an empty signal mask with default
+/// Starts `path` with `argv` by `posix_spawn`: stdin from /dev/null (or the terminal),
+/// stdout and stderr to `output`, no descriptor of the test runner, and an empty signal mask with default
 /// dispositions. Foundation's `Process` lets the child inherit the runner's blocked signals:
 /// virsh's `save` job watcher then never finishes, and SIGTERM does not stop libvirtd.
 public func spawnWithCleanSignals(_ path: String, _ argv: [String], env: [String: String] = ProcessInfo.processInfo.environment,
@@ -35,6 +38,9 @@ public func spawnWithCleanSignals(_ path: String, _ argv: [String], env: [String
     case .file(let file): posix_spawn_file_actions_addopen(&actions, 1, file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     case .descriptor(let descriptor): posix_spawn_file_actions_adddup2(&actions, descriptor, 1)
     case .files(let stdout, _): posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    case .terminal(let terminal):
+        posix_spawn_file_actions_adddup2(&actions, terminal, 0)
+        posix_spawn_file_actions_adddup2(&actions, terminal, 1)
     }
     if case .files(_, let stderr) = output {
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

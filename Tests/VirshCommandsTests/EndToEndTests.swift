@@ -148,6 +148,7 @@ func json(_ line: Substring) throws -> Any {
 
     @Test func defineStartUndefine() async throws {
         let file = try temporaryFile(domainXML("e2e-define", uuid: "0e2e0000-0000-4000-8000-000000000001"))
+        defer { try? FileManager.default.removeItem(atPath: file) }
         let run = await virtsh("define \(file); dominfo e2e-define; start e2e-define; undefine e2e-define; destroy e2e-define; list --all --name")
         #expect(run.out.hasPrefix("Domain 'e2e-define' defined from \(file)\n\nId:             -\nName:           e2e-define\n"))
         #expect(run.out.contains("Domain 'e2e-define' started\n\nDomain 'e2e-define' has been undefined\n\nDomain 'e2e-define' destroyed\n\ntest\n\n"))

@@ -69,7 +69,7 @@ struct DaemonEventTests {
             #expect(try error(client.call(call(.connectSupportsFeature, 0, RemoteConnectSupportsFeatureArgs(feature: 14)))).message
                 == "internal error: hypervisor connection not open")
             try open(client)
-            for (feature, supported) in [(8, 0), (9, 1), (10, 1), (14, 1), (15, 1), (3, 0), (13, 0)] as [(Int32, Int32)] {
+            for (feature, supported) in [(8, 1), (9, 1), (10, 1), (14, 1), (15, 1), (3, 0), (13, 0)] as [(Int32, Int32)] {
                 let reply = try client.call(call(.connectSupportsFeature, 2, RemoteConnectSupportsFeatureArgs(feature: feature)))
                 #expect(try reply.decode(RemoteConnectSupportsFeatureRet.self).supported == supported, "feature \(feature)")
             }

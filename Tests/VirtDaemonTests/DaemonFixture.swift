@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import VirtContexts
 import VirtRPC
 import VirtSystem
 
@@ -8,14 +9,43 @@ import VirtSystem
 /// not a `Daemon` in the test process, so that its `test:///default` is its own.
 final class DaemonFixture: @unchecked Sendable {
     let directory = "/tmp/swiftvirt-virtd-test-\(UUID().uuidString)"
-    private let process = Process()
+    /// The root of this virtd's `lxc:///`, where containers run (killed afterwards).
+    let lxcRoot = ContextSystem.runBase + "/virtd-test-\(UUID().uuidString)"
+    private let options: [String]
+    private var process = Process()
     var socket: String { directory + "/sock" }
     var readOnlySocket: String { directory + "/sock-ro" }
 
-    /// Starts virtd with `options` beside its socket paths.
+    /// Starts virtd with `options` beside its socket paths and its `lxc:///` root.
     init(options: [String] = []) throws {
+        self.options = options
+        try start()
+    }
+
+    deinit {
+        stop()
+        if FileManager.default.fileExists(atPath: lxcRoot) {
+            (try? ContextSystem(root: lxcRoot + "/contexts"))?.destroyEverything()
+            try? FileManager.default.removeItem(atPath: lxcRoot)
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Stops virtd (SIGTERM) and starts it again on the same sockets and roots.
+    func restart() throws {
+        stop()
+        process = Process()
+        try start()
+    }
+
+    /// How many descriptors virtd has open now.
+    func openDescriptorCount() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count
+    }
+
+    private func start() throws {
         process.executableURL = URL(fileURLWithPath: try Self.virtdPath())
-        process.arguments = ["--socket", directory + "/sock", "--socket-ro", directory + "/sock-ro"] + options
+        process.arguments = ["--socket", socket, "--socket-ro", readOnlySocket, "--lxc-root", lxcRoot] + options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -23,10 +53,10 @@ final class DaemonFixture: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: readOnlySocket) else { throw NoDaemon(reason: "virtd made no socket within 1 s") }
     }
 
-    deinit {
+    private func stop() {
+        guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: directory)
     }
 
     /// The virtd next to the test binary (or in a directory above it).

@@ -146,6 +146,44 @@ struct DaemonProtocolTests {
         withExtendedLifetime(fixture) {}
     }
 
+    @Test func descriptorsSentWithACallAreClosedAndStrayStreamPacketsIgnored() async throws {
+        let fixture = try DaemonFixture()
+        let client = try DaemonFixture.RawClient(fixture.socket)
+        try await DaemonFixture.offPool {
+            _ = try client.call(call(RemoteProcedure.connectOpen.rawValue, serial: 1, body: RemoteConnectOpenArgs(name: "test:///default", flags: 0)))
+            var ends: [Int32] = [-1, -1]
+            try #require(pipe(&ends) == 0)
+            defer { close(ends[0]) }
+            var withCount = XDREncoder()
+            withCount.encode(UInt32(1))
+            let typeCall = Packet(header: PacketHeader(program: .remote, procedure: RemoteProcedure.connectGetType.rawValue, type: .callWithFDs, serial: 2),
+                                  payload: withCount.bytes)
+            try client.socket.writeAll(typeCall.frame)
+            try client.socket.sendDescriptor(ends[1])
+            close(ends[1])
+            let type = try client.receive()
+            #expect(type.header.type == .reply, "\(type.header) \(type.payload)")
+            #expect(try type.decode(RemoteConnectGetTypeRet.self).type == "TEST")
+            var hangup = pollfd(fd: ends[0], events: Int16(POLLIN), revents: 0)
+            #expect(poll(&hangup, 1, 5000) == 1 && hangup.revents & Int16(POLLHUP) != 0, "virtd closed the descriptor it was given")
+
+            // A stream packet for no stream is dropped, as libvirtd drops it.
+            try client.socket.writeAll(Packet(header: PacketHeader(program: .remote, procedure: 201, type: .stream, serial: 77, status: .continue),
+                                              payload: [1, 2, 3]).frame)
+            let lookup = try client.call(call(RemoteProcedure.domainLookupByName.rawValue, serial: 3, body: RemoteDomainLookupByNameArgs(name: "test")))
+            #expect(lookup.header.serial == 3)
+            let test = try lookup.decode(RemoteDomainLookupByNameRet.self).dom
+            let namespaces = try error(of: client.call(call(LXCProcedure.domainOpenNamespace.rawValue, program: .lxc, serial: 4,
+                                                            body: LxcDomainOpenNamespaceArgs(dom: test, flags: 0))))
+            #expect(namespaces.code == .noSupport && namespaces.message.hasSuffix("virDomainLxcOpenNamespace"), "\(namespaces.message)")
+
+            // A descriptor announced but not sent breaks the protocol: the client is dropped.
+            try client.socket.writeAll(typeCall.frame + [0])
+            #expect(throws: DaemonFixture.RawClient.RawClientClosed.self) { try client.receive() }
+        }
+        withExtendedLifetime(fixture) {}
+    }
+
     @Test func aLengthWordOutOfRangeDropsTheClient() async throws {
         let fixture = try DaemonFixture()
         let client = try DaemonFixture.RawClient(fixture.socket)

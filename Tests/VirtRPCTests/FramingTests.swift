@@ -96,6 +96,34 @@ struct FramingTests {
         #expect(decodeFailure { () throws(VirError) in _ = try hostile.descriptorCount() }?.code == .rpc)
     }
 
+    @Test func aWithFDsPacketWaitsForItsCarrierBytesAndTakesTheirDescriptors() throws {
+        var payload = XDREncoder()
+        payload.encode(UInt32(2))
+        RemoteDomainCreateXmlWithFilesArgs(xmlDesc: "<domain/>", flags: 0).encode(to: &payload)
+        let call = Packet(header: PacketHeader(program: .remote, procedure: 309, type: .callWithFDs, serial: 3), payload: payload.bytes)
+        let next = Packet(header: PacketHeader(program: .remote, procedure: 1, type: .call, serial: 4))
+        var reader = FrameReader()
+        reader.append(call.frame)
+        #expect(try reader.next() == nil, "its two carrier bytes are still to come")
+        reader.append([0], descriptors: [70])
+        #expect(try reader.next() == nil)
+        reader.append([0] + next.frame, descriptors: [71])
+        let received = try #require(try reader.next())
+        #expect(received.descriptors == [70, 71] && received.payload == call.payload)
+        #expect(try reader.next() == Packet(header: next.header), "the carrier bytes are not part of the next frame")
+
+        // Carrier bytes that come without descriptors break the protocol.
+        var cheated = FrameReader()
+        cheated.append(call.frame + [0, 0], descriptors: [72])
+        #expect(decodeFailure { () throws(VirError) in _ = try cheated.next() }?.message == "2 file descriptors announced, 1 received")
+    }
+
+    @Test func aReplyWithDescriptorsCarriesOnlyTheirCount() throws {
+        let call = PacketHeader(program: .lxc, procedure: 1, type: .call, serial: 9)
+        let reply = Packet(replyTo: call, descriptors: [5, 6, 7])
+        #expect(reply.header.type == .replyWithFDs && reply.payload == [0, 0, 0, 3] && reply.descriptors == [5, 6, 7])
+    }
+
     @Test func aReplyEchoesItsCallsProgramProcedureAndSerial() {
         let call = PacketHeader(program: .lxc, procedure: 1, type: .callWithFDs, serial: 41)
         let reply = call.reply(status: .ok, withDescriptors: true)

@@ -2,8 +2,8 @@ import Synchronization
 import VirtCore
 import VirtError
 
-/// What virtd knows of one client: the socket it came in on, the connection it opened, and
-/// the registrations it made. Shared by the client's calls and its event forwarding.
+/// What virtd knows of one client: the socket it came in on, the connection it opened, the
+/// registrations it made and the streams it has open. Shared by the client's calls and its event forwarding.
 final class ClientState: Sendable {
     /// Whether the client came in on the read-only socket: its connection is read-only
     /// whatever it asks.
@@ -16,6 +16,8 @@ final class ClientState: Sendable {
     let outbox: Outbox
     /// The client's event registrations.
     let events: ClientEvents
+    /// The client's open streams (consoles).
+    let streams = ClientStreams()
     private let connection = Mutex<Connection?>(nil)
     private let flags = Mutex(SessionFlags())
 
@@ -63,6 +65,7 @@ final class ClientState: Sendable {
     /// CONNECT_CLOSE, or the client hanging up: closes the connection, if any.
     func close() async {
         events.stop()
+        streams.closeAll()
         withFlags { $0.closeCallback = false }
         let closing = connection.withLock { current in
             defer { current = nil }

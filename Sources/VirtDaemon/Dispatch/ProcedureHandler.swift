@@ -52,6 +52,30 @@ struct ProcedureHandler: Sendable {
         }
     }
 
+    /// A call on the client's open connection that changes state and answers with
+    /// descriptors (`REPLY_WITH_FDS`), which the session sends and then closes.
+    static func descriptors<Args: XDRCodable>(
+        _ api: String, _ body: @escaping @Sendable (Args, Connection) async throws(VirError) -> [Int32]
+    ) -> ProcedureHandler {
+        ProcedureHandler(access: .mutation(api: api), needsConnection: true) { packet, client throws(VirError) in
+            let args = try packet.decode(Args.self)
+            return Packet(replyTo: packet.header, descriptors: try await body(args, try client.openConnection()))
+        }
+    }
+
+    /// A call on the client's open connection that opens a stream: `body` returns the
+    /// descriptor the stream carries (a console's), and the stream's packets follow the
+    /// empty reply under the call's serial (``ClientStreams``).
+    static func stream<Args: XDRCodable>(
+        _ api: String, _ body: @escaping @Sendable (Args, Connection) async throws(VirError) -> Int32
+    ) -> ProcedureHandler {
+        ProcedureHandler(access: .mutation(api: api), needsConnection: true) { packet, client throws(VirError) in
+            let args = try packet.decode(Args.self)
+            client.streams.open(for: packet.header, descriptor: try await body(args, try client.openConnection()))
+            return Packet(header: packet.header.reply(), body: XDRVoid())
+        }
+    }
+
     /// A call about the client's session itself (open, close, features, event registration).
     static func session<Args: XDRCodable, Ret: XDRCodable>(
         needsConnection: Bool = true, _ body: @escaping @Sendable (Args, ClientState) async throws(VirError) -> Ret

@@ -13,17 +13,23 @@ enum ProcedureTable {
         SaveRestoreProcedures.handlers,
         SnapshotProcedures.handlers,
         EventProcedures.handlers,
+        ConsoleProcedures.handlers,
     ])
+    /// The LXC program's procedures.
+    static let lxc = LXCProcedures.handlers
 
     /// The handler of `procedure` in `program`, if virtd has one.
     static func handler(program: RPCProgram, procedure: Int32) -> ProcedureHandler? {
-        guard program == .remote, let known = RemoteProcedure(rawValue: procedure) else { return nil }
-        return remote[known]
+        switch program {
+        case .remote: RemoteProcedure(rawValue: procedure).flatMap { remote[$0] }
+        case .lxc: LXCProcedure(rawValue: procedure).flatMap { lxc[$0] }
+        default: nil
+        }
     }
 
     /// Every (program, procedure) virtd answers, for the tests that walk them all.
     static var all: [(program: RPCProgram, procedure: Int32, handler: ProcedureHandler)] {
-        remote.map { (RPCProgram.remote, $0.key.rawValue, $0.value) }
+        remote.map { (RPCProgram.remote, $0.key.rawValue, $0.value) } + lxc.map { (RPCProgram.lxc, $0.key.rawValue, $0.value) }
     }
 
     /// The families' tables as one; a procedure listed twice is a programming error.

@@ -1,3 +1,4 @@
+import Glibc
 import VirtCore
 import VirtError
 import VirtRPC
@@ -7,14 +8,18 @@ import XDR
 /// open and calls, read-only refusals, unknown procedures); the calls themselves are in
 /// ``ProcedureTable``.
 enum RemoteDispatcher {
-    /// The packets that answer `packet` (none for a PONG or a stray stream packet).
+    /// The packets that answer `packet` (none for a PONG or a stray stream packet). Replies
+    /// with descriptors own them; the session closes them once sent.
     static func handle(_ packet: Packet, for client: ClientState) async -> [Packet] {
         let header = packet.header
         if header.program == .keepalive {
             guard header.procedure == KeepaliveProcedure.ping.rawValue else { return [] }
             return [Packet(header: PacketHeader(program: .keepalive, procedure: KeepaliveProcedure.pong.rawValue, type: .message, serial: 0))]
         }
+        if header.type == .stream || header.type == .streamHole { return client.streams.receive(packet) }
         guard header.type == .call || header.type == .callWithFDs else { return [] }
+        // No procedure takes descriptors from the client yet: they are closed, not leaked.
+        defer { for descriptor in packet.descriptors { close(descriptor) } }
         guard [.remote, .qemu, .lxc].contains(header.program), header.version == RPCProgram.version else {
             return [errorReply(to: header, VirError(code: .rpc, domain: .rpc, message: "Cannot find program \(header.program) version \(header.version)"))]
         }

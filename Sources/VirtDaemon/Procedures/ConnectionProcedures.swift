@@ -9,9 +9,9 @@ enum ConnectionProcedures {
     /// `VIR_DRV_FEATURE_PROGRAM_KEEPALIVE`: asked before CONNECT_OPEN; asking starts pings.
     static let keepaliveFeature: Int32 = 10
     /// The other `virDrvFeature` numbers virtd answers 1 to, once a connection is open:
-    /// TYPED_PARAM_STRING (9), REMOTE_EVENT_CALLBACK (14) and REMOTE_CLOSE_CALLBACK (15).
-    /// FD_PASSING (8) waits for descriptors sent with calls; migration features stay 0.
-    static let supportedFeatures: Set<Int32> = [9, 14, 15]
+    /// FD_PASSING (8), TYPED_PARAM_STRING (9), REMOTE_EVENT_CALLBACK (14) and
+    /// REMOTE_CLOSE_CALLBACK (15). Migration features stay 0.
+    static let supportedFeatures: Set<Int32> = [8, 9, 14, 15]
 
     static let handlers: [RemoteProcedure: ProcedureHandler] = [
         .authList: .session(needsConnection: false) { (_: XDRVoid, _) throws(VirError) in

@@ -5,10 +5,11 @@ import VirtError
 import VirtRPC
 import VirtSystem
 
-/// One client of the daemon, served on a thread of its own: the thread waits on the socket
-/// and on the client's ``Outbox``, answers calls in order (each run on this thread as its
-/// executor, a ``CallingThreadExecutor``, so a call that never waits costs no thread switch), writes queued events, and
-/// pings a client that asked for keepalive when it goes quiet.
+/// One client of the daemon, served on a thread of its own: the thread waits on the socket,
+/// on the client's ``Outbox`` and on its streams' descriptors, answers calls in order (each
+/// run on this thread as its executor, a ``CallingThreadExecutor``, so a call that never
+/// waits costs no thread switch), writes queued events and stream data, and pings a client
+/// that asked for keepalive when it goes quiet.
 final class ClientSession: Sendable {
     private let socket: StreamSocket
     private let state: ClientState
@@ -44,25 +45,32 @@ final class ClientSession: Sendable {
 
     private func serveUntilDone() throws(VirError) {
         var reader = FrameReader()
+        defer { reader.closeDescriptors() }
         var buffer = [UInt8](repeating: 0, count: 65536)
+        var received: [Int32] = []
         var unansweredPings = 0
         var nextPing = ContinuousClock.now + .seconds(keepalive.interval)
         while true {
             let pinging = keepalive.interval > 0 && state.withFlags { $0.keepalive }
-            let (readable, woken) = try waitForInput(until: pinging ? nextPing : nil)
-            if woken {
+            let streams = state.streams.readable
+            let ready = try waitForInput(streams: streams.map(\.descriptor), until: pinging ? nextPing : nil)
+            if ready.woken {
                 guard let packets = state.outbox.take() else { throw VirError(code: .rpc, domain: .rpc, message: "client is not reading its events") }
-                for packet in packets { try socket.writeAll(packet.frame) }
+                for packet in packets { try send(packet) }
             }
-            if readable {
-                let count = try socket.read(into: &buffer)
+            for (stream, hasData) in zip(streams, ready.streams) where hasData {
+                if let packet = state.streams.pump(stream.serial) { try send(packet) }
+            }
+            if ready.socket {
+                received.removeAll(keepingCapacity: true)
+                let count = try socket.receive(into: &buffer, descriptors: &received)
+                reader.append(buffer[0..<count], descriptors: received)
                 guard count > 0 else { return }
                 unansweredPings = 0
                 nextPing = .now + .seconds(keepalive.interval)
-                reader.append(buffer[0..<count])
                 while let packet = try reader.next() {
                     let replies = executor.run { [state] in await RemoteDispatcher.handle(packet, for: state) }
-                    for reply in replies { try socket.writeAll(reply.frame) }
+                    for reply in replies { try send(reply) }
                 }
             } else if pinging && ContinuousClock.now >= nextPing {
                 guard unansweredPings < keepalive.count else {
@@ -70,23 +78,34 @@ final class ClientSession: Sendable {
                 }
                 unansweredPings += 1
                 nextPing = .now + .seconds(keepalive.interval)
-                try socket.writeAll(Packet(header: PacketHeader(program: .keepalive, procedure: KeepaliveProcedure.ping.rawValue, type: .message, serial: 0)).frame)
+                try send(Packet(header: PacketHeader(program: .keepalive, procedure: KeepaliveProcedure.ping.rawValue, type: .message, serial: 0)))
             }
         }
     }
 
-    /// Waits until the socket is readable, the outbox has packets, or `deadline` passes.
-    private func waitForInput(until deadline: ContinuousClock.Instant?) throws(VirError) -> (readable: Bool, woken: Bool) {
+    /// Writes `packet`, then each of its descriptors with its carrier byte; the descriptors
+    /// are closed either way.
+    private func send(_ packet: Packet) throws(VirError) {
+        defer { for descriptor in packet.descriptors { close(descriptor) } }
+        try socket.writeAll(packet.frame)
+        for descriptor in packet.descriptors { try socket.sendDescriptor(descriptor) }
+    }
+
+    /// Waits until the socket is readable, the outbox has packets, a stream's descriptor has
+    /// data, or `deadline` passes.
+    private func waitForInput(streams: [Int32], until deadline: ContinuousClock.Instant?) throws(VirError)
+        -> (socket: Bool, woken: Bool, streams: [Bool]) {
         var descriptors = [pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0),
                            pollfd(fd: state.outbox.wake.descriptor, events: Int16(POLLIN), revents: 0)]
+        descriptors += streams.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         var timeout: Int32 = -1
         if let deadline {
             let remaining = ContinuousClock.now.duration(to: deadline)
             timeout = max(0, Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000) + 1)
         }
-        while poll(&descriptors, 2, timeout) < 0 {
+        while poll(&descriptors, nfds_t(descriptors.count), timeout) < 0 {
             guard errno == EINTR else { throw VirError(code: .systemError, domain: .rpc, message: "poll failed: \(String(cString: strerror(errno)))") }
         }
-        return (descriptors[0].revents != 0, descriptors[1].revents != 0)
+        return (descriptors[0].revents != 0, descriptors[1].revents != 0, descriptors.dropFirst(2).map { $0.revents != 0 })
     }
 }

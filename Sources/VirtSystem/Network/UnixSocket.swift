@@ -18,6 +18,31 @@ public struct StreamSocket: Sendable {
         }
     }
 
+    /// Reads what is available into `buffer`, as ``read(into:)`` does, and appends the
+    /// descriptors that came with it (`SCM_RIGHTS`, close-on-exec, now the caller's) to
+    /// `descriptors`. A plain read would close them unseen.
+    public func receive(into buffer: inout [UInt8], descriptors: inout [Int32]) throws(VirError) -> Int {
+        var arrived = [Int32](repeating: -1, count: Int(CVS_MAX_FDS))
+        var count: Int32 = 0
+        let received = try Syscall.call("read from socket \(descriptor)", domain: .rpc) {
+            buffer.withUnsafeMutableBytes { raw in
+                arrived.withUnsafeMutableBufferPointer { cvs_recv_fds(descriptor, raw.baseAddress, raw.count, $0.baseAddress, CVS_MAX_FDS, &count) }
+            }
+        }
+        descriptors.append(contentsOf: arrived.prefix(Int(count)))
+        return received
+    }
+
+    /// Sends `descriptor` as libvirt's protocol does after a `*_WITH_FDS` frame: one message
+    /// of a single zero byte carrying it. The caller's copy stays open.
+    public func sendDescriptor(_ descriptor: Int32) throws(VirError) {
+        var carrier: UInt8 = 0
+        var passed = descriptor
+        try Syscall.call("send descriptor \(descriptor) over socket \(self.descriptor)", domain: .rpc) {
+            cvs_send_fds(self.descriptor, &carrier, 1, &passed, 1)
+        }
+    }
+
     /// Writes all of `bytes` (without SIGPIPE: a vanished peer is an error, not a signal).
     public func writeAll(_ bytes: [UInt8]) throws(VirError) {
         var offset = 0

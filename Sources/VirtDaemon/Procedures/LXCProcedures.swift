@@ -1,0 +1,13 @@
+import VirtCore
+import VirtError
+import VirtRPC
+
+/// The LXC program's calls (`lxc_protocol.x`).
+enum LXCProcedures {
+    static let handlers: [LXCProcedure: ProcedureHandler] = [
+        // The namespaces go back as descriptors (REPLY_WITH_FDS), for the client to enter.
+        .domainOpenNamespace: .descriptors("virDomainLxcOpenNamespace") { (args: LxcDomainOpenNamespaceArgs, connection) throws(VirError) in
+            try await connection.domain(args.dom).lxcOpenNamespace(flags: LxcFlags(rawValue: args.flags))
+        },
+    ]
+}

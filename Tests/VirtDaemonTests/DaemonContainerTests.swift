@@ -1,0 +1,145 @@
+import CVirtShim
+import Foundation
+import TestSupport
+import Testing
+
+/// Whether real containers can run here (root, namespaces, cgroups) and stock virsh is
+/// installed to drive them.
+private let canRunContainersWithVirsh = getuid() == 0 && FileManager.default.fileExists(atPath: "/proc/self/ns/pid")
+    && FileManager.default.isExecutableFile(atPath: "/usr/bin/virsh")
+
+/// Containers hosted by virtd (`lxc:///` on the daemon's root) and driven by stock virsh
+/// over `lxc+unix`: namespace descriptors passed back for `lxc-enter-namespace`, the console
+/// as a stream, and running containers outliving the daemon.
+@Suite("virtd: containers through stock virsh", .enabled(if: canRunContainersWithVirsh, "needs root, namespaces, cgroups and virsh"),
+       .serialized)
+struct DaemonContainerTests {
+    static let console = "<console type='pty'><target type='lxc' port='0'/></console>"
+    /// An init that answers each line typed on its console, through /dev/console.
+    static let answering = "while read line; do echo \"got $line\" > /dev/console; done"
+
+    private func uri(_ fixture: DaemonFixture, readOnlySocket: Bool = false) -> String {
+        "lxc+unix:///system?socket=\(readOnlySocket ? fixture.readOnlySocket : fixture.socket)"
+    }
+
+    /// Defines and starts container `name` through virtd, running `/bin/sh -c script`.
+    private func start(_ name: String, script: String = "sleep 1000", devices: String = "", on fixture: DaemonFixture) async throws {
+        let file = fixture.directory + "/\(name).xml"
+        try """
+        <domain type='lxc'><name>\(name)</name><uuid>\(UUID().uuidString.lowercased())</uuid><memory unit='KiB'>65536</memory>
+          <os><type>exe</type><init>/bin/sh</init><initarg>-c</initarg><initarg>\(script)</initarg></os>
+          <devices>\(devices)</devices></domain>
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try await DaemonFixture.virsh(["-c", uri(fixture), "define \(file); start \(name)"])
+        try #require(run.status == 0, "\(run.output)")
+    }
+
+    @Test func lxcEnterNamespaceRunsACommandInsideWithTheDescriptorsVirtdPasses() async throws {
+        let fixture = try DaemonFixture()
+        try await start("entered", on: fixture)
+        let id = try await DaemonFixture.virsh(["-c", uri(fixture), "domid", "entered"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let run = try await DaemonFixture.virsh(["-c", uri(fixture), "lxc-enter-namespace", "entered", "--noseclabel", "--",
+                                                 "/bin/sh", "-c", EnteredContainerReport.script])
+        #expect(run.status == 0, "\(run.output)")
+        let report = try #require(EnteredContainerReport(run.output), "\(run.output)")
+        #expect(report.hostname == "entered" && report.runsInTheContainersPidNamespace)
+        #expect(report.initCommand == "/bin/sh -c sleep 1000 " && report.uid == "0")
+        // virsh joined the cgroups of the container's init itself (virDomainLxcEnterCGroup;
+        // libvirt 9.0's client leaves the devices and cpuacct hierarchies alone here).
+        let initCgroups = try String(contentsOfFile: "/proc/\(id)/cgroup", encoding: .utf8).split(separator: "\n")
+        for controller in [":memory:", ":cpu:", ":freezer:"] {
+            let line = try #require(initCgroups.first { $0.contains(controller) })
+            #expect(line.contains("/swiftvirt/ctx-") && report.cgroups.contains(String(line)), "\(controller)")
+        }
+
+        // Every descriptor virtd passed was closed on its side: repeating leaks nothing.
+        let before = try fixture.openDescriptorCount()
+        for _ in 0..<3 {
+            #expect(try await DaemonFixture.virsh(["-c", uri(fixture), "lxc-enter-namespace", "entered", "--noseclabel", "--", "/bin/true"]).status == 0)
+        }
+        #expect(try fixture.openDescriptorCount() == before)
+
+        // The DAC label cannot be entered by libvirt's client library, as with libvirt's own
+        // drivers that label with DAC; the read-only socket refuses the call itself.
+        let labelled = try await DaemonFixture.virsh(["-c", uri(fixture), "lxc-enter-namespace", "entered", "--", "/bin/true"])
+        #expect(labelled.status == 1 && labelled.output.contains("unexpected exit status 125"), "\(labelled.output)")
+        let readOnly = try await DaemonFixture.virsh(["-c", uri(fixture, readOnlySocket: true), "lxc-enter-namespace", "entered", "--noseclabel",
+                                                      "--", "/bin/true"])
+        #expect(readOnly.status == 1 && readOnly.output.contains("operation forbidden: read only access prevents virDomainLxcOpenNamespace"),
+                "\(readOnly.output)")
+        let stopped = try await DaemonFixture.virsh(["-c", uri(fixture), "destroy entered; lxc-enter-namespace entered --noseclabel -- /bin/true"])
+        #expect(stopped.status == 1 && stopped.output.contains("error: Requested operation is not valid: domain is not running"), "\(stopped.output)")
+    }
+
+    @Test func virshConsoleTalksToTheContainersConsoleThroughAStream() async throws {
+        let fixture = try DaemonFixture()
+        try await start("tty", script: Self.answering, devices: Self.console, on: fixture)
+        for round in ["hello", "again"] {  // the first session ended cleanly: a second one attaches
+            let console = try ConsoleSession(["-c", uri(fixture), "console", "tty"])
+            #expect(console.read(until: "Escape character is ^]").contains("Connected to domain 'tty'"))
+            console.type(round + "\n")
+            #expect(console.read(until: "got \(round)").contains("got \(round)"))
+            console.type("\u{1d}")  // Ctrl-]: virsh aborts the stream and exits
+            #expect(console.exitStatus() == 0)
+        }
+
+        // The container's end ends the stream: virsh leaves on its own.
+        let attached = try ConsoleSession(["-c", uri(fixture), "console", "tty"])
+        #expect(attached.read(until: "Escape character is ^]").contains("Connected"))
+        #expect(try await DaemonFixture.virsh(["-c", uri(fixture), "destroy", "tty"]).status == 0)
+        #expect(attached.exitStatus() == 0)
+
+        let refused = try ConsoleSession(["-c", uri(fixture), "console", "tty"])
+        #expect(refused.read(until: "not running").contains("error: The domain is not running"))
+        #expect(refused.exitStatus() == 1)
+    }
+
+    @Test func runningContainersOutliveVirtdAndAreAdoptedByTheNext() async throws {
+        let fixture = try DaemonFixture()
+        try await start("kept", on: fixture)
+        let before = try await DaemonFixture.virsh(["-c", uri(fixture), "domid", "kept"])
+        try fixture.restart()
+        let after = try await DaemonFixture.virsh(["-c", uri(fixture), "domid kept; domstate kept --reason"])
+        #expect(after.status == 0)
+        #expect(after.output.hasPrefix(before.output.trimmingCharacters(in: .newlines)), "the same init, still running")
+        #expect(after.output.contains("running (unpaused)"), "\(after.output)")
+        let destroyed = try await DaemonFixture.virsh(["-c", uri(fixture), "destroy kept; domstate kept"])
+        #expect(destroyed.output.contains("Domain 'kept' destroyed") && destroyed.output.contains("shut off"), "\(destroyed.output)")
+    }
+}
+
+/// Stock virsh on a terminal of its own (`virsh console` wants one): what it prints is read
+/// from the pty, what is typed written to it. virsh is killed if it outlives the test.
+private final class ConsoleSession {
+    private let terminal: Int32
+    private let pid: pid_t
+    private var exited = false
+
+    init(_ arguments: [String]) throws {
+        var (leader, follower, number): (Int32, Int32, UInt32) = (-1, -1, 0)
+        guard cvs_open_pty(&leader, &follower, &number) == 0 else { throw SpawnFailure(description: "no pseudo-terminal") }
+        terminal = leader
+        defer { close(follower) }
+        pid = try spawnWithCleanSignals("/usr/bin/virsh", ["virsh"] + arguments, output: .terminal(follower))
+    }
+
+    deinit {
+        if !exited {
+            kill(pid, SIGKILL)
+            _ = waitForChild(pid)
+        }
+        close(terminal)
+    }
+
+    /// What virsh printed until `text` (or 10 s).
+    func read(until text: String) -> String { TestSupport.read(terminal, until: text, within: .seconds(10)) }
+
+    /// Types `text`.
+    func type(_ text: String) { _ = text.withCString { write(terminal, $0, strlen($0)) } }
+
+    /// virsh's exit status, waiting up to 10 s.
+    func exitStatus() -> Int32 {
+        exited = true
+        return waitForChild(pid, timeout: .seconds(10))
+    }
+}
