@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "VirtDriverLXC", dependencies: ["VirtCore", "VirtXML", "VirtContexts", "VirtSystem"], swiftSettings: strict),
         .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC"], swiftSettings: strict),
         .target(name: "VirtDaemon", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .executableTarget(name: "virtd", dependencies: ["VirtDaemon", "VirtDriverTest", "VirtDriverLXC"], swiftSettings: strict),
+        .executableTarget(name: "virtd", dependencies: ["VirtDaemon", "VirtDriverTest", "VirtDriverLXC", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "VirshCommands", dependencies: ["SwiftVirt", "VirtContexts"], exclude: ["JSON-SCHEMA.md"], swiftSettings: strict),
         // virtsh runs once per shell command: release builds link the Swift runtime
         // statically (--static-swift-stdlib, see scripts/demo), which saves about 1.7 ms of

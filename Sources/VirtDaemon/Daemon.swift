@@ -4,12 +4,12 @@ import VirtCore
 import VirtError
 import VirtSystem
 
-/// virtd: serves libvirt's RPC protocol on a read-write and a read-only unix socket, with
-/// SwiftVirt's drivers behind it. Each client is served on a thread of its own.
+/// virtd: serves libvirt's RPC protocol on a read-write and a read-only unix socket (and,
+/// if configured, TCP on loopback), with SwiftVirt's drivers behind it. Each client is served on a thread of its own.
 public final class Daemon: Sendable {
     private let configuration: DaemonConfiguration
     private let drivers: DriverRegistry
-    private let listeners: [(listener: UnixSocketListener, readOnly: Bool)]
+    private let listeners: [(listener: SocketListener, readOnly: Bool)]
     private static let logger = Logger(label: "swiftvirt.virtd")
 
     /// Creates the sockets (and their directories); clients are accepted after ``start()``.
@@ -24,22 +24,26 @@ public final class Daemon: Sendable {
                 throw VirError(.systemError, "cannot create the socket directory '\(directory)': \(error)", domain: .rpc)
             }
         }
-        let readWrite = try UnixSocketListener(path: configuration.socketPath, mode: 0o600)
+        var opened: [(SocketListener, Bool)] = []
         do throws(VirError) {
-            let readOnly = try UnixSocketListener(path: configuration.readOnlySocketPath, mode: 0o666)
-            listeners = [(readWrite, false), (readOnly, true)]
+            opened.append((try SocketListener(unixPath: configuration.socketPath, mode: 0o600), false))
+            opened.append((try SocketListener(unixPath: configuration.readOnlySocketPath, mode: 0o666), true))
+            if let endpoint = configuration.tcpListen {
+                opened.append((try SocketListener(loopback: endpoint), configuration.tcpReadOnly))
+            }
         } catch {
-            readWrite.close()
+            for (listener, _) in opened { listener.close() }
             throw error
         }
+        listeners = opened
     }
 
-    /// Accepts clients on both sockets, each listener on a thread of its own.
+    /// Accepts clients on every socket, each listener on a thread of its own.
     public func start() {
         for (listener, readOnly) in listeners {
             Thread { [self] in accept(on: listener, readOnly: readOnly) }.start()
         }
-        Self.logger.info("listening on \(configuration.socketPath) and \(configuration.readOnlySocketPath)")
+        Self.logger.info("listening on \(listeners.map { $0.listener.name + ($0.readOnly ? " (read-only)" : "") }.joined(separator: ", "))")
     }
 
     /// Stops accepting clients and removes the sockets. Running domains keep running.
@@ -47,7 +51,7 @@ public final class Daemon: Sendable {
         for (listener, _) in listeners { listener.close() }
     }
 
-    private func accept(on listener: UnixSocketListener, readOnly: Bool) {
+    private func accept(on listener: SocketListener, readOnly: Bool) {
         while true {
             do throws(VirError) {
                 let socket = try listener.accept()

@@ -1,31 +1,50 @@
 // virtd: SwiftVirt's daemon. Serves libvirt's RPC protocol, so that stock virsh and
 // libvirt-python reach SwiftVirt's drivers through `URI+unix:///…?socket=PATH`.
 //
-//   virtd [--socket PATH] [--socket-ro PATH] [--lxc-root DIR] [--keepalive-interval SECONDS] [--keepalive-count N]
+//   virtd [--config FILE] [--socket PATH] [--socket-ro PATH] [--tcp-listen ADDRESS:PORT]
+//         [--lxc-root DIR] [--keepalive-interval SECONDS] [--keepalive-count N] [--log-level LEVEL]
+//
+// The file (default /etc/swiftvirt/virtd.conf, if it exists) is read first; options win.
 import Foundation
+import Logging
 import VirtCore
 import VirtDaemon
 import VirtDriverLXC
 import VirtDriverTest
+import VirtError
 
-let usage = "usage: virtd [--socket PATH] [--socket-ro PATH] [--lxc-root DIR] [--keepalive-interval SECONDS] [--keepalive-count N]\n"
-var configuration = DaemonConfiguration()
+/// Each option and the setting of the file it stands for.
+let options = ["--socket": "unix_sock_path", "--socket-ro": "unix_sock_ro_path", "--tcp-listen": "tcp_listen", "--lxc-root": "lxc_root",
+               "--keepalive-interval": "keepalive_interval", "--keepalive-count": "keepalive_count", "--log-level": "log_level"]
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("virtd: \(message)\n".utf8))
+    exit(status)
+}
+
+var pairs: [(option: String, value: String)] = []
 var arguments = CommandLine.arguments.dropFirst()
 while let option = arguments.popFirst() {
-    guard let value = arguments.popFirst() else {
-        FileHandle.standardError.write(Data(usage.utf8))
-        exit(2)
+    guard option == "--config" || options[option] != nil, let value = arguments.popFirst() else {
+        fail("usage: virtd [--config FILE] " + options.keys.sorted().map { "[\($0) VALUE]" }.joined(separator: " "), status: 2)
     }
-    switch (option, Int(value)) {
-    case ("--socket", _): configuration.socketPath = value
-    case ("--socket-ro", _): configuration.readOnlySocketPath = value
-    case ("--lxc-root", _) where value.hasPrefix("/"): configuration.lxcRoot = value
-    case ("--keepalive-interval", let seconds?) where seconds >= 0: configuration.keepaliveInterval = seconds
-    case ("--keepalive-count", let count?) where count >= 0: configuration.keepaliveCount = count
-    default:
-        FileHandle.standardError.write(Data(usage.utf8))
-        exit(2)
-    }
+    pairs.append((option, value))
+}
+
+var configuration = DaemonConfiguration()
+do {
+    let file = pairs.last { $0.option == "--config" }?.value
+        ?? (FileManager.default.fileExists(atPath: DaemonConfiguration.defaultFile) ? DaemonConfiguration.defaultFile : nil)
+    if let file { configuration = try DaemonConfiguration(contentsOf: file) }
+    for (option, value) in pairs where option != "--config" { try configuration.set(options[option]!, to: value) }
+} catch {
+    fail(error.message, status: 2)
+}
+let level = configuration.logLevel
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = level
+    return handler
 }
 
 // One driver per kind for every client, as libvirtd has: test:///, and lxc:/// on its root.
@@ -38,22 +57,22 @@ let daemon: Daemon
 do {
     daemon = try Daemon(configuration: configuration, drivers: drivers)
 } catch {
-    FileHandle.standardError.write(Data("virtd: \(error)\n".utf8))
-    exit(1)
+    fail(error.message, status: 1)
 }
 daemon.start()
 // Adopt the containers that kept running while virtd was away, and autostart the rest,
 // without delaying the sockets.
 Thread.detachNewThread {
-    do {
+    do throws(VirError) {
         _ = try containers.driver(root: containers.systemRoot)
     } catch {
-        FileHandle.standardError.write(Data("virtd: lxc:///: \(error)\n".utf8))
+        Logger(label: "swiftvirt.virtd").error("lxc:///: \(error.message)")
     }
 }
 let stop = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .main)
 signal(SIGTERM, SIG_IGN)
 stop.setEventHandler {
+    Logger(label: "swiftvirt.virtd").info("stopping on SIGTERM; running domains keep running")
     daemon.stop()
     exit(0)
 }

@@ -49,8 +49,10 @@ final class DaemonFixture: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<500 where !FileManager.default.fileExists(atPath: readOnlySocket) { usleep(2000) }
-        guard FileManager.default.fileExists(atPath: readOnlySocket) else { throw NoDaemon(reason: "virtd made no socket within 1 s") }
+        for _ in 0..<500 where process.isRunning && !FileManager.default.fileExists(atPath: readOnlySocket) { usleep(2000) }
+        guard FileManager.default.fileExists(atPath: readOnlySocket) else {
+            throw NoDaemon(reason: process.isRunning ? "virtd made no socket within 1 s" : "virtd exited")
+        }
     }
 
     private func stop() {

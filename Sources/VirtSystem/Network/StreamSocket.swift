@@ -62,70 +62,26 @@ public struct StreamSocket: Sendable {
 
     /// Connects to the unix socket at `path`.
     public static func connect(to path: String) throws(VirError) -> StreamSocket {
-        let fd = try Syscall.call("socket(AF_UNIX)", domain: .rpc) { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        var address = try UnixSocketListener.address(path)
-        let length = socklen_t(MemoryLayout<sockaddr_un>.size)
-        let result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) } }
-        guard result == 0 else {
-            let error = Syscall.error("Failed to connect socket to '\(path)'", errno: errno, domain: .rpc)
+        var address = try SocketListener.address(path)
+        return try connect(family: AF_UNIX, name: path) { fd in
+            withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        }
+    }
+
+    /// Connects to the TCP `endpoint`.
+    public static func connect(to endpoint: TCPEndpoint) throws(VirError) -> StreamSocket {
+        try connect(family: endpoint.address.family.addressFamily, name: endpoint.description) { fd in
+            endpoint.address.withSocketAddress(port: endpoint.port) { Glibc.connect(fd, $0, $1) }
+        }
+    }
+
+    private static func connect(family: Int32, name: String, _ connecting: (Int32) -> Int32) throws(VirError) -> StreamSocket {
+        let fd = try Syscall.call("socket", domain: .rpc) { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        guard connecting(fd) == 0 else {
+            let error = Syscall.error("Failed to connect socket to '\(name)'", errno: errno, domain: .rpc)
             Glibc.close(fd)
             throw error
         }
         return StreamSocket(descriptor: fd)
-    }
-}
-
-/// A listening unix stream socket at a path, made with a given mode (0600 for a daemon's
-/// read-write socket, 0666 for its read-only one). A stale socket file is replaced.
-public final class UnixSocketListener: Sendable {
-    /// The socket's path.
-    public let path: String
-    private let descriptor: Int32
-
-    /// Binds and listens at `path` with permissions `mode`.
-    public init(path: String, mode: mode_t) throws(VirError) {
-        let fd = try Syscall.call("socket(AF_UNIX)", domain: .rpc) { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        do throws(VirError) {
-            var address = try Self.address(path)
-            unlink(path)
-            let length = socklen_t(MemoryLayout<sockaddr_un>.size)
-            try Syscall.call("bind \(path)", domain: .rpc) {
-                withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-            }
-            try Syscall.call("chmod \(path)", domain: .rpc) { chmod(path, mode) }
-            try Syscall.call("listen on \(path)", domain: .rpc) { listen(fd, 128) }
-        } catch {
-            Glibc.close(fd)
-            throw error
-        }
-        self.path = path
-        descriptor = fd
-    }
-
-    /// Waits for the next client; throws once the listener is closed.
-    public func accept() throws(VirError) -> StreamSocket {
-        let fd = try Syscall.call("accept on \(path)", domain: .rpc) { cvs_accept_cloexec(descriptor) }
-        return StreamSocket(descriptor: fd)
-    }
-
-    /// Stops listening: wakes ``accept()`` and removes the socket file.
-    public func close() {
-        _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
-        _ = Glibc.close(descriptor)
-        unlink(path)
-    }
-
-    /// `sockaddr_un` for `path`, or `VIR_ERR_INVALID_ARG` if it does not fit.
-    static func address(_ path: String) throws(VirError) -> sockaddr_un {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.utf8.count < capacity else {
-            throw VirError(.invalidArg, "socket path '\(path)' is longer than \(capacity - 1) bytes", domain: .rpc)
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
-        }
-        return address
     }
 }
