@@ -5,14 +5,17 @@ import Glibc
 @_exported import VirtError
 @_exported import VirtXML
 import VirtDriverLXC
+import VirtDriverRemote
 import VirtDriverTest
 
 extension DriverRegistry {
-    /// The drivers built into SwiftVirt: `test:///` (in memory) and `lxc:///embed?root=DIR`
-    /// (containers on security contexts, in the calling process).
+    /// The drivers built into SwiftVirt: `test:///` (in memory), the remote driver (any
+    /// `DRIVER+unix://` or `DRIVER+tcp://` URI, and plain `lxc:///`, which virtd serves), and
+    /// `lxc:///embed?root=DIR` (containers on security contexts, in the calling process).
     public static let builtIn: DriverRegistry = {
         var registry = DriverRegistry()
         registry.register("test", TestDriver.open)
+        registry.register("remote", RemoteDriver.open)
         registry.register("lxc", LXCDriver.open)
         return registry
     }()

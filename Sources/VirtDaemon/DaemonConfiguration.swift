@@ -1,14 +1,15 @@
 import Logging
+import VirtRPC
 import VirtSystem
 
 /// How virtd runs: where it listens, what `lxc:///` uses, keepalive and logging. Corresponds
 /// to libvirtd.conf; ``init(contentsOf:)`` reads virtd's own file of the same syntax.
 public struct DaemonConfiguration: Sendable, Equatable {
     /// The read-write socket (mode 0600). `unix_sock_path`.
-    public var socketPath = "/run/swiftvirt/virtd-sock"
+    public var socketPath = VirtdSocket.readWrite
     /// The read-only socket (mode 0666): every connection on it is read-only.
     /// `unix_sock_ro_path`.
-    public var readOnlySocketPath = "/run/swiftvirt/virtd-sock-ro"
+    public var readOnlySocketPath = VirtdSocket.readOnly
 
     /// A TCP endpoint on a loopback address to listen on as well, if any. `tcp_listen`
     /// (`"127.0.0.1:16509"`, `"[::1]:16509"`).

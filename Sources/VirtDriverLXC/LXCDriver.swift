@@ -64,7 +64,7 @@ public final class LXCDriver: HypervisorDriver {
         guard uri.driver == "lxc", uri.transport == nil, uri.host.isEmpty else { return nil }
         if ["", "/", "/system"].contains(uri.path), let systemRoot { return systemRoot }
         guard uri.path == "/embed" else {
-            throw VirError(.noConnect, "lxc://\(uri.path) needs the daemon, which is not available yet; use lxc:///embed?root=DIR", domain: .lxc)
+            throw VirError(.noConnect, "lxc://\(uri.path) is not a container driver: use lxc:/// (virtd's) or lxc:///embed?root=DIR", domain: .lxc)
         }
         guard let root = uri.query.first(where: { $0.name == "root" })?.value, root.hasPrefix("/") else {
             throw VirError(.invalidArg, "lxc:///embed needs an absolute root directory: lxc:///embed?root=DIR", domain: .lxc)

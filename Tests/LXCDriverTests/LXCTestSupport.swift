@@ -1,5 +1,6 @@
 import Foundation
 import SwiftVirt
+import TestSupport
 import Testing
 import VirtContexts
 import VirtSystem
@@ -64,16 +65,7 @@ final class LXCSandbox: @unchecked Sendable {
     }
 
     /// The virtsh built next to this test binary.
-    static func virtshPath() -> String? {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("virtsh").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
+    static func virtshPath() -> String? { builtExecutable("virtsh") }
 
     /// Runs virtsh on this root with `arguments`; its exit status, standard output and error.
     func virtsh(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {

@@ -11,3 +11,12 @@ public func runTool(_ arguments: [String], timeout: Duration = .seconds(60)) thr
     let status = waitForChild(pid, timeout: timeout)
     return (status, String(decoding: FileManager.default.contents(atPath: outputFile) ?? Data(), as: UTF8.self))
 }
+
+/// Runs `body`, which blocks (on a socket, a process, a daemon's start), on a thread of its
+/// own rather than on one of the Swift concurrency pool's few threads, which other tests
+/// need meanwhile.
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftVirt
+import TestSupport
 import VirtContexts
 
 /// Whether real containers can run here: root, namespaces and cgroups.
@@ -25,7 +26,23 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
         case snapshots
         /// `virConnectGetCapabilities`.
         case capabilities
+        // Where SwiftVirt's drivers go beyond libvirt 9.0's test driver, by design:
+        /// `on_crash` applies to a `VIR_DUMP_CRASH` core dump (libvirt's test driver always
+        /// shuts the domain off).
+        case crashPolicy
+        /// Every snapshot-creation flag of the API with its rules (libvirt's test driver
+        /// refuses NO_METADATA and DISK_ONLY, and takes QUIESCE alone).
+        case allSnapshotFlags
+        /// Reverting to a shut-off snapshot with REVERT_RUNNING starts the domain (libvirt
+        /// 9.0's test driver only sends the STARTED event).
+        case revertStartsShutoffSnapshots
+        /// A domain name that would be a hidden file (`.hidden`) is refused.
+        case refusesHiddenNames
     }
+
+    /// SwiftVirt's test driver's features, in process or through virtd.
+    static let testDriverFeatures: Set<Feature> = [.reset, .coreDump, .saveRestore, .snapshots, .capabilities,
+                                                   .crashPolicy, .allSnapshotFlags, .revertStartsShutoffSnapshots, .refusesHiddenNames]
 
     /// A short name for test output.
     let name: String
@@ -52,15 +69,46 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// The in-memory test driver, on a private node file.
-    static let testDriver = ConformanceTarget(name: "test", makeNode: {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-conf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent("node.xml")
-        try nodeXML.write(to: file, atomically: true, encoding: .utf8)
-        return ("test://" + file.path, { try? FileManager.default.removeItem(at: directory) })
-    }, wrongStateCodes: [.operationInvalid, .internalError], features: [.reset, .coreDump, .saveRestore, .snapshots, .capabilities],
-       domainType: "test", osType: "linux", reportsBalloon: true, keepsIDOnReboot: true,
-       osXML: "<os><type>hvm</type></os>")
+    static let testDriver = testNode(name: "test", features: testDriverFeatures) { path in ("test://" + path, {}) }
+
+    /// The remote driver to a virtd of the test's own, serving the same private node.
+    static let remoteVirtd = testNode(name: "remote→virtd", features: testDriverFeatures) { path in
+        let daemon = try await offPool { try VirtdProcess(directory: "/tmp/swiftvirt-conf-virtd-\(UUID().uuidString)") }
+        return ("test+unix://\(path)?socket=\(daemon.socket)", {
+            daemon.stop()
+            try? FileManager.default.removeItem(atPath: daemon.directory)
+        })
+    }
+
+    /// The remote driver to a stock libvirtd 9.0 of the test's own, whose test driver serves
+    /// the same private node: SwiftVirt's client against the reference daemon.
+    static let remoteLibvirtd = testNode(name: "remote→libvirtd", features: [.reset, .coreDump, .saveRestore, .snapshots, .capabilities]) { path in
+        let daemon = try await offPool { try LibvirtdFixture() }
+        return ("test+unix://\(path)?socket=\(daemon.socket)", { daemon.stop() })
+    }
+
+    /// A target of the test driver's node (``nodeXML``) in a private file, reached by the URI
+    /// `reach` makes of the file's path (with its own clean-up).
+    private static func testNode(name: String, features: Set<Feature>,
+                                 reach: @escaping @Sendable (String) async throws -> (uri: String, cleanup: @Sendable () -> Void))
+        -> ConformanceTarget {
+        ConformanceTarget(name: name, makeNode: {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-conf-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let file = directory.appendingPathComponent("node.xml")
+            try nodeXML.write(to: file, atomically: true, encoding: .utf8)
+            let removeNode: @Sendable () -> Void = { try? FileManager.default.removeItem(at: directory) }
+            do {
+                let (uri, cleanup) = try await reach(file.path)
+                return (uri, { cleanup(); removeNode() })
+            } catch {
+                removeNode()
+                throw error
+            }
+        }, wrongStateCodes: [.operationInvalid, .internalError], features: features,
+           domainType: "test", osType: "linux", reportsBalloon: true, keepsIDOnReboot: true,
+           osXML: "<os><type>hvm</type></os>")
+    }
 
     /// The container driver, embedded, on a root of its own: real containers, so only where
     /// they can run (root, namespaces, cgroups). Its init handles SIGTERM, so that shutdown
@@ -83,14 +131,17 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
             throw error
         }
         return (uri, cleanup)
-    }, wrongStateCodes: [.operationInvalid], features: [], domainType: "lxc", osType: "exe", reportsBalloon: false,
+    }, wrongStateCodes: [.operationInvalid], features: [.refusesHiddenNames], domainType: "lxc", osType: "exe", reportsBalloon: false,
        keepsIDOnReboot: false, osXML: lxcOS)
 
     /// A container's `<os>`: a shell that ends on SIGTERM, as a machine's init does.
     static let lxcOS = "<os><type>exe</type><init>/bin/sh</init><initarg>-c</initarg><initarg>trap 'exit 0' TERM; sleep 1000 &amp; wait</initarg></os>"
 
-    /// Every target the suite runs on: the container driver where containers can run.
-    static let all: [ConformanceTarget] = [.testDriver] + (canRunContainers ? [.lxcDriver] : [])
+    /// Every target the suite runs on: the test driver in process, and through the remote
+    /// driver to virtd and to a stock libvirtd (where libvirtd can run), and the container
+    /// driver where containers can run.
+    static let all: [ConformanceTarget] = [.testDriver, .remoteVirtd] + (LibvirtdFixture.unavailable == nil ? [.remoteLibvirtd] : [])
+        + (canRunContainers ? [.lxcDriver] : [])
 
     /// The targets that have `feature`.
     static func having(_ feature: Feature) -> [ConformanceTarget] { all.filter { $0.features.contains(feature) } }

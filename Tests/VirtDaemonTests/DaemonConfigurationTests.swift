@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VirtError
 import VirtSystem
@@ -93,7 +94,7 @@ struct DaemonConfigurationTests {
         let file = "/tmp/swiftvirt-virtd-conf-\(UUID().uuidString)"
         try "tcp_listen = \"0.0.0.0:16509\"\n".write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        #expect(throws: DaemonFixture.NoDaemon.self) { _ = try DaemonFixture(options: ["--config", file]) }
+        #expect(throws: DaemonUnavailable.self) { _ = try DaemonFixture(options: ["--config", file]) }
         #expect(throws: VirError.self) { _ = try SocketListener(loopback: TCPEndpoint("0.0.0.0:0")!) }
     }
 

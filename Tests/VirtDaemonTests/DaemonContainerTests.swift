@@ -52,6 +52,16 @@ struct DaemonContainerTests {
             #expect(line.contains("/swiftvirt/ctx-") && report.cgroups.contains(String(line)), "\(controller)")
         }
 
+        // SwiftVirt's own virtsh gets the same descriptors through its remote driver, and
+        // enters the DAC label too.
+        let virtsh = try #require(builtExecutable("virtsh"))
+        let ours = try await offPool {
+            try runTool([virtsh, "-c", uri(fixture), "lxc-enter-namespace", "entered", "--", "/bin/sh", "-c", EnteredContainerReport.script])
+        }
+        #expect(ours.status == 0, "\(ours.output)")
+        let inside = try #require(EnteredContainerReport(ours.output), "\(ours.output)")
+        #expect(inside.hostname == "entered" && inside.runsInTheContainersPidNamespace && inside.uid == "0")
+
         // Every descriptor virtd passed was closed on its side: repeating leaks nothing.
         let before = try fixture.openDescriptorCount()
         for _ in 0..<3 {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VirtError
 import VirtRPC
@@ -12,7 +13,7 @@ struct DaemonEventTests {
     @Test func callbackRegistrationsGetTheirOwnMessagesFilteredByDomain() async throws {
         let fixture = try DaemonFixture()
         let client = try Client(fixture.socket)
-        try await DaemonFixture.offPool {
+        try await offPool {
             try open(client)
             let test = try client.call(call(.domainLookupByName, 2, RemoteDomainLookupByNameArgs(name: "test"))).decode(RemoteDomainLookupByNameRet.self).dom
             let forTest = try client.call(call(.connectDomainEventCallbackRegisterAny, 3, RemoteConnectDomainEventCallbackRegisterAnyArgs(eventID: 0, dom: test)))
@@ -43,7 +44,7 @@ struct DaemonEventTests {
     @Test func legacyRegistrationsAreOnePerEventIDAndGetTheOldMessages() async throws {
         let fixture = try DaemonFixture()
         let client = try Client(fixture.socket)
-        try await DaemonFixture.offPool {
+        try await offPool {
             try open(client)
             #expect(try client.call(call(.connectDomainEventRegisterAny, 2, RemoteConnectDomainEventRegisterAnyArgs(eventID: 0))).header.status == .ok)
             #expect(try error(client.call(call(.connectDomainEventRegisterAny, 3, RemoteConnectDomainEventRegisterAnyArgs(eventID: 0)))).code == .invalidArg)
@@ -65,7 +66,7 @@ struct DaemonEventTests {
     @Test func featuresAfterOpenAndCloseCallbacksRegisterOnce() async throws {
         let fixture = try DaemonFixture()
         let client = try Client(fixture.socket)
-        try await DaemonFixture.offPool {
+        try await offPool {
             #expect(try error(client.call(call(.connectSupportsFeature, 0, RemoteConnectSupportsFeatureArgs(feature: 14)))).message
                 == "internal error: hypervisor connection not open")
             try open(client)
@@ -85,7 +86,7 @@ struct DaemonEventTests {
         let fixture = try DaemonFixture(options: ["--keepalive-interval", "1", "--keepalive-count", "2"])
         let answering = try Client(fixture.socket)
         let silent = try Client(fixture.socket)
-        try await DaemonFixture.offPool {
+        try await offPool {
             for client in [answering, silent] {
                 #expect(try client.call(call(.connectSupportsFeature, 0, RemoteConnectSupportsFeatureArgs(feature: 10))).decode(RemoteConnectSupportsFeatureRet.self).supported == 1)
             }

@@ -12,18 +12,18 @@ final class DaemonFixture: @unchecked Sendable {
     /// The root of this virtd's `lxc:///`, where containers run (killed afterwards).
     let lxcRoot = ContextSystem.runBase + "/virtd-test-\(UUID().uuidString)"
     private let options: [String]
-    private var process = Process()
-    var socket: String { directory + "/sock" }
-    var readOnlySocket: String { directory + "/sock-ro" }
+    private var process: VirtdProcess
+    var socket: String { process.socket }
+    var readOnlySocket: String { process.readOnlySocket }
 
     /// Starts virtd with `options` beside its socket paths and its `lxc:///` root.
     init(options: [String] = []) throws {
         self.options = options
-        try start()
+        process = try VirtdProcess(directory: directory, options: ["--lxc-root", lxcRoot] + options)
     }
 
     deinit {
-        stop()
+        process.stop()
         if FileManager.default.fileExists(atPath: lxcRoot) {
             (try? ContextSystem(root: lxcRoot + "/contexts"))?.destroyEverything()
             try? FileManager.default.removeItem(atPath: lxcRoot)
@@ -33,54 +33,13 @@ final class DaemonFixture: @unchecked Sendable {
 
     /// Stops virtd (SIGTERM) and starts it again on the same sockets and roots.
     func restart() throws {
-        stop()
-        process = Process()
-        try start()
+        process.stop()
+        process = try VirtdProcess(directory: directory, options: ["--lxc-root", lxcRoot] + options)
     }
 
     /// How many descriptors virtd has open now.
     func openDescriptorCount() throws -> Int {
-        try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count
-    }
-
-    private func start() throws {
-        process.executableURL = URL(fileURLWithPath: try Self.virtdPath())
-        process.arguments = ["--socket", socket, "--socket-ro", readOnlySocket, "--lxc-root", lxcRoot] + options
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<500 where process.isRunning && !FileManager.default.fileExists(atPath: readOnlySocket) { usleep(2000) }
-        guard FileManager.default.fileExists(atPath: readOnlySocket) else {
-            throw NoDaemon(reason: process.isRunning ? "virtd made no socket within 1 s" : "virtd exited")
-        }
-    }
-
-    private func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
-
-    /// The virtd next to the test binary (or in a directory above it).
-    private static func virtdPath() throws -> String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("virtd").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw NoDaemon(reason: "virtd is not built next to the tests (swift build --build-tests builds it)")
-    }
-
-    struct NoDaemon: Error { let reason: String }
-
-    /// Runs `body`, which blocks on a socket or a process, on a thread of its own rather
-    /// than on one of the Swift concurrency pool's two threads.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
-        }
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.pid)/fd").count
     }
 
     /// Runs stock virsh with `arguments` (off the pool); its exit status and both streams.

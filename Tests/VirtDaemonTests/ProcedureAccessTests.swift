@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import VirtError
 import VirtRPC
@@ -14,7 +15,7 @@ struct ProcedureAccessTests {
         let procedures = ProcedureTable.all
         #expect(procedures.count >= 70)
         #expect(procedures.contains { $0.handler.access == .mutation(api: "virDomainDestroy") })
-        try await DaemonFixture.offPool {
+        try await offPool {
             try open(readOnly, flags: 1)
             try open(readWrite, flags: 0)
             for (serial, entry) in procedures.enumerated() where entry.handler.needsConnection {

@@ -12,8 +12,8 @@ struct StockVirshEventTests {
         let script = "define \(StockVirshTests.demo); start demo; suspend demo; resume demo; destroy demo; start demo; shutdown demo; undefine demo"
         let virtd = try DaemonFixture()
         let libvirtd = try LibvirtdFixture()
-        let viaVirtd = try await DaemonFixture.offPool { try Self.events(at: virtd.socket, during: script, probe: virtd.directory) }
-        let viaLibvirtd = try await DaemonFixture.offPool { try Self.events(at: libvirtd.socket, during: script, probe: libvirtd.directory) }
+        let viaVirtd = try await offPool { try Self.events(at: virtd.socket, during: script, probe: virtd.directory) }
+        let viaLibvirtd = try await offPool { try Self.events(at: libvirtd.socket, during: script, probe: libvirtd.directory) }
         #expect(viaVirtd.contains("event 'lifecycle' for domain 'demo': Started Booted"), "\(viaVirtd)")
         #expect(viaVirtd == viaLibvirtd)
     }

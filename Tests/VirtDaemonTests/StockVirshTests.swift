@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VirtError
 import VirtRPC
@@ -85,7 +86,7 @@ struct DaemonProtocolTests {
     @Test func callsBeforeOpenUnknownProceduresProgramsAndASecondOpenGetLibvirtdsErrors() async throws {
         let fixture = try DaemonFixture()
         let client = try DaemonFixture.RawClient(fixture.socket)
-        try await DaemonFixture.offPool { try exchange(client) }
+        try await offPool { try exchange(client) }
         withExtendedLifetime(fixture) {}
     }
 
@@ -128,7 +129,7 @@ struct DaemonProtocolTests {
         let fixture = try DaemonFixture()
         let client = try DaemonFixture.RawClient(fixture.socket)
         let image = fixture.directory + "/saved"
-        try await DaemonFixture.offPool {
+        try await offPool {
             _ = try client.call(call(RemoteProcedure.connectOpen.rawValue, serial: 1, body: RemoteConnectOpenArgs(name: "test:///default", flags: 0)))
             let test = try client.call(call(RemoteProcedure.domainLookupByName.rawValue, serial: 2, body: RemoteDomainLookupByNameArgs(name: "test")))
                 .decode(RemoteDomainLookupByNameRet.self).dom
@@ -149,7 +150,7 @@ struct DaemonProtocolTests {
     @Test func descriptorsSentWithACallAreClosedAndStrayStreamPacketsIgnored() async throws {
         let fixture = try DaemonFixture()
         let client = try DaemonFixture.RawClient(fixture.socket)
-        try await DaemonFixture.offPool {
+        try await offPool {
             _ = try client.call(call(RemoteProcedure.connectOpen.rawValue, serial: 1, body: RemoteConnectOpenArgs(name: "test:///default", flags: 0)))
             var ends: [Int32] = [-1, -1]
             try #require(pipe(&ends) == 0)
@@ -187,7 +188,7 @@ struct DaemonProtocolTests {
     @Test func aLengthWordOutOfRangeDropsTheClient() async throws {
         let fixture = try DaemonFixture()
         let client = try DaemonFixture.RawClient(fixture.socket)
-        let read = try await DaemonFixture.offPool { () throws -> Int in
+        let read = try await offPool { () throws -> Int in
             try client.socket.writeAll([0x7f, 0xff, 0xff, 0xff])
             var buffer = [UInt8](repeating: 0, count: 16)
             return try client.socket.read(into: &buffer)

@@ -21,6 +21,10 @@ public protocol NodeDriver: Sendable {
     func securityModel() async throws -> SecurityModel
     /// `virConnectClose`: releases what the driver holds for this connection.
     func close() async
+    /// Whether calls reach the driver now (`virConnectIsAlive`).
+    func connectionState() async -> ConnectionState
+    /// The changes of ``connectionState()`` from now on (`virConnectRegisterCloseCallback`).
+    func connectionStateChanges() async -> AsyncStream<ConnectionState>
 }
 
 extension NodeDriver {
@@ -42,4 +46,8 @@ extension NodeDriver {
     public func securityModel() async throws -> SecurityModel { SecurityModel(model: "", doi: "") }
     /// Default: nothing to release.
     public func close() async {}
+    /// Default: a driver in this process is always connected.
+    public func connectionState() async -> ConnectionState { .connected }
+    /// Default: a driver in this process never changes state; the stream ends at once.
+    public func connectionStateChanges() async -> AsyncStream<ConnectionState> { AsyncStream { $0.finish() } }
 }

@@ -1,20 +1,23 @@
 import Synchronization
 
-/// Fans a driver's lifecycle events out to every subscriber. Each subscriber gets its own
-/// `AsyncStream`; a subscriber that stops iterating is removed.
-public final class EventBroadcaster: Sendable {
+/// Fans a driver's lifecycle events out to every subscriber.
+public typealias EventBroadcaster = Broadcaster<DomainEvent>
+
+/// Fans values (events, state changes) out to every subscriber. Each subscriber gets its
+/// own `AsyncStream`; a subscriber that stops iterating is removed.
+public final class Broadcaster<Element: Sendable>: Sendable {
     private struct Subscribers: ~Copyable {
         var next = 0
-        var continuations: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
+        var continuations: [Int: AsyncStream<Element>.Continuation] = [:]
     }
     private let state = Mutex(Subscribers())
 
     /// An empty broadcaster.
     public init() {}
 
-    /// A new stream that receives every event emitted after this call.
-    public func subscribe() -> AsyncStream<DomainEvent> {
-        let (stream, continuation) = AsyncStream<DomainEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+    /// A new stream that receives every value emitted after this call.
+    public func subscribe() -> AsyncStream<Element> {
+        let (stream, continuation) = AsyncStream<Element>.makeStream(bufferingPolicy: .bufferingNewest(4096))
         let key = state.withLock { subscribers in
             subscribers.next += 1
             subscribers.continuations[subscribers.next] = continuation
@@ -27,7 +30,7 @@ public final class EventBroadcaster: Sendable {
     }
 
     /// Delivers `event` to every subscriber.
-    public func emit(_ event: DomainEvent) {
+    public func emit(_ event: Element) {
         let targets = state.withLock { Array($0.continuations.values) }
         for continuation in targets { continuation.yield(event) }
     }

@@ -38,6 +38,11 @@ public struct TCPEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// The port.
     public var port: UInt16
 
+    /// `port` of `address`.
+    public init(address: NetworkAddress, port: UInt16) {
+        (self.address, self.port) = (address, port)
+    }
+
     /// `127.0.0.1:16509` or `[::1]:16509`; nil if `text` is neither.
     public init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else { return nil }
