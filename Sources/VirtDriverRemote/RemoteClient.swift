@@ -20,8 +20,8 @@ final class RemoteClient: Sendable {
     private let onMessage: @Sendable (Packet) -> Void
     /// Called on the reader thread with each STREAM packet of the daemon.
     private let onStream: @Sendable (Packet) -> Void
-    /// Called once, on the reader thread, when the connection ends, with why.
-    private let onClose: @Sendable (VirError) -> Void
+    /// Called once, on the reader thread, when the connection ends, with the client and why.
+    private let onClose: @Sendable (RemoteClient, VirError) -> Void
 
     private struct CallTable: ~Copyable {
         var nextSerial: UInt32 = 1
@@ -32,7 +32,7 @@ final class RemoteClient: Sendable {
 
     /// Takes over the connected `socket` and starts reading it.
     init(socket: StreamSocket, onMessage: @escaping @Sendable (Packet) -> Void, onStream: @escaping @Sendable (Packet) -> Void,
-         onClose: @escaping @Sendable (VirError) -> Void) {
+         onClose: @escaping @Sendable (RemoteClient, VirError) -> Void) {
         self.socket = socket
         self.onMessage = onMessage
         self.onStream = onStream
@@ -58,7 +58,11 @@ final class RemoteClient: Sendable {
         let timer = Mutex<Task<Void, Never>?>(nil)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                table.withLock { $0.waiting[serial] = continuation }
+                let ended = table.withLock { table -> VirError? in
+                    if table.ended == nil { table.waiting[serial] = continuation }
+                    return table.ended
+                }
+                if let ended { return continuation.resume(returning: .failure(ended)) }
                 // Registered first, so that neither the deadline nor a cancellation can come
                 // before there is a call to end.
                 if let deadline {
@@ -135,7 +139,7 @@ final class RemoteClient: Sendable {
         }
         for continuation in waiting { continuation.resume(returning: .failure(reason)) }
         socket.close()
-        onClose(reason)
+        onClose(self, reason)
     }
 
     private func dispatch(_ packet: Packet) throws(VirError) {

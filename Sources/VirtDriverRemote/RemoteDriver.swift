@@ -114,7 +114,7 @@ public final class RemoteDriver: HypervisorDriver {
     private func connect() async throws(VirError) -> RemoteClient {
         let socket = try target.connect()
         let client = RemoteClient(socket: socket, onMessage: { [weak self] in self?.received($0) }, onStream: { _ in },
-                                  onClose: { [weak self] in self?.lost($0) })
+                                  onClose: { [weak self] in self?.lost($0, because: $1) })
         do throws(VirError) {
             let deadline = CallDeadline.current
             let auth = try await client.call(.remote, RemoteProcedure.authList.rawValue, XDRVoid(), deadline: deadline)
@@ -137,13 +137,15 @@ public final class RemoteDriver: HypervisorDriver {
         return client
     }
 
-    /// The connection ended under the driver: say so, and connect again at once if events
-    /// are wanted (they arrive only over a connection).
-    private func lost(_ reason: VirError) {
-        let wantsEvents = session.withLock { session in
+    /// The connection `client` ended under the driver: say so, and connect again at once if
+    /// events are wanted (they arrive only over a connection). The end of a connection
+    /// already replaced changes nothing.
+    private func lost(_ client: RemoteClient, because reason: VirError) {
+        guard let wantsEvents = session.withLock({ session -> Bool? in
+            guard session.client === client else { return nil }
             session.callbackID = nil
             return session.eventsWanted && !session.closed
-        }
+        }) else { return }
         states.update(.disconnected(reason: reason.message))
         if wantsEvents { Task { await reconnectForEvents() } }
     }
