@@ -49,7 +49,7 @@ let package = Package(
         // statically (--static-swift-stdlib, see scripts/demo), which saves about 1.7 ms of
         // dynamic loading per run (measured by virt-bench testdriver).
         .executableTarget(name: "virtsh", dependencies: ["VirshCommands"], swiftSettings: strict),
-        .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt", "VirtContexts"], swiftSettings: strict),
+        .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt", "VirtContexts", "VirtSystem"], swiftSettings: strict),
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt", "VirtContexts", "VirtDriverRemote", "VirtRPC", "VirtSystem", "XDR", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "VirtDaemonTests", dependencies: ["VirtDaemon", "VirtRPC", "XDR", "VirtSystem", "VirtContexts", "VirtError", "TestSupport"], swiftSettings: strict),

@@ -1,11 +1,12 @@
 import Foundation
 
 /// `virt-bench SUITE`: runs SwiftVirt and the stock reference side by side in one run and
-/// prints medians and ratios. Suites: `testdriver`, `contexts`, `lxc`.
+/// prints medians and ratios. Suites: `testdriver`, `contexts`, `lxc`, `rpc`.
 let suites: [String: () async throws -> Void] = [
     "testdriver": TestDriverBench.run,
     "contexts": ContextsBench.run,
     "lxc": LXCBench.run,
+    "rpc": RPCBench.run,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -46,7 +46,8 @@ final class ClientSession: Sendable {
     private func serveUntilDone() throws(VirError) {
         var reader = FrameReader()
         defer { reader.closeDescriptors() }
-        var buffer = [UInt8](repeating: 0, count: 65536)
+        // Small: calls are small, and a thousand idle clients each keep one.
+        var buffer = [UInt8](repeating: 0, count: 8192)
         var received: [Int32] = []
         var unansweredPings = 0
         var nextPing = ContinuousClock.now + .seconds(keepalive.interval)

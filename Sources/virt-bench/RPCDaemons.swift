@@ -1,0 +1,76 @@
+import Foundation
+import VirtSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A daemon `virt-bench rpc` measures: virtd (built next to virt-bench) or a private stock
+/// libvirtd 9.0 (only its built-in test driver, on sockets of its own directory), pinned to
+/// CPU 0 so that both run where their clients do not.
+final class BenchDaemon {
+    enum Kind: String {
+        case virtd, libvirtd
+    }
+
+    let kind: Kind
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-bench-rpc-\(UUID().uuidString)").path
+    let pid: pid_t
+    /// Seconds from its start until its socket accepted a connection.
+    let startup: Double
+    let socket: String
+    private let madeRunDirectory = !FileManager.default.fileExists(atPath: "/run/libvirt")
+
+    /// The URI of its test driver.
+    var uri: String { "test+unix:///default?socket=\(socket)" }
+
+    /// Its resident memory now, in KiB (`VmRSS`).
+    var residentKiB: Double {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan
+    }
+
+    /// Starts one and waits until it accepts connections.
+    init(_ kind: Kind) throws {
+        self.kind = kind
+        try FileManager.default.createDirectory(atPath: directory + "/empty", withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment
+        let command: [String]
+        switch kind {
+        case .virtd:
+            socket = directory + "/sock"
+            command = [TestDriverBench.siblingExecutable("virtd"), "--socket", socket, "--socket-ro", directory + "/sock-ro",
+                       "--lxc-root", directory + "/lxc", "--log-level", "warning"]
+        case .libvirtd:
+            socket = directory + "/libvirt-sock"
+            let settings = ["unix_sock_dir = \"\(directory)\"", "unix_sock_ro_perms = \"0700\"", "unix_sock_rw_perms = \"0700\"",
+                            "unix_sock_admin_perms = \"0700\"", "auth_unix_ro = \"none\"", "auth_unix_rw = \"none\"",
+                            "log_outputs = \"3:file:\(directory)/libvirtd.log\""]
+            try settings.joined(separator: "\n").appending("\n").write(toFile: directory + "/libvirtd.conf", atomically: true, encoding: .utf8)
+            command = ["/usr/sbin/libvirtd", "-f", directory + "/libvirtd.conf", "-p", directory + "/libvirtd.pid"]
+            // Only the test driver, which is built in: no hypervisor driver modules are probed.
+            environment["LIBVIRT_DRIVER_DIR"] = directory + "/empty"
+        }
+        guard FileManager.default.isExecutableFile(atPath: command[0]) else { throw BenchError.missing(command[0]) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        pid = try Bench.spawn(["/usr/bin/taskset", "-c", "0"] + command, environment: environment)
+        while (try? StreamSocket.connect(to: socket))?.close() == nil {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { throw BenchError.commandFailed(command.joined(separator: " "), status) }
+            guard clock.now - started < .seconds(20) else { throw BenchError.commandFailed("\(kind) made no socket in 20 s", -1) }
+            usleep(200)
+        }
+        startup = Bench.seconds(clock.now - started)
+    }
+
+    /// Stops it (SIGTERM), waits for it, and removes what it left.
+    func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        try? FileManager.default.removeItem(atPath: directory)
+        if kind == .libvirtd && madeRunDirectory { try? FileManager.default.removeItem(atPath: "/run/libvirt") }
+    }
+}
