@@ -49,6 +49,8 @@ let package = Package(
         // statically (--static-swift-stdlib, see scripts/demo), which saves about 1.7 ms of
         // dynamic loading per run (measured by virt-bench testdriver).
         .executableTarget(name: "virtsh", dependencies: ["VirshCommands"], swiftSettings: strict),
+        // The protocol decoders' fuzz target (scripts/fuzz builds it with libFuzzer).
+        .executableTarget(name: "rpc-fuzz", dependencies: ["VirtRPC", "XDR", "VirtError"], swiftSettings: strict),
         .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt", "VirtContexts", "VirtSystem"], swiftSettings: strict),
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt", "VirtContexts", "VirtDriverRemote", "VirtRPC", "VirtSystem", "XDR", "TestSupport"], swiftSettings: strict),
