@@ -39,6 +39,8 @@ struct XMLParserTests {
         ("", "Document is empty"),
         ("   ", "Document is empty"),
         ("<a>", "Premature end of data in tag a"),
+        ("<domain", "Couldn't find end of Start Tag domain line 1"),
+        ("<a x='1'", "Couldn't find end of Start Tag a line 1"),
         ("<a><b></a>", "Opening and ending tag mismatch: b line 1 and a"),
         ("<a x=1/>", "AttValue"),
         ("<a x/>", "Specification mandates value for attribute x"),

@@ -60,7 +60,7 @@ struct XMLScanner {
         var element = XMLElement(name)
         while true {
             let hadSpace = skipSpace()
-            guard pos < bytes.count else { throw fail("Premature end of data in tag \(name) line \(lineNumber(at: start))") }
+            guard pos < bytes.count else { throw fail("Couldn't find end of Start Tag \(name) line \(lineNumber(at: start))") }
             if bytes[pos] == UInt8(ascii: "/") {
                 guard matches("/>") else { throw fail("expected '>'") }
                 pos += 2
