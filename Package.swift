@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(name: "virt-bench", dependencies: ["SwiftVirt", "VirtContexts", "VirtSystem"], swiftSettings: strict),
         .testTarget(name: "VirtXMLTests", dependencies: ["VirtXML"], resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "VirtCoreTests", dependencies: ["SwiftVirt", "VirtContexts", "VirtDriverRemote", "VirtRPC", "VirtSystem", "XDR", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "VirtDaemonTests", dependencies: ["VirtDaemon", "VirtRPC", "XDR", "VirtSystem", "VirtContexts", "VirtError", "TestSupport"],
+        .testTarget(name: "VirtDaemonTests", dependencies: ["VirtDaemon", "SwiftVirt", "VirtRPC", "XDR", "VirtSystem", "VirtContexts", "VirtError", "TestSupport"],
                     exclude: ["Scripts"], swiftSettings: strict),
         .testTarget(name: "VirtRPCTests", dependencies: ["VirtRPC", "XDR"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),

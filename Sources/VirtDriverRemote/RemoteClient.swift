@@ -9,17 +9,17 @@ import XDR
 
 /// One connection to a daemon speaking libvirt's protocol (libvirt's `virNetClient`): calls
 /// go out with their own serials, and a reader thread hands each reply to the call waiting
-/// for it, answers keepalive pings, and passes MESSAGE packets (events) and STREAM packets
-/// on. Many calls may be in flight at once; a call whose deadline passes fails with
+/// for it, answers keepalive pings, passes MESSAGE packets (events) on, and carries the
+/// STREAM packets of its open streams (``RemoteStream``). Many calls may be in flight at once; a call whose deadline passes fails with
 /// `VIR_ERR_OPERATION_TIMEOUT` and its late reply is dropped.
 final class RemoteClient: Sendable {
     private let socket: StreamSocket
     private let writing = Mutex(())
     private let table = Mutex(CallTable())
+    /// The open streams, by the serial of the call that opened each.
+    private let streams = Mutex<[UInt32: RemoteStream]>([:])
     /// Called on the reader thread with each MESSAGE packet of the daemon (events).
     private let onMessage: @Sendable (Packet) -> Void
-    /// Called on the reader thread with each STREAM packet of the daemon.
-    private let onStream: @Sendable (Packet) -> Void
     /// Called once, on the reader thread, when the connection ends, with the client and why.
     private let onClose: @Sendable (RemoteClient, VirError) -> Void
 
@@ -31,11 +31,9 @@ final class RemoteClient: Sendable {
     }
 
     /// Takes over the connected `socket` and starts reading it.
-    init(socket: StreamSocket, onMessage: @escaping @Sendable (Packet) -> Void, onStream: @escaping @Sendable (Packet) -> Void,
-         onClose: @escaping @Sendable (RemoteClient, VirError) -> Void) {
+    init(socket: StreamSocket, onMessage: @escaping @Sendable (Packet) -> Void, onClose: @escaping @Sendable (RemoteClient, VirError) -> Void) {
         self.socket = socket
         self.onMessage = onMessage
-        self.onStream = onStream
         self.onClose = onClose
         let thread = Thread { [self] in readUntilEnd() }
         thread.stackSize = 256 << 10
@@ -47,14 +45,20 @@ final class RemoteClient: Sendable {
 
     /// Calls `procedure` of `program` with `arguments` and waits for its reply, at most until
     /// `deadline`. An error reply is thrown as the ``VirError`` it carries.
+    /// A call that opens a stream (a console) passes it as `stream`: it is tied to the call's
+    /// serial before the call goes out, and receives the daemon's STREAM packets.
     func call(_ program: RPCProgram, _ procedure: Int32, _ arguments: some XDRCodable,
-              deadline: ContinuousClock.Instant? = nil) async throws(VirError) -> Packet {
+              deadline: ContinuousClock.Instant? = nil, stream: RemoteStream? = nil) async throws(VirError) -> Packet {
         let serial = try table.withLock { (table) throws(VirError) -> UInt32 in
             if let ended = table.ended { throw ended }
             defer { table.nextSerial &+= 1 }
             return table.nextSerial
         }
         let packet = Packet(header: PacketHeader(program: program, procedure: procedure, type: .call, serial: serial), body: arguments)
+        if let stream {
+            stream.bind(to: packet.header)
+            streams.withLock { $0[serial] = stream }
+        }
         let timer = Mutex<Task<Void, Never>?>(nil)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -79,8 +83,15 @@ final class RemoteClient: Sendable {
             finish(serial, with: .failure(Self.cancelled))
         }
         timer.withLock { $0?.cancel() }
-        let reply = try result.get()
+        let reply: Packet
+        do throws(VirError) {
+            reply = try result.get()
+        } catch {
+            if stream != nil { _ = streams.withLock { $0.removeValue(forKey: serial) } }
+            throw error
+        }
         guard reply.header.status == .ok else {
+            if stream != nil { _ = streams.withLock { $0.removeValue(forKey: serial) } }
             for descriptor in reply.descriptors { Glibc.close(descriptor) }
             throw try reply.decode(RemoteError.self).virError
         }
@@ -138,6 +149,7 @@ final class RemoteClient: Sendable {
             return Array(table.waiting.values)
         }
         for continuation in waiting { continuation.resume(returning: .failure(reason)) }
+        for stream in streams.withLock({ streams in defer { streams.removeAll() }; return Array(streams.values) }) { stream.abandon() }
         socket.close()
         onClose(self, reason)
     }
@@ -152,7 +164,10 @@ final class RemoteClient: Sendable {
         case (_, .message):
             onMessage(packet)
         case (_, .stream):
-            onStream(packet)
+            let serial = packet.header.serial
+            guard let stream = streams.withLock({ $0[serial] }) else { return }
+            if packet.header.status != .continue { _ = streams.withLock { $0.removeValue(forKey: serial) } }
+            if let answer = stream.receive(packet) { try send(answer) }
         default:
             for descriptor in packet.descriptors { Glibc.close(descriptor) }
         }

@@ -211,6 +211,22 @@ extension RemoteDriver {
         return DomainSecurityLabel(label: narrowChars(label.label), enforcing: label.enforcing != 0)
     }
 
+    /// Corresponds to `virDomainOpenConsole` (REMOTE_PROC_DOMAIN_OPEN_CONSOLE): the console's
+    /// stream, as a socket of the caller's; closing it ends the session.
+    public func openConsole(_ domain: DomainIdentity, device: String?, flags: ConsoleFlags) async throws -> Int32 {
+        let stream = try RemoteStream()
+        let client = try await client()
+        let arguments = RemoteDomainOpenConsoleArgs(dom: RemoteNonnullDomain(domain), devName: device, flags: flags.rawValue)
+        do throws(VirError) {
+            _ = try await client.call(.remote, RemoteProcedure.domainOpenConsole.rawValue, arguments, deadline: CallDeadline.current, stream: stream)
+        } catch {
+            stream.discard()
+            throw error
+        }
+        stream.start { packet throws(VirError) in try client.send(packet) }
+        return stream.descriptor
+    }
+
     /// Corresponds to `virDomainLxcOpenNamespace` (the LXC program's DOMAIN_OPEN_NAMESPACE):
     /// the descriptors come back with the reply.
     public func lxcOpenNamespace(_ domain: DomainIdentity, flags: LxcFlags) async throws -> [Int32] {

@@ -113,7 +113,7 @@ public final class RemoteDriver: HypervisorDriver {
     /// CONNECT_OPEN; then renews the event registration if events are wanted.
     private func connect() async throws(VirError) -> RemoteClient {
         let socket = try target.connect()
-        let client = RemoteClient(socket: socket, onMessage: { [weak self] in self?.received($0) }, onStream: { _ in },
+        let client = RemoteClient(socket: socket, onMessage: { [weak self] in self?.received($0) },
                                   onClose: { [weak self] in self?.lost($0, because: $1) })
         do throws(VirError) {
             let deadline = CallDeadline.current

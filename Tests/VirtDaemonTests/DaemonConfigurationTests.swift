@@ -79,7 +79,7 @@ struct DaemonConfigurationTests {
             let file = "/tmp/swiftvirt-virtd-conf-\(UUID().uuidString)"
             try "tcp_listen = \"127.0.0.1:\(port)\"\ntcp_read_only = \(readOnly ? 1 : 0)\n".write(toFile: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: file) }
-            let fixture = try DaemonFixture(options: ["--config", file])
+            let fixture = try await DaemonFixture.start(options: ["--config", file])
             let run = try await DaemonFixture.virsh(["-c", "test+tcp://127.0.0.1:\(port)/default", "domstate test; destroy test; domstate test"])
             if readOnly {
                 #expect(run.output == "running\n\nerror: Failed to destroy domain 'test'\nerror: operation forbidden: read only access prevents virDomainDestroy\n\nrunning\n\n", "\(run.output)")
@@ -90,11 +90,11 @@ struct DaemonConfigurationTests {
         }
     }
 
-    @Test func virtdRefusesAFileThatWouldListenBeyondLoopback() throws {
+    @Test func virtdRefusesAFileThatWouldListenBeyondLoopback() async throws {
         let file = "/tmp/swiftvirt-virtd-conf-\(UUID().uuidString)"
         try "tcp_listen = \"0.0.0.0:16509\"\n".write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        #expect(throws: DaemonUnavailable.self) { _ = try DaemonFixture(options: ["--config", file]) }
+        await #expect(throws: DaemonUnavailable.self) { _ = try await DaemonFixture.start(options: ["--config", file]) }
         #expect(throws: VirError.self) { _ = try SocketListener(loopback: TCPEndpoint("0.0.0.0:0")!) }
     }
 

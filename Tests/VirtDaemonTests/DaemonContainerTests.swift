@@ -1,5 +1,6 @@
 import CVirtShim
 import Foundation
+import SwiftVirt
 import TestSupport
 import Testing
 
@@ -35,7 +36,7 @@ struct DaemonContainerTests {
     }
 
     @Test func lxcEnterNamespaceRunsACommandInsideWithTheDescriptorsVirtdPasses() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         try await start("entered", on: fixture)
         let id = try await DaemonFixture.virsh(["-c", uri(fixture), "domid", "entered"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let run = try await DaemonFixture.virsh(["-c", uri(fixture), "lxc-enter-namespace", "entered", "--noseclabel", "--",
@@ -82,7 +83,7 @@ struct DaemonContainerTests {
     }
 
     @Test func virshConsoleTalksToTheContainersConsoleThroughAStream() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         try await start("tty", script: Self.answering, devices: Self.console, on: fixture)
         for round in ["hello", "again"] {  // the first session ended cleanly: a second one attaches
             let console = try ConsoleSession(["-c", uri(fixture), "console", "tty"])
@@ -103,11 +104,59 @@ struct DaemonContainerTests {
         #expect(refused.exitStatus() == 1)
     }
 
+    @Test func theRemoteDriverHandsTheConsoleStreamOverAsASocket() async throws {
+        let fixture = try await DaemonFixture.start()
+        try await start("tty", script: Self.answering, devices: Self.console, on: fixture)
+        let connection = try await Connection.open(uri(fixture))
+        let domain = try await connection.lookupDomain(name: "tty")
+        for round in ["one", "two"] {
+            let console = try await openWhenFree(domain)
+            #expect(answers(console, to: round), "round \(round)")
+            close(console)  // aborts the stream, which frees the session for the next round
+        }
+        // The container's end ends the stream: the socket reads its end.
+        let attached = try await openWhenFree(domain)
+        try await domain.destroy()
+        let started = ContinuousClock.now
+        _ = TestSupport.read(attached, until: "never printed", within: .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(4), "the stream ended with the container")
+        close(attached)
+        await expectConsoleRefused(domain)
+        await connection.close()
+    }
+
+    /// A console session, once virtd has seen the previous one's abort.
+    private func openWhenFree(_ domain: Domain) async throws -> Int32 {
+        for _ in 0..<100 {
+            if let console = try? await domain.openConsole() { return console }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try await domain.openConsole()
+    }
+
+    /// Whether typing `line` on `console` brings the container's answer (10 tries).
+    private func answers(_ console: Int32, to line: String) -> Bool {
+        for _ in 0..<10 {
+            _ = "\(line)\n".withCString { write(console, $0, strlen($0)) }
+            if TestSupport.read(console, until: "got \(line)", within: .seconds(1)).contains("got \(line)") { return true }
+        }
+        return false
+    }
+
+    private func expectConsoleRefused(_ domain: Domain) async {
+        do throws(VirError) {
+            _ = try await domain.openConsole()
+            Issue.record("a stopped container's console opened")
+        } catch {
+            #expect(error.code == .operationInvalid, "\(error.message)")
+        }
+    }
+
     @Test func runningContainersOutliveVirtdAndAreAdoptedByTheNext() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         try await start("kept", on: fixture)
         let before = try await DaemonFixture.virsh(["-c", uri(fixture), "domid", "kept"])
-        try fixture.restart()
+        try await fixture.restart()
         let after = try await DaemonFixture.virsh(["-c", uri(fixture), "domid kept; domstate kept --reason"])
         #expect(after.status == 0)
         #expect(after.output.hasPrefix(before.output.trimmingCharacters(in: .newlines)), "the same init, still running")

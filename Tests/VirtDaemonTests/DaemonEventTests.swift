@@ -11,7 +11,7 @@ struct DaemonEventTests {
     private typealias Client = DaemonFixture.RawClient
 
     @Test func callbackRegistrationsGetTheirOwnMessagesFilteredByDomain() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let client = try Client(fixture.socket)
         try await offPool {
             try open(client)
@@ -42,7 +42,7 @@ struct DaemonEventTests {
     }
 
     @Test func legacyRegistrationsAreOnePerEventIDAndGetTheOldMessages() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let client = try Client(fixture.socket)
         try await offPool {
             try open(client)
@@ -64,7 +64,7 @@ struct DaemonEventTests {
     }
 
     @Test func featuresAfterOpenAndCloseCallbacksRegisterOnce() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let client = try Client(fixture.socket)
         try await offPool {
             #expect(try error(client.call(call(.connectSupportsFeature, 0, RemoteConnectSupportsFeatureArgs(feature: 14)))).message
@@ -83,7 +83,7 @@ struct DaemonEventTests {
     }
 
     @Test func aClientThatAskedForKeepaliveIsPingedAndDroppedWhenItNeverAnswers() async throws {
-        let fixture = try DaemonFixture(options: ["--keepalive-interval", "1", "--keepalive-count", "2"])
+        let fixture = try await DaemonFixture.start(options: ["--keepalive-interval", "1", "--keepalive-count", "2"])
         let answering = try Client(fixture.socket)
         let silent = try Client(fixture.socket)
         try await offPool {

@@ -16,8 +16,13 @@ final class DaemonFixture: @unchecked Sendable {
     var socket: String { process.socket }
     var readOnlySocket: String { process.readOnlySocket }
 
-    /// Starts virtd with `options` beside its socket paths and its `lxc:///` root.
-    init(options: [String] = []) throws {
+    /// Starts virtd with `options` beside its socket paths and its `lxc:///` root, off the
+    /// concurrency pool (the start waits for the socket).
+    static func start(options: [String] = []) async throws -> DaemonFixture {
+        try await offPool { try DaemonFixture(options: options) }
+    }
+
+    private init(options: [String]) throws {
         self.options = options
         process = try VirtdProcess(directory: directory, options: ["--lxc-root", lxcRoot] + options)
     }
@@ -32,9 +37,11 @@ final class DaemonFixture: @unchecked Sendable {
     }
 
     /// Stops virtd (SIGTERM) and starts it again on the same sockets and roots.
-    func restart() throws {
-        process.stop()
-        process = try VirtdProcess(directory: directory, options: ["--lxc-root", lxcRoot] + options)
+    func restart() async throws {
+        try await offPool { [self] in
+            process.stop()
+            process = try VirtdProcess(directory: directory, options: ["--lxc-root", lxcRoot] + options)
+        }
     }
 
     /// How many descriptors virtd has open now.

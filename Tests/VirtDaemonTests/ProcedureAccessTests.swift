@@ -9,7 +9,7 @@ import XDR
 /// mutation is refused with libvirt's message and every query gets past that check.
 struct ProcedureAccessTests {
     @Test func aReadOnlyConnectionRefusesEveryMutationAndNoQuery() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let readOnly = try DaemonFixture.RawClient(fixture.socket)
         let readWrite = try DaemonFixture.RawClient(fixture.socket)
         let procedures = ProcedureTable.all

@@ -14,7 +14,7 @@ struct PythonClientTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/python_client.py").path
 
     @Test func callsAndEventsMatchLibvirtd() async throws {
-        let virtd = try DaemonFixture()
+        let virtd = try await DaemonFixture.start()
         let libvirtd = try await offPool { try LibvirtdFixture() }
         defer { libvirtd.stop() }
         let ours = try await offPool { try runTool(["/usr/bin/python3", Self.script, "test+unix:///default?socket=\(virtd.socket)", virtd.directory]) }

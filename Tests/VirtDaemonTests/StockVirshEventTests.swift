@@ -10,7 +10,7 @@ import TestSupport
 struct StockVirshEventTests {
     @Test func eventLoopPrintsTheSameLifecycleEventsAsAgainstLibvirtd() async throws {
         let script = "define \(StockVirshTests.demo); start demo; suspend demo; resume demo; destroy demo; start demo; shutdown demo; undefine demo"
-        let virtd = try DaemonFixture()
+        let virtd = try await DaemonFixture.start()
         let libvirtd = try LibvirtdFixture()
         let viaVirtd = try await offPool { try Self.events(at: virtd.socket, during: script, probe: virtd.directory) }
         let viaLibvirtd = try await offPool { try Self.events(at: libvirtd.socket, during: script, probe: libvirtd.directory) }

@@ -40,7 +40,7 @@ struct StockVirshTests {
     /// Runs `script` through virtd and against virsh's own test driver, and compares what
     /// virsh prints. SAVEFILE becomes a scratch path of each run's own.
     private func expectSameOutput(_ script: String, options: [String] = []) async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let saved = fixture.directory + "/saved"
         let viaDaemon = try await DaemonFixture.virsh(options + ["-c", "test+unix:///default?socket=\(fixture.socket)",
                                                                  script.replacingOccurrences(of: "SAVEFILE", with: saved)])
@@ -60,7 +60,7 @@ struct StockVirshTests {
     }
 
     @Test func theReadOnlySocketRefusesEveryChangeEvenToAClientThatDidNotAskForReadOnly() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let uri = "test+unix:///default?socket=\(fixture.readOnlySocket)"
         let refused = try await DaemonFixture.virsh(["-c", uri, "destroy test"])
         #expect(refused.status == 1)
@@ -84,7 +84,7 @@ struct DaemonProtocolTests {
     }
 
     @Test func callsBeforeOpenUnknownProceduresProgramsAndASecondOpenGetLibvirtdsErrors() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let client = try DaemonFixture.RawClient(fixture.socket)
         try await offPool { try exchange(client) }
         withExtendedLifetime(fixture) {}
@@ -126,7 +126,7 @@ struct DaemonProtocolTests {
     /// save and restore through the protocol (virsh's own `save` job watcher can hang when
     /// the machine is loaded, so a raw client drives them).
     @Test func saveStopsTheDomainAndRestoreBringsItBack() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let client = try DaemonFixture.RawClient(fixture.socket)
         let image = fixture.directory + "/saved"
         try await offPool {
@@ -148,7 +148,7 @@ struct DaemonProtocolTests {
     }
 
     @Test func descriptorsSentWithACallAreClosedAndStrayStreamPacketsIgnored() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let client = try DaemonFixture.RawClient(fixture.socket)
         try await offPool {
             _ = try client.call(call(RemoteProcedure.connectOpen.rawValue, serial: 1, body: RemoteConnectOpenArgs(name: "test:///default", flags: 0)))
@@ -186,7 +186,7 @@ struct DaemonProtocolTests {
     }
 
     @Test func aLengthWordOutOfRangeDropsTheClient() async throws {
-        let fixture = try DaemonFixture()
+        let fixture = try await DaemonFixture.start()
         let client = try DaemonFixture.RawClient(fixture.socket)
         let read = try await offPool { () throws -> Int in
             try client.socket.writeAll([0x7f, 0xff, 0xff, 0xff])
