@@ -234,6 +234,18 @@ extension RemoteDriver {
         return try await packet(.lxc, LXCProcedure.domainOpenNamespace.rawValue, arguments).descriptors
     }
 
+    /// Corresponds to `virDomainQemuMonitorCommand` (the QEMU program's DOMAIN_MONITOR_COMMAND).
+    public func qemuMonitorCommand(_ domain: DomainIdentity, command: String, flags: QemuMonitorCommandFlags) async throws -> String {
+        let arguments = QemuDomainMonitorCommandArgs(dom: RemoteNonnullDomain(domain), cmd: command, flags: flags.rawValue)
+        return try await packet(.qemu, QEMUProcedure.domainMonitorCommand.rawValue, arguments).decode(QemuDomainMonitorCommandRet.self).result
+    }
+
+    /// Corresponds to `virDomainQemuAgentCommand` (the QEMU program's DOMAIN_AGENT_COMMAND).
+    public func qemuAgentCommand(_ domain: DomainIdentity, command: String, timeout: Int32, flags: UInt32) async throws -> String? {
+        let arguments = QemuDomainAgentCommandArgs(dom: RemoteNonnullDomain(domain), cmd: command, timeout: timeout, flags: flags)
+        return try await packet(.qemu, QEMUProcedure.domainAgentCommand.rawValue, arguments).decode(QemuDomainAgentCommandRet.self).result
+    }
+
     /// A domain state number from the daemon.
     private static func state(_ number: Int32) throws(VirError) -> DomainState {
         guard let state = DomainState(rawValue: number) else {

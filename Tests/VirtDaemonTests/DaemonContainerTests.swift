@@ -87,21 +87,21 @@ struct DaemonContainerTests {
         try await start("tty", script: Self.answering, devices: Self.console, on: fixture)
         for round in ["hello", "again"] {  // the first session ended cleanly: a second one attaches
             let console = try ConsoleSession(["-c", uri(fixture), "console", "tty"])
-            #expect(console.read(until: "Escape character is ^]").contains("Connected to domain 'tty'"))
-            #expect(console.answer(to: round, is: "got \(round)"))
+            #expect(try await console.read(until: "Escape character is ^]").contains("Connected to domain 'tty'"))
+            #expect(try await console.answer(to: round, is: "got \(round)"))
             console.type("\u{1d}")  // Ctrl-]: virsh aborts the stream and exits
-            #expect(console.exitStatus() == 0)
+            #expect(try await console.exitStatus() == 0)
         }
 
         // The container's end ends the stream: virsh leaves on its own.
         let attached = try ConsoleSession(["-c", uri(fixture), "console", "tty"])
-        #expect(attached.read(until: "Escape character is ^]").contains("Connected"))
+        #expect(try await attached.read(until: "Escape character is ^]").contains("Connected"))
         #expect(try await DaemonFixture.virsh(["-c", uri(fixture), "destroy", "tty"]).status == 0)
-        #expect(attached.exitStatus() == 0)
+        #expect(try await attached.exitStatus() == 0)
 
         let refused = try ConsoleSession(["-c", uri(fixture), "console", "tty"])
-        #expect(refused.read(until: "not running").contains("error: The domain is not running"))
-        #expect(refused.exitStatus() == 1)
+        #expect(try await refused.read(until: "not running").contains("error: The domain is not running"))
+        #expect(try await refused.exitStatus() == 1)
     }
 
     @Test func theRemoteDriverHandsTheConsoleStreamOverAsASocket() async throws {
@@ -111,14 +111,14 @@ struct DaemonContainerTests {
         let domain = try await connection.lookupDomain(name: "tty")
         for round in ["one", "two"] {
             let console = try await openWhenFree(domain)
-            #expect(answers(console, to: round), "round \(round)")
+            #expect(try await answers(console, to: round), "round \(round)")
             close(console)  // aborts the stream, which frees the session for the next round
         }
         // The container's end ends the stream: the socket reads its end.
         let attached = try await openWhenFree(domain)
         try await domain.destroy()
         let started = ContinuousClock.now
-        _ = TestSupport.read(attached, until: "never printed", within: .seconds(5))
+        _ = try await offPool { TestSupport.read(attached, until: "never printed", within: .seconds(5)) }
         #expect(ContinuousClock.now - started < .seconds(4), "the stream ended with the container")
         close(attached)
         await expectConsoleRefused(domain)
@@ -134,13 +134,16 @@ struct DaemonContainerTests {
         return try await domain.openConsole()
     }
 
-    /// Whether typing `line` on `console` brings the container's answer (10 tries).
-    private func answers(_ console: Int32, to line: String) -> Bool {
-        for _ in 0..<10 {
-            _ = "\(line)\n".withCString { write(console, $0, strlen($0)) }
-            if TestSupport.read(console, until: "got \(line)", within: .seconds(1)).contains("got \(line)") { return true }
+    /// Whether typing `line` on `console` brings the container's answer (10 tries), waited
+    /// for off the concurrency pool.
+    private func answers(_ console: Int32, to line: String) async throws -> Bool {
+        try await offPool {
+            for _ in 0..<10 {
+                _ = "\(line)\n".withCString { write(console, $0, strlen($0)) }
+                if TestSupport.read(console, until: "got \(line)", within: .seconds(1)).contains("got \(line)") { return true }
+            }
+            return false
         }
-        return false
     }
 
     private func expectConsoleRefused(_ domain: Domain) async {
@@ -167,8 +170,9 @@ struct DaemonContainerTests {
 }
 
 /// Stock virsh on a terminal of its own (`virsh console` wants one): what it prints is read
-/// from the pty, what is typed written to it. virsh is killed if it outlives the test.
-private final class ConsoleSession {
+/// from the pty, what is typed written to it, and both waited for off the concurrency pool.
+/// virsh is killed if it outlives the test.
+private final class ConsoleSession: @unchecked Sendable {
     private let terminal: Int32
     private let pid: pid_t
     private var exited = false
@@ -190,16 +194,18 @@ private final class ConsoleSession {
     }
 
     /// What virsh printed until `text` (or 10 s).
-    func read(until text: String, within deadline: Duration = .seconds(10)) -> String {
-        TestSupport.read(terminal, until: text, within: deadline)
+    func read(until text: String) async throws -> String {
+        try await offPool { [terminal] in TestSupport.read(terminal, until: text, within: .seconds(10)) }
     }
 
     /// Types `line` until `answer` comes back (10 tries, a second each): virsh flushes what
     /// was typed before it made the terminal raw, so a first line may be lost.
-    func answer(to line: String, is answer: String) -> Bool {
-        (0..<10).contains { _ in
-            type(line + "\n")
-            return read(until: answer, within: .seconds(1)).contains(answer)
+    func answer(to line: String, is answer: String) async throws -> Bool {
+        try await offPool { [self] in
+            (0..<10).contains { _ in
+                type(line + "\n")
+                return TestSupport.read(terminal, until: answer, within: .seconds(1)).contains(answer)
+            }
         }
     }
 
@@ -207,8 +213,8 @@ private final class ConsoleSession {
     func type(_ text: String) { _ = text.withCString { write(terminal, $0, strlen($0)) } }
 
     /// virsh's exit status, waiting up to 10 s.
-    func exitStatus() -> Int32 {
+    func exitStatus() async throws -> Int32 {
         exited = true
-        return waitForChild(pid, timeout: .seconds(10))
+        return try await offPool { [pid] in waitForChild(pid, timeout: .seconds(10)) }
     }
 }

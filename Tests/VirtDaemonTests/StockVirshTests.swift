@@ -26,6 +26,8 @@ struct StockVirshTests {
             + "undefine test --snapshots-metadata; list --all",
         "define \(Self.demo); start demo --paused; domstate demo --reason; setvcpus demo 1 --config; vcpucount demo; "
             + "setmem demo 100000 --config; destroy demo; reboot test; reset test; autostart test; dominfo test; list --all --autostart; domid test; domuuid test",
+        "qemu-monitor-command test '{\"execute\":\"query-status\"}'; qemu-monitor-command test --hmp 'info status'; "
+            + "qemu-agent-command test '{\"execute\":\"guest-ping\"}'; qemu-agent-command test --timeout 5 '{\"execute\":\"guest-ping\"}'",
     ])
     func aScriptPrintsWhatVirshPrintsAgainstLibvirtsTestDriver(_ script: String) async throws {
         try await expectSameOutput(script)
@@ -34,7 +36,7 @@ struct StockVirshTests {
     @Test func aReadOnlyConnectionIsRefusedEveryChangeWithLibvirtsMessages() async throws {
         try await expectSameOutput("setmem test 1000; setvcpus test 1; vcpupin test 0 1; restore SAVEFILE; "
             + "snapshot-create-as test a; destroy test; suspend test; define \(Self.demo); undefine test; autostart test; reboot test; "
-            + "dominfo test; vcpuinfo test; snapshot-list test", options: ["-r"])
+            + "dominfo test; vcpuinfo test; snapshot-list test; qemu-monitor-command test '{}'", options: ["-r"])
     }
 
     /// Runs `script` through virtd and against virsh's own test driver, and compares what

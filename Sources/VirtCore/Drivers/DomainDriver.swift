@@ -91,6 +91,10 @@ public protocol DomainDriver: Sendable {
     /// `virDomainLxcOpenNamespace`: descriptors of the container's namespaces, which the
     /// caller closes.
     func lxcOpenNamespace(_ domain: DomainIdentity, flags: LxcFlags) async throws -> [Int32]
+    /// `virDomainQemuMonitorCommand`
+    func qemuMonitorCommand(_ domain: DomainIdentity, command: String, flags: QemuMonitorCommandFlags) async throws -> String
+    /// `virDomainQemuAgentCommand`
+    func qemuAgentCommand(_ domain: DomainIdentity, command: String, timeout: Int32, flags: UInt32) async throws -> String?
 }
 
 extension DomainDriver {
@@ -166,4 +170,12 @@ extension DomainDriver {
     public func openConsole(_ domain: DomainIdentity, device: String?, flags: ConsoleFlags) async throws -> Int32 { throw VirError.noSupport("virDomainOpenConsole") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func lxcOpenNamespace(_ domain: DomainIdentity, flags: LxcFlags) async throws -> [Int32] { throw VirError.noSupport("virDomainLxcOpenNamespace") }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func qemuMonitorCommand(_ domain: DomainIdentity, command: String, flags: QemuMonitorCommandFlags) async throws -> String {
+        throw VirError.noSupport("virDomainQemuMonitorCommand")
+    }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func qemuAgentCommand(_ domain: DomainIdentity, command: String, timeout: Int32, flags: UInt32) async throws -> String? {
+        throw VirError.noSupport("virDomainQemuAgentCommand")
+    }
 }

@@ -17,12 +17,15 @@ enum ProcedureTable {
     ])
     /// The LXC program's procedures.
     static let lxc = LXCProcedures.handlers
+    /// The QEMU program's procedures.
+    static let qemu = QEMUProcedures.handlers
 
     /// The handler of `procedure` in `program`, if virtd has one.
     static func handler(program: RPCProgram, procedure: Int32) -> ProcedureHandler? {
         switch program {
         case .remote: RemoteProcedure(rawValue: procedure).flatMap { remote[$0] }
         case .lxc: LXCProcedure(rawValue: procedure).flatMap { lxc[$0] }
+        case .qemu: QEMUProcedure(rawValue: procedure).flatMap { qemu[$0] }
         default: nil
         }
     }
@@ -30,6 +33,7 @@ enum ProcedureTable {
     /// Every (program, procedure) virtd answers, for the tests that walk them all.
     static var all: [(program: RPCProgram, procedure: Int32, handler: ProcedureHandler)] {
         remote.map { (RPCProgram.remote, $0.key.rawValue, $0.value) } + lxc.map { (RPCProgram.lxc, $0.key.rawValue, $0.value) }
+            + qemu.map { (RPCProgram.qemu, $0.key.rawValue, $0.value) }
     }
 
     /// The families' tables as one; a procedure listed twice is a programming error.
