@@ -9,12 +9,16 @@ import VirtSystem
 /// one end of a socket pair, and the stream carries what it writes there to the daemon, and
 /// what the daemon sends back, as STREAM packets under the serial of the call that opened
 /// it. Closing the caller's end aborts the stream; the daemon's end of data shuts the
-/// caller's end for reading.
+/// caller's end for reading. Like any socket, a write to the caller's end after the stream
+/// ended raises SIGPIPE, unless it is sent with MSG_NOSIGNAL or SIGPIPE is ignored.
 final class RemoteStream: Sendable {
     /// The caller's end.
     let descriptor: Int32
-    /// Ours.
-    private let bridge: Int32
+    /// Ours, while open: the pump closes it when it ends, and the reader thread touches it
+    /// only under this lock, so that it never acts on a number reused by another descriptor.
+    private let bridge: Mutex<Int32?>
+    /// Its number, for the pump's reads (only the pump closes it).
+    private let bridgeNumber: Int32
     /// The opening call's program, procedure and serial, once known.
     private let call = Mutex<PacketHeader?>(nil)
     private let ended = Atomic(false)
@@ -23,7 +27,8 @@ final class RemoteStream: Sendable {
     init() throws(VirError) {
         var ends: [Int32] = [-1, -1]
         try Syscall.call("socketpair", domain: .streams) { socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) }
-        (descriptor, bridge) = (ends[0], ends[1])
+        (descriptor, bridgeNumber) = (ends[0], ends[1])
+        bridge = Mutex(ends[1])
     }
 
     /// Ties the stream to the call `header` opens, before it is sent, so that no packet of
@@ -44,13 +49,13 @@ final class RemoteStream: Sendable {
     func receive(_ packet: Packet) -> Packet? {
         switch packet.header.status {
         case .continue where !packet.payload.isEmpty:
-            try? StreamSocket(descriptor: bridge).writeAll(packet.payload)
+            withBridge { try? StreamSocket(descriptor: $0).writeAll(packet.payload) }
             return nil
         case .continue:  // the daemon's end of data: the caller reads its end, then we finish
-            shutdown(bridge, Int32(SHUT_WR))
+            withBridge { _ = shutdown($0, Int32(SHUT_WR)) }
             return finish(status: .ok)
         default:  // the daemon's confirmation of our finish or abort, or its error
-            shutdown(bridge, Int32(SHUT_RDWR))
+            withBridge { _ = shutdown($0, Int32(SHUT_RDWR)) }
             return nil
         }
     }
@@ -58,21 +63,33 @@ final class RemoteStream: Sendable {
     /// Closes both ends of a stream whose opening call failed (nothing was started).
     func discard() {
         close(descriptor)
-        close(bridge)
+        closeBridge()
     }
 
     /// Ends a started stream on our side: the client's connection ended.
     func abandon() {
         guard !ended.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        shutdown(bridge, Int32(SHUT_RDWR))
+        withBridge { _ = shutdown($0, Int32(SHUT_RDWR)) }
+    }
+
+    /// Runs `body` on our end if it is still open.
+    private func withBridge(_ body: (Int32) -> Void) {
+        bridge.withLock { open in if let open { body(open) } }
+    }
+
+    private func closeBridge() {
+        bridge.withLock { open in
+            if let open { close(open) }
+            open = nil
+        }
     }
 
     /// The caller's writes go out as CONTINUE packets; its close aborts the stream.
     private func pump(_ send: @Sendable (Packet) throws(VirError) -> Void) {
         var buffer = [UInt8](repeating: 0, count: 65536)
-        defer { close(bridge) }
+        defer { closeBridge() }
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(bridge, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { read(bridgeNumber, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else {
                 if let abort = finish(status: .error) { try? send(abort) }
