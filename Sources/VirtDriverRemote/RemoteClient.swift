@@ -10,8 +10,9 @@ import XDR
 /// One connection to a daemon speaking libvirt's protocol (libvirt's `virNetClient`): calls
 /// go out with their own serials, and a reader thread hands each reply to the call waiting
 /// for it, answers keepalive pings, passes MESSAGE packets (events) on, and carries the
-/// STREAM packets of its open streams (``RemoteStream``). Many calls may be in flight at once; a call whose deadline passes fails with
-/// `VIR_ERR_OPERATION_TIMEOUT` and its late reply is dropped.
+/// STREAM packets of its open streams (``RemoteStream``). Many calls may be in flight at
+/// once; a call whose deadline passes fails with `VIR_ERR_OPERATION_TIMEOUT` and its late
+/// reply is dropped.
 final class RemoteClient: Sendable {
     private let socket: StreamSocket
     private let writing = Mutex(())
@@ -83,19 +84,20 @@ final class RemoteClient: Sendable {
             finish(serial, with: .failure(Self.cancelled))
         }
         timer.withLock { $0?.cancel() }
-        let reply: Packet
+        let outcome = result.flatMap(Self.success)
+        if case .failure = outcome, stream != nil { _ = streams.withLock { $0.removeValue(forKey: serial) } }
+        return try outcome.get()
+    }
+
+    /// A reply, or the error it carries (its descriptors closed).
+    private static func success(_ reply: Packet) -> Result<Packet, VirError> {
+        guard reply.header.status != .ok else { return .success(reply) }
+        for descriptor in reply.descriptors { Glibc.close(descriptor) }
         do throws(VirError) {
-            reply = try result.get()
+            return .failure(try reply.decode(RemoteError.self).virError)
         } catch {
-            if stream != nil { _ = streams.withLock { $0.removeValue(forKey: serial) } }
-            throw error
+            return .failure(error)
         }
-        guard reply.header.status == .ok else {
-            if stream != nil { _ = streams.withLock { $0.removeValue(forKey: serial) } }
-            for descriptor in reply.descriptors { Glibc.close(descriptor) }
-            throw try reply.decode(RemoteError.self).virError
-        }
-        return reply
     }
 
     /// Sends a packet that expects no reply (a stream's data, its end or abort).

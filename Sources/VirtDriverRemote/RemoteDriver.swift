@@ -15,20 +15,24 @@ import XDR
 public final class RemoteDriver: HypervisorDriver {
     let target: RemoteTarget
     let readOnly: Bool
-    /// The connection in use, and whether ``close()`` ended the driver.
-    private let session = Mutex(Session())
+    /// The connection in use and the event registration.
+    let session = Mutex(Session())
     /// Connecting is one at a time: a lost connection is made again once, not per caller.
     private let connector = Connector()
     /// Lifecycle events for the connection's subscribers, once registered with the daemon.
     let events = EventBroadcaster()
     private let states = StateBroadcaster()
 
-    private struct Session {
+    /// The driver's mutable state, under one lock.
+    struct Session {
+        /// The connection in use (a dead one until it is replaced).
         var client: RemoteClient?
+        /// Whether ``close()`` ended the driver.
         var closed = false
-        /// The daemon's callback id of the lifecycle registration, while one is wanted
-        /// (nil before the first subscriber; renewed after each reconnect).
+        /// Whether lifecycle events were asked for: they are registered with every new
+        /// connection.
         var eventsWanted = false
+        /// The daemon's callback id of the lifecycle registration on the connection in use.
         var callbackID: Int32?
     }
 
@@ -160,39 +164,6 @@ public final class RemoteDriver: HypervisorDriver {
             pause = min(pause * 2, .seconds(2))
         }
     }
-
-    // MARK: - Events
-
-    /// Corresponds to `virConnectDomainEventRegisterAny` for lifecycle events: registers
-    /// with the daemon once (REGISTER_ANY with callbacks), then fans out locally.
-    public func lifecycleEvents() async throws -> AsyncStream<DomainEvent> {
-        let stream = events.subscribe()
-        let client = try await client()
-        let first = session.withLock { session in
-            defer { session.eventsWanted = true }
-            return session.callbackID == nil
-        }
-        if first { try await registerEvents(on: client) }
-        return stream
-    }
-
-    private func registerEvents(on client: RemoteClient) async throws(VirError) {
-        let arguments = RemoteConnectDomainEventCallbackRegisterAnyArgs(eventID: 0, dom: nil)
-        let reply = try await client.call(.remote, RemoteProcedure.connectDomainEventCallbackRegisterAny.rawValue, arguments,
-                                          deadline: CallDeadline.current)
-        let callbackID = try reply.decode(RemoteConnectDomainEventCallbackRegisterAnyRet.self).callbackID
-        session.withLock { $0.callbackID = callbackID }
-    }
-
-    /// A MESSAGE from the daemon: a lifecycle event of our registration.
-    private func received(_ packet: Packet) {
-        guard packet.header.program == .remote,
-              packet.header.procedure == RemoteProcedure.domainEventCallbackLifecycle.rawValue,
-              let message = try? packet.decode(RemoteDomainEventCallbackLifecycleMsg.self),
-              message.callbackID == session.withLock({ $0.callbackID }),
-              let type = DomainEventType(rawValue: message.msg.event) else { return }
-        events.emit(DomainEvent(domain: DomainIdentity(message.msg.dom), type: type, detail: DomainEventDetail(rawValue: message.msg.detail)))
-    }
 }
 
 /// Runs one connection attempt at a time.
@@ -200,25 +171,4 @@ private actor Connector {
     func run<T: Sendable>(_ body: @Sendable () async throws(VirError) -> T) async throws(VirError) -> T {
         try await body()
     }
-}
-
-/// The connection's state, and the streams that follow its changes.
-private final class StateBroadcaster: Sendable {
-    private let state = Mutex(ConnectionState.connected)
-    private let changes = Broadcaster<ConnectionState>()
-
-    /// The state now (``ConnectionState/reconnected`` counts as connected).
-    var current: ConnectionState { state.withLock { $0 } }
-
-    /// The changes from now on.
-    func subscribe() -> AsyncStream<ConnectionState> { changes.subscribe() }
-
-    /// Records `change` and tells the subscribers.
-    func update(_ change: ConnectionState) {
-        state.withLock { $0 = change == .reconnected ? .connected : change }
-        changes.emit(change)
-    }
-
-    /// Ends the subscribers' streams: the connection was closed.
-    func finish() { changes.finish() }
 }

@@ -30,8 +30,9 @@ enum Bench {
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
-    /// Starts `argv` with stdout and stderr on /dev/null; returns its pid.
-    static func spawn(_ argv: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> pid_t {
+    /// Starts `argv` with stdout and stderr on /dev/null and waits for it; returns the
+    /// wall time in seconds and the exit status.
+    static func spawnAndWait(_ argv: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> (seconds: Double, status: Int32) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -43,30 +44,10 @@ enum Bench {
             cArgs.forEach { free($0) }
             cEnv.forEach { free($0) }
         }
-        // An empty signal mask and default dispositions: a pool thread blocks signals, and a
-        // daemon that inherited a blocked SIGTERM would never stop.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv) == 0 else {
-            throw BenchError.commandFailed(argv.joined(separator: " "), -1)
-        }
-        return pid
-    }
-
-    /// Starts `argv` with stdout and stderr on /dev/null and waits for it; returns the
-    /// wall time in seconds and the exit status.
-    static func spawnAndWait(_ argv: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> (seconds: Double, status: Int32) {
         let clock = ContinuousClock()
         let start = clock.now
-        guard let pid = try? spawn(argv, environment: environment) else { return (.nan, -1) }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv) == 0 else { return (.nan, -1) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return (seconds(clock.now - start), status)

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `virt-bench rpc` (as root): virtd against a private libvirtd 9.0, both serving the test
-/// driver over `test+unix`, in one run. Each daemon runs on CPU 0 and its clients on CPU 1,
+/// driver over `test+unix`, in one run (one daemon after the other). Each daemon runs on CPU 0 and its clients on CPU 1,
 /// the same for both: python3-libvirt (1 and 8 client processes, open+close), SwiftVirt's
 /// remote driver, start-up time and resident memory, idle and with 1000 connections.
 enum RPCBench {
@@ -25,23 +25,20 @@ enum RPCBench {
                 startups[kind, default: []].append(daemon.startup)
                 try await Task.sleep(for: .milliseconds(300))  // settled: what it keeps when nobody calls
                 idle[kind, default: []].append(daemon.residentKiB)
-                daemon.stop()
+                await daemon.stop()
             }
         }
 
-        let virtd = try BenchDaemon(.virtd), libvirtd = try BenchDaemon(.libvirtd)
-        defer {
-            virtd.stop()
-            libvirtd.stop()
-        }
         var figures: [BenchDaemon.Kind: [String: Double]] = [:]
-        for daemon in [virtd, libvirtd] {
-            var measured = try python(["info", daemon.uri, "\(calls)", "\(rounds)"])
-            measured.merge(try python(["openclose", daemon.uri, "\(openCloses)"])) { $1 }
-            measured["parallel"] = try parallelRate(daemon.uri)
-            measured.merge(try await remoteDriver(daemon.uri)) { $1 }
-            measured["idleConnections"] = try await residentWithIdleConnections(daemon)
-            figures[daemon.kind] = measured
+        for kind in [BenchDaemon.Kind.virtd, .libvirtd] {
+            let daemon = try BenchDaemon(kind)
+            do {
+                figures[kind] = try await measure(daemon)
+            } catch {
+                await daemon.stop()
+                throw error
+            }
+            await daemon.stop()
         }
         let ours = figures[.virtd] ?? [:], theirs = figures[.libvirtd] ?? [:]
         func row(_ name: String, _ key: String, _ unit: String, scale: Double = 1, higherIsBetter: Bool, _ target: String) -> Comparison {
@@ -65,6 +62,16 @@ enum RPCBench {
         ])
         print("p99 of virtd against p50 of libvirtd (python3-libvirt): \(String(format: "%.0f", ours["p99"] ?? .nan)) us vs "
               + "\(String(format: "%.0f", theirs["p50"] ?? .nan)) us")
+    }
+
+    /// Everything measured against one running daemon.
+    private static func measure(_ daemon: BenchDaemon) async throws -> [String: Double] {
+        var measured = try python(["info", daemon.uri, "\(calls)", "\(rounds)"])
+        measured.merge(try python(["openclose", daemon.uri, "\(openCloses)"])) { $1 }
+        measured["parallel"] = try parallelRate(daemon.uri)
+        measured.merge(try await remoteDriver(daemon.uri)) { $1 }
+        measured["idleConnections"] = try await residentWithIdleConnections(daemon)
+        return measured
     }
 
     /// The figures `rpc_client.py ARGUMENTS` prints, run on the clients' CPU.

@@ -15,7 +15,7 @@ final class BenchDaemon {
 
     let kind: Kind
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-bench-rpc-\(UUID().uuidString)").path
-    let pid: pid_t
+    private let process: ChildProcess
     /// Seconds from its start until its socket accepted a connection.
     let startup: Double
     let socket: String
@@ -26,7 +26,7 @@ final class BenchDaemon {
 
     /// Its resident memory now, in KiB (`VmRSS`).
     var residentKiB: Double {
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let status = (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
         return Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan
     }
@@ -53,12 +53,20 @@ final class BenchDaemon {
             environment["LIBVIRT_DRIVER_DIR"] = directory + "/empty"
         }
         guard FileManager.default.isExecutableFile(atPath: command[0]) else { throw BenchError.missing(command[0]) }
+        // The project's spawner: the daemon starts with clean signal dispositions and mask
+        // (a pool thread blocks signals, and a libvirtd that inherited a blocked SIGTERM
+        // would never stop), stdio on /dev/null.
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(null) }
+        let argv = ["/usr/bin/taskset", "-c", "0"] + command
+        var plan = SpawnPlan(.path(argv[0]), arguments: argv)
+        plan.environment = environment.map { "\($0.key)=\($0.value)" }
+        plan.descriptors = [0: null, 1: null, 2: null]
         let clock = ContinuousClock()
         let started = clock.now
-        pid = try Bench.spawn(["/usr/bin/taskset", "-c", "0"] + command, environment: environment)
+        process = try Spawner.spawn(plan)
         while (try? StreamSocket.connect(to: socket))?.close() == nil {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid { throw BenchError.commandFailed(command.joined(separator: " "), status) }
+            if case let ended? = try process.exitStatus() { throw BenchError.commandFailed("\(command.joined(separator: " ")): \(ended)", -1) }
             guard clock.now - started < .seconds(20) else { throw BenchError.commandFailed("\(kind) made no socket in 20 s", -1) }
             usleep(200)
         }
@@ -66,10 +74,9 @@ final class BenchDaemon {
     }
 
     /// Stops it (SIGTERM), waits for it, and removes what it left.
-    func stop() {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    func stop() async {
+        try? process.signal(SIGTERM)
+        _ = try? await process.wait()
         try? FileManager.default.removeItem(atPath: directory)
         if kind == .libvirtd && madeRunDirectory { try? FileManager.default.removeItem(atPath: "/run/libvirt") }
     }

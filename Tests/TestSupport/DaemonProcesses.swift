@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import VirtSystem
 
 /// A daemon a test needs could not be started.
 public struct DaemonUnavailable: Error, CustomStringConvertible {
@@ -23,28 +24,13 @@ public func builtExecutable(_ name: String) -> String? {
     return nil
 }
 
-/// Whether a unix socket at `path` accepts connections (its file can exist before its
-/// daemon listens).
-private func accepts(_ path: String) -> Bool {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    guard path.utf8.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
-    }
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    } == 0
-}
-
 /// Waits until the socket at `path` accepts connections while the child `pid` runs, up to
 /// `timeout`; kills and reaps the child and throws if it does not.
 private func awaitSocket(_ path: String, of pid: pid_t, name: String, timeout: Duration) throws {
     let deadline = ContinuousClock.now + timeout
     var status: Int32 = 0
-    while !accepts(path) {
+    // Connecting, not the socket file: a daemon can make the file before it listens.
+    while (try? StreamSocket.connect(to: path))?.close() == nil {
         if waitpid(pid, &status, WNOHANG) == pid { throw DaemonUnavailable("\(name) exited before making its socket") }
         guard ContinuousClock.now < deadline else {
             kill(pid, SIGKILL)

@@ -49,6 +49,7 @@ final class ClientSession: Sendable {
         // Small: calls are small, and a thousand idle clients each keep one.
         var buffer = [UInt8](repeating: 0, count: 8192)
         var received: [Int32] = []
+        var streamBuffer: [UInt8] = []  // made when a stream first has data
         var unansweredPings = 0
         var nextPing = ContinuousClock.now + .seconds(keepalive.interval)
         while true {
@@ -60,7 +61,7 @@ final class ClientSession: Sendable {
                 for packet in packets { try send(packet) }
             }
             for (stream, hasData) in zip(streams, ready.streams) where hasData {
-                if let packet = state.streams.pump(stream.serial) { try send(packet) }
+                if let packet = state.streams.pump(stream.serial, buffer: &streamBuffer) { try send(packet) }
             }
             if ready.socket {
                 received.removeAll(keepingCapacity: true)

@@ -41,11 +41,12 @@ final class ClientStreams: Sendable {
         streams.withLock { streams in streams.compactMap { serial, stream in stream.descriptor.map { (serial, $0) } } }
     }
 
-    /// Reads what the descriptor of stream `serial` has and packs it for the client: data,
-    /// the end of the data, or the error that ended the stream.
-    func pump(_ serial: UInt32) -> Packet? {
+    /// Reads what the descriptor of stream `serial` has into `buffer` (the session's, grown
+    /// to ``chunk`` once) and packs it for the client: data, the end of the data, or the
+    /// error that ended the stream.
+    func pump(_ serial: UInt32, buffer: inout [UInt8]) -> Packet? {
         guard let stream = streams.withLock({ $0[serial] }), let descriptor = stream.descriptor else { return nil }
-        var buffer = [UInt8](repeating: 0, count: Self.chunk)
+        if buffer.count < Self.chunk { buffer = [UInt8](repeating: 0, count: Self.chunk) }
         let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         if count > 0 { return packet(for: stream.call, status: .continue, payload: Array(buffer.prefix(count))) }
         if count < 0 && (errno == EINTR || errno == EAGAIN) { return nil }
