@@ -62,3 +62,8 @@ int cvs_accept_cloexec(int sock)
 {
     return accept4(sock, NULL, NULL, SOCK_CLOEXEC);
 }
+
+int cvs_accept_nonblocking(int sock)
+{
+    return accept4(sock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+}

@@ -5,11 +5,16 @@ import VirtError
 import VirtSystem
 
 /// virtd: serves libvirt's RPC protocol on a read-write and a read-only unix socket (and,
-/// if configured, TCP on loopback), with SwiftVirt's drivers behind it. Each client is served on a thread of its own.
+/// if configured, TCP on loopback), with SwiftVirt's drivers behind it. One event loop
+/// thread serves every client (``EventLoop``); calls that may block run on worker threads.
 public final class Daemon: Sendable {
     private let configuration: DaemonConfiguration
     private let drivers: DriverRegistry
     private let listeners: [(listener: SocketListener, readOnly: Bool)]
+    private let loop: EventLoop
+    private let workers = WorkerPool()
+    /// The listeners' watches: made and touched on the loop thread only.
+    nonisolated(unsafe) private var watches: [ListenerWatch] = []
     private static let logger = Logger(label: "swiftvirt.virtd")
 
     /// Creates the sockets (and their directories); clients are accepted after ``start()``.
@@ -24,6 +29,7 @@ public final class Daemon: Sendable {
                 throw VirError(.systemError, "cannot create the socket directory '\(directory)': \(error)", domain: .rpc)
             }
         }
+        loop = try EventLoop(busyPoll: .microseconds(configuration.busyPollMicroseconds))
         var opened: [(SocketListener, Bool)] = []
         do throws(VirError) {
             opened.append((try SocketListener(unixPath: configuration.socketPath, mode: 0o600), false))
@@ -38,35 +44,30 @@ public final class Daemon: Sendable {
         listeners = opened
     }
 
-    /// Accepts clients on every socket, each listener on a thread of its own.
+    /// Accepts clients on every socket and serves them, on the event loop's thread.
     public func start() {
-        for (listener, readOnly) in listeners {
-            Thread { [self] in accept(on: listener, readOnly: readOnly) }.start()
+        loop.execute { [self] in
+            for (listener, readOnly) in listeners {
+                do throws(VirError) {
+                    watches.append(try ListenerWatch(listener, readOnly: readOnly, drivers: drivers, configuration: configuration,
+                                                     loop: loop, workers: workers))
+                } catch {
+                    Self.logger.error("cannot watch \(listener.name): \(error.message)")
+                }
+            }
         }
+        loop.start()
         Self.logger.info("listening on \(listeners.map { $0.listener.name + ($0.readOnly ? " (read-only)" : "") }.joined(separator: ", "))")
     }
 
     /// Stops accepting clients and removes the sockets. Running domains keep running.
     public func stop() {
-        for (listener, _) in listeners { listener.close() }
-    }
-
-    private func accept(on listener: SocketListener, readOnly: Bool) {
-        while true {
-            do throws(VirError) {
-                let socket = try listener.accept()
-                do throws(VirError) {
-                    try ClientSession(socket: socket, readOnlySocket: readOnly, drivers: drivers, configuration: configuration).start()
-                } catch {
-                    Self.logger.warning("client refused: \(error.message)")
-                    socket.close()
-                }
-            } catch {
-                // A client that gave up before being accepted, or no descriptor left for now:
-                // go on. Anything else means the listener was closed.
-                guard error.int1 == ECONNABORTED || error.int1 == EMFILE else { return }
-                if error.int1 == EMFILE { usleep(10_000) }  // wait for a client to leave
-            }
+        let stopped = DispatchSemaphore(value: 0)
+        loop.execute { [self] in
+            for watch in watches { watch.stop() }
+            watches.removeAll()
+            stopped.signal()
         }
+        _ = stopped.wait(timeout: .now() + .seconds(2))
     }
 }

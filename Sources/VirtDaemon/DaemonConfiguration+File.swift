@@ -89,6 +89,11 @@ extension DaemonConfiguration {
         },
         "keepalive_interval": { configuration, value in configuration.setCount(\.keepaliveInterval, value) },
         "keepalive_count": { configuration, value in configuration.setCount(\.keepaliveCount, value) },
+        "busy_poll_us": { configuration, value in
+            guard case .number(let microseconds) = value, (0...DaemonConfiguration.busyPollLimit).contains(microseconds) else { return false }
+            configuration.busyPollMicroseconds = microseconds
+            return true
+        },
         "log_level": { configuration, value in
             guard case .string(let name) = value, let level = Logger.Level(rawValue: name) else { return false }
             configuration.logLevel = level

@@ -30,6 +30,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Unanswered pings after which virtd drops the client (`keepalive_count`).
     public var keepaliveCount = 5
 
+    /// Microseconds the event loop keeps polling for a client's next call after answering
+    /// one, while clients call again that quickly (`busy_poll_us`, at most
+    /// ``busyPollLimit``; 0: never). On a virtual machine, waking a sleeping CPU costs more
+    /// than a call: see ``EventLoop``.
+    public var busyPollMicroseconds = 100
+    /// The most ``busyPollMicroseconds`` may be: a millisecond.
+    public static let busyPollLimit = 1000
+
     /// The least severe messages logged (to standard error). `log_level`: trace, debug,
     /// info, notice, warning, error or critical.
     public var logLevel = Logger.Level.info

@@ -24,6 +24,13 @@ public final class LXCDriverHost: Sendable {
         return try driver(root: root)
     }
 
+    /// Whether `root` has containers to adopt or domains to autostart: a daemon opens its
+    /// driver at start then, and otherwise leaves it to the first connection, not loading
+    /// what it does not need.
+    public func hasDomainsToTend(root: String) -> Bool {
+        LXCStore(root: root).hasDomainsToTend
+    }
+
     /// The driver of `root`, opened (adopting its running containers) on first use.
     public func driver(root: String) throws(VirError) -> LXCDriver {
         try drivers.withLock { (drivers) throws(VirError) -> LXCDriver in

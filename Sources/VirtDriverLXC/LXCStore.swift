@@ -102,6 +102,24 @@ struct LXCStore: Sendable {
         }
     }
 
+    /// Whether a driver opening this root has something to do at once: containers that ran
+    /// (run files to adopt them by) or domains to autostart.
+    var hasDomainsToTend: Bool {
+        Self.hasEntry(in: runDirectory, suffix: ".json") || Self.hasEntry(in: autostartDirectory, suffix: ".xml")
+    }
+
+    /// Whether `directory` has a visible entry ending in `suffix` (readdir: a daemon's start
+    /// asks this before it loads anything else).
+    private static func hasEntry(in directory: String, suffix: String) -> Bool {
+        guard let stream = opendir(directory) else { return false }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(suffix) && !name.hasPrefix(".") { return true }
+        }
+        return false
+    }
+
     private func names(in directory: String, suffix: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }

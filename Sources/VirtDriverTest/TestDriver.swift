@@ -15,6 +15,10 @@ public final class TestDriver: HypervisorDriver {
     let events = EventBroadcaster()
     private let release: @Sendable () -> Void
 
+    /// Never: every call is a short section under the node's lock (and the files of
+    /// save and restore), so a daemon runs them on its event loop.
+    public var callsMayBlock: Bool { false }
+
     init(node: TestNode, release: @escaping @Sendable () -> Void = {}) {
         self.node = Mutex(node)
         self.release = release

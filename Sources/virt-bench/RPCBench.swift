@@ -40,6 +40,7 @@ enum RPCBench {
             }
             await daemon.stop()
         }
+        let roundTrip = CPURoundTrip.measure()
         let ours = figures[.virtd] ?? [:], theirs = figures[.libvirtd] ?? [:]
         func row(_ name: String, _ key: String, _ unit: String, scale: Double = 1, higherIsBetter: Bool, _ target: String) -> Comparison {
             Comparison(name: name, unit: unit, swiftVirt: (ours[key] ?? .nan) * scale, reference: (theirs[key] ?? .nan) * scale,
@@ -49,6 +50,9 @@ enum RPCBench {
             row("info(), python3-libvirt, 1 client", "rate", "/s", higherIsBetter: true, ">= 2.5x"),
             row("info() p50, python3-libvirt", "p50", "us", higherIsBetter: false, ""),
             row("info() p99, python3-libvirt", "p99", "us", higherIsBetter: false, "virtd p99 <= libvirtd p50"),
+            row("daemon CPU per info(), 1 client", "daemonCPU", "us", higherIsBetter: false, ""),
+            row("info(), 1 client on the daemon's CPU 0", "sameCPURate", "/s", higherIsBetter: true, ""),
+            row("info() p99, 1 client on the daemon's CPU 0", "sameCPUp99", "us", higherIsBetter: false, ""),
             row("info(), python3-libvirt, \(parallelClients) processes", "parallel", "/s", higherIsBetter: true, ">= 2.5x"),
             row("open+close, python3-libvirt", "openclose", "ms", higherIsBetter: false, "virtd < 0.3 ms"),
             row("info(), SwiftVirt remote driver, 1 client", "remoteRate", "/s", higherIsBetter: true, ""),
@@ -62,27 +66,41 @@ enum RPCBench {
         ])
         print("p99 of virtd against p50 of libvirtd (python3-libvirt): \(String(format: "%.0f", ours["p99"] ?? .nan)) us vs "
               + "\(String(format: "%.0f", theirs["p50"] ?? .nan)) us")
+        print(String(format: "floor, 1 client: a bare round trip between CPU 1 and a sleeping CPU 0 takes %.1f us here, so a daemon "
+                     + "that sleeps between calls answers at most %.0f calls/s", roundTrip * 1e6, 1 / roundTrip))
+        for (kind, measured) in [("virtd", ours), ("libvirtd", theirs)] {
+            let perCall = measured["parallelClientCPU"] ?? .nan
+            print(String(format: "ceiling, \(parallelClients) clients against \(kind): the clients alone use %.1f us of CPU 1 per call, "
+                         + "so they make at most %.0f calls/s", perCall, 1e6 / perCall))
+        }
     }
 
     /// Everything measured against one running daemon.
     private static func measure(_ daemon: BenchDaemon) async throws -> [String: Double] {
+        let cpuBefore = daemon.cpuSeconds
         var measured = try python(["info", daemon.uri, "\(calls)", "\(rounds)"])
+        measured["daemonCPU"] = (daemon.cpuSeconds - cpuBefore) / Double(calls * rounds) * 1e6
+        let sameCPU = try python(["info", daemon.uri, "\(calls)", "\(rounds)"], cpu: 0)
+        measured["sameCPURate"] = sameCPU["rate"]
+        measured["sameCPUp99"] = sameCPU["p99"]
         measured.merge(try python(["openclose", daemon.uri, "\(openCloses)"])) { $1 }
-        measured["parallel"] = try parallelRate(daemon.uri)
+        let (parallel, clientCPU) = try parallelRate(daemon.uri)
+        measured["parallel"] = parallel
+        measured["parallelClientCPU"] = clientCPU
         measured.merge(try await remoteDriver(daemon.uri)) { $1 }
         measured["idleConnections"] = try await residentWithIdleConnections(daemon)
         return measured
     }
 
-    /// The figures `rpc_client.py ARGUMENTS` prints, run on the clients' CPU.
-    private static func python(_ arguments: [String]) throws -> [String: Double] {
-        try ReferenceScripts.figures(Bench.capture(["/usr/bin/taskset", "-c", "1", "/usr/bin/python3", try ReferenceScripts.script("rpc_client.py")]
+    /// The figures `rpc_client.py ARGUMENTS` prints, run on `cpu` (the clients' CPU unless told).
+    private static func python(_ arguments: [String], cpu: Int = 1) throws -> [String: Double] {
+        try ReferenceScripts.figures(Bench.capture(["/usr/bin/taskset", "-c", "\(cpu)", "/usr/bin/python3", try ReferenceScripts.script("rpc_client.py")]
                                                    + arguments))
     }
 
     /// The calls per second of ``parallelClients`` python3-libvirt processes together, from
-    /// the first start to the last end.
-    private static func parallelRate(_ uri: String) throws -> Double {
+    /// the first start to the last end, and the CPU time they used per call (microseconds).
+    private static func parallelRate(_ uri: String) throws -> (rate: Double, clientCPU: Double) {
         let script = try ReferenceScripts.script("rpc_client.py")
         let clients = (0..<parallelClients).map { _ in
             let process = Process()
@@ -99,7 +117,8 @@ enum RPCBench {
             return try ReferenceScripts.figures(String(decoding: data, as: UTF8.self))
         }
         let start = reports.compactMap { $0["start"] }.min() ?? .nan, end = reports.compactMap { $0["end"] }.max() ?? .nan
-        return reports.compactMap { $0["calls"] }.reduce(0, +) / (end - start)
+        let calls = reports.compactMap { $0["calls"] }.reduce(0, +)
+        return (calls / (end - start), reports.compactMap { $0["cpu"] }.reduce(0, +) / calls * 1e6)
     }
 
     /// SwiftVirt's remote driver as the client: info() rate (median of rounds), its p99 over

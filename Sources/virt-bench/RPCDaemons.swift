@@ -31,6 +31,15 @@ final class BenchDaemon {
         return Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan
     }
 
+    /// The CPU time it has used so far (user and system, every thread), in seconds.
+    var cpuSeconds: Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8)) ?? ""
+        // After the command name's closing parenthesis: state is field 3, utime 14, stime 15.
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Starts one and waits until it accepts connections.
     init(_ kind: Kind) throws {
         self.kind = kind

@@ -3,6 +3,7 @@
 //
 //   virtd [--config FILE] [--socket PATH] [--socket-ro PATH] [--tcp-listen ADDRESS:PORT]
 //         [--lxc-root DIR] [--keepalive-interval SECONDS] [--keepalive-count N] [--log-level LEVEL]
+//         [--busy-poll-us MICROSECONDS]
 //
 // The file (default /etc/swiftvirt/virtd.conf, if it exists) is read first; options win.
 import Foundation
@@ -15,7 +16,8 @@ import VirtError
 
 /// Each option and the setting of the file it stands for.
 let options = ["--socket": "unix_sock_path", "--socket-ro": "unix_sock_ro_path", "--tcp-listen": "tcp_listen", "--lxc-root": "lxc_root",
-               "--keepalive-interval": "keepalive_interval", "--keepalive-count": "keepalive_count", "--log-level": "log_level"]
+               "--keepalive-interval": "keepalive_interval", "--keepalive-count": "keepalive_count", "--log-level": "log_level",
+               "--busy-poll-us": "busy_poll_us"]
 
 func fail(_ message: String, status: Int32) -> Never {
     FileHandle.standardError.write(Data("virtd: \(message)\n".utf8))
@@ -53,6 +55,14 @@ var drivers = DriverRegistry()
 drivers.register("test", TestDriver.open)
 drivers.register("lxc", containers.open)
 
+// SIGTERM and SIGINT wait for the main thread's sigwait below. They are blocked before any
+// other thread starts, so that every thread inherits the block and none takes the signal
+// instead (the children virtd spawns start with an empty mask).
+var stopSignals = sigset_t()
+sigemptyset(&stopSignals)
+sigaddset(&stopSignals, SIGTERM)
+sigaddset(&stopSignals, SIGINT)
+pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 let daemon: Daemon
 do {
     daemon = try Daemon(configuration: configuration, drivers: drivers)
@@ -62,19 +72,17 @@ do {
 daemon.start()
 // Adopt the containers that kept running while virtd was away, and autostart the rest,
 // without delaying the sockets.
-Thread.detachNewThread {
-    do throws(VirError) {
-        _ = try containers.driver(root: containers.systemRoot)
-    } catch {
-        Logger(label: "swiftvirt.virtd").error("lxc:///: \(error.message)")
+if containers.hasDomainsToTend(root: containers.systemRoot) {
+    Thread.detachNewThread {
+        do throws(VirError) {
+            _ = try containers.driver(root: containers.systemRoot)
+        } catch {
+            Logger(label: "swiftvirt.virtd").error("lxc:///: \(error.message)")
+        }
     }
 }
-let stop = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .main)
-signal(SIGTERM, SIG_IGN)
-stop.setEventHandler {
-    Logger(label: "swiftvirt.virtd").info("stopping on SIGTERM; running domains keep running")
-    daemon.stop()
-    exit(0)
-}
-stop.resume()
-dispatchMain()
+var received: Int32 = 0
+sigwait(&stopSignals, &received)
+Logger(label: "swiftvirt.virtd").info("stopping on signal \(received); running domains keep running")
+daemon.stop()
+exit(0)

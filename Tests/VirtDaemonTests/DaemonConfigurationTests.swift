@@ -20,6 +20,7 @@ struct DaemonConfigurationTests {
             default_uri = "lxc:///system"
             keepalive_interval = 0
             keepalive_count = 9
+            busy_poll_us = 0
             log_level = "debug"
             """, from: "virtd.conf")
         var expected = DaemonConfiguration()
@@ -31,6 +32,7 @@ struct DaemonConfigurationTests {
         expected.defaultURI = "lxc:///system"
         expected.keepaliveInterval = 0
         expected.keepaliveCount = 9
+        expected.busyPollMicroseconds = 0
         expected.logLevel = .debug
         #expect(configuration == expected)
         #expect(expected.tcpListen?.description == "[::1]:16509" && expected.tcpListen?.address.isLoopback == true)
@@ -46,6 +48,8 @@ struct DaemonConfigurationTests {
         ("keepalive_count = \"5\"", "2: invalid value for 'keepalive_count'"),
         ("log_level = \"loud\"", "2: invalid value for 'log_level'"),
         ("tcp_read_only = 2", "2: invalid value for 'tcp_read_only'"),
+        ("busy_poll_us = 1001", "2: invalid value for 'busy_poll_us'"),
+        ("busy_poll_us = -1", "2: invalid value for 'busy_poll_us'"),
         ("just words", "2: expecting 'name = value'"),
         ("default_uri = \"unterminated", "2: expecting a number or a quoted string"),
     ])

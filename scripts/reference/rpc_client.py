@@ -8,7 +8,8 @@ Usage:
                                           calls/s, and p50/p99 latency over every call (us)
   rpc_client.py openclose URI COUNT       libvirt.open + close COUNT times: median ms
   rpc_client.py burst URI CALLS           one client of a parallel run: its start and end
-                                          (time.time()) around CALLS dom.info() calls
+                                          (time.time()) around CALLS dom.info() calls, and
+                                          the CPU time it used for them (s)
 
 Prints one JSON object on stdout.
 """
@@ -53,12 +54,12 @@ def burst(uri, calls):
     conn = libvirt.open(uri)
     dom = conn.lookupByName("test")
     dom.info()
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     for _ in range(calls):
         dom.info()
-    end = time.time()
+    end, cpu = time.time(), time.process_time() - cpu
     conn.close()
-    return {"start": start, "end": end, "calls": calls}
+    return {"start": start, "end": end, "calls": calls, "cpu": cpu}
 
 
 if __name__ == "__main__":

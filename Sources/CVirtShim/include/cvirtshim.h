@@ -105,6 +105,10 @@ int cvs_open_pty(int *master, int *slave, unsigned int *number);
  *  Returns the descriptor, or -1 with errno. */
 int cvs_accept_cloexec(int sock);
 
+/** accept4(sock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK): a client socket for an event
+ *  loop. Returns the descriptor, or -1 with errno (EAGAIN when nobody waits). */
+int cvs_accept_nonblocking(int sock);
+
 /** The most descriptors one cvs_send_fds/cvs_recv_fds message carries. */
 #define CVS_MAX_FDS 16
 
@@ -290,5 +294,25 @@ void cvs_spawn_end(struct cvs_child *child);
 
 /** eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): a counter one thread bumps to wake another's poll. */
 int cvs_eventfd_nonblocking(void);
+
+/** Runs the calling thread on CPU `cpu` only. Returns 0, or -1 with errno. */
+int cvs_pin_thread(int cpu);
+
+/** One ready descriptor of cvs_epoll_wait: the token it was registered with and its EPOLL* bits. */
+struct cvs_poll_event {
+    uint64_t token;
+    uint32_t events;
+};
+
+/** epoll_create1(EPOLL_CLOEXEC). */
+int cvs_epoll_create(void);
+
+/** epoll_ctl(epfd, op, fd) with `events` and `token` as the event's data (EPOLL_CTL_ADD,
+ *  EPOLL_CTL_MOD or EPOLL_CTL_DEL). Returns 0, or -1 with errno. */
+int cvs_epoll_control(int epfd, int op, int fd, uint32_t events, uint64_t token);
+
+/** epoll_wait into `ready` (at most `max`), unpacking the kernel's packed events. Returns the
+ *  count, or -1 with errno. */
+int cvs_epoll_wait(int epfd, struct cvs_poll_event *ready, int max, int timeout_ms);
 
 #endif

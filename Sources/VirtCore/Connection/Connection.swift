@@ -45,6 +45,10 @@ public final class Connection: Sendable {
         await driver.close()
     }
 
+    /// Whether the driver's calls may block the thread they run on (`NodeDriver.callsMayBlock`):
+    /// a daemon then runs them on worker threads.
+    public var callsMayBlock: Bool { driver.callsMayBlock }
+
     /// Whether ``close()`` has been called.
     public var isClosed: Bool { closed.load(ordering: .acquiring) }
 

@@ -25,6 +25,10 @@ public protocol NodeDriver: Sendable {
     func connectionState() async -> ConnectionState
     /// The changes of ``connectionState()`` from now on (`virConnectRegisterCloseCallback`).
     func connectionStateChanges() async -> AsyncStream<ConnectionState>
+    /// Whether a call may hold the thread it runs on (blocking system calls, waits on other
+    /// processes) rather than suspend. A daemon runs such calls on worker threads, and the
+    /// others on its event loop (libvirt's high-priority procedures are the same idea).
+    var callsMayBlock: Bool { get }
 }
 
 extension NodeDriver {
@@ -48,6 +52,8 @@ extension NodeDriver {
     public func close() async {}
     /// Default: a driver in this process is always connected.
     public func connectionState() async -> ConnectionState { .connected }
+    /// Default: calls may block.
+    public var callsMayBlock: Bool { true }
     /// Default: a driver in this process never changes state; the stream ends at once.
     public func connectionStateChanges() async -> AsyncStream<ConnectionState> { AsyncStream { $0.finish() } }
 }

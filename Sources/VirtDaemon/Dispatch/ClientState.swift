@@ -1,6 +1,7 @@
 import Synchronization
 import VirtCore
 import VirtError
+import VirtRPC
 
 /// What virtd knows of one client: the socket it came in on, the connection it opened, the
 /// registrations it made and the streams it has open. Shared by the client's calls and its event forwarding.
@@ -12,8 +13,8 @@ final class ClientState: Sendable {
     let drivers: DriverRegistry
     /// The URI of a CONNECT_OPEN that names none.
     let defaultURI: String
-    /// Where events and pings wait for the session thread to write them.
-    let outbox: Outbox
+    /// Where events go for the client's connection to write them.
+    let outbox = Outbox()
     /// The client's event registrations.
     let events: ClientEvents
     /// The client's open streams (consoles).
@@ -29,8 +30,7 @@ final class ClientState: Sendable {
         var closeCallback = false
     }
 
-    init(readOnlySocket: Bool, drivers: DriverRegistry, defaultURI: String) throws(VirError) {
-        outbox = try Outbox()
+    init(readOnlySocket: Bool, drivers: DriverRegistry, defaultURI: String) {
         self.readOnlySocket = readOnlySocket
         self.drivers = drivers
         self.defaultURI = defaultURI
@@ -47,6 +47,18 @@ final class ClientState: Sendable {
         }
         return open
     }
+
+    /// Whether the call `header` may block the thread it runs on, so that it must not run on
+    /// the event loop: CONNECT_OPEN (a driver may read its state when it opens) and every
+    /// call of a driver whose calls block (`NodeDriver.callsMayBlock`). The calls before
+    /// CONNECT_OPEN only read the client's own state.
+    func callMayBlock(_ header: PacketHeader) -> Bool {
+        if header.program == .remote && header.procedure == RemoteProcedure.connectOpen.rawValue { return true }
+        return callsMayBlock
+    }
+
+    /// Whether the open connection's calls may block the thread they run on.
+    var callsMayBlock: Bool { connection.withLock { $0?.callsMayBlock ?? false } }
 
     /// Whether CONNECT_OPEN succeeded and CONNECT_CLOSE did not follow.
     var isOpen: Bool { connection.withLock { $0 != nil } }

@@ -8,25 +8,34 @@ import XDR
 /// open and calls, read-only refusals, unknown procedures); the calls themselves are in
 /// ``ProcedureTable``.
 enum RemoteDispatcher {
-    /// The packets that answer `packet` (none for a PONG or a stray stream packet). Replies
-    /// with descriptors own them; the session closes them once sent.
-    static func handle(_ packet: Packet, for client: ClientState) async -> [Packet] {
+    /// The answer to a packet that is not a call, given at once: a PONG for a PING, what a
+    /// stream packet brings about, nothing for anything else. Nil for a call, which
+    /// ``answer(call:for:)`` answers.
+    static func answerAtOnce(_ packet: Packet, for client: ClientState) -> [Packet]? {
         let header = packet.header
+        if header.type == .call || header.type == .callWithFDs { return nil }
+        for descriptor in packet.descriptors { close(descriptor) }
         if header.program == .keepalive {
             guard header.procedure == KeepaliveProcedure.ping.rawValue else { return [] }
             return [Packet(header: PacketHeader(program: .keepalive, procedure: KeepaliveProcedure.pong.rawValue, type: .message, serial: 0))]
         }
         if header.type == .stream || header.type == .streamHole { return client.streams.receive(packet) }
-        guard header.type == .call || header.type == .callWithFDs else { return [] }
+        return []
+    }
+
+    /// The reply to the call `packet`, or the error that answers it. A reply with
+    /// descriptors owns them; the connection closes them once sent.
+    static func answer(call packet: Packet, for client: ClientState) async -> Packet {
+        let header = packet.header
         // No procedure takes descriptors from the client yet: they are closed, not leaked.
         defer { for descriptor in packet.descriptors { close(descriptor) } }
         guard [.remote, .qemu, .lxc].contains(header.program), header.version == RPCProgram.version else {
-            return [errorReply(to: header, VirError(code: .rpc, domain: .rpc, message: "Cannot find program \(header.program) version \(header.version)"))]
+            return errorReply(to: header, VirError(code: .rpc, domain: .rpc, message: "Cannot find program \(header.program) version \(header.version)"))
         }
         do throws(VirError) {
-            return [try await call(packet, for: client)]
+            return try await call(packet, for: client)
         } catch {
-            return [errorReply(to: header, error)]
+            return errorReply(to: header, error)
         }
     }
 

@@ -10,7 +10,8 @@ public final class SocketListener: Sendable {
     public let name: String
     /// The socket file to remove when it closes (unix sockets only).
     private let path: String?
-    private let descriptor: Int32
+    /// The listening descriptor, for an event loop to watch.
+    public let descriptor: Int32
 
     /// Binds and listens at the unix socket `path` with permissions `mode`.
     public convenience init(unixPath path: String, mode: mode_t) throws(VirError) {
@@ -67,6 +68,23 @@ public final class SocketListener: Sendable {
     public func accept() throws(VirError) -> StreamSocket {
         let fd = try Syscall.call("accept on \(name)", domain: .rpc) { cvs_accept_cloexec(descriptor) }
         return StreamSocket(descriptor: fd)
+    }
+
+    /// Takes the next waiting client without blocking: nil when none waits. The client's
+    /// socket is non-blocking too. For an event loop, once the listener is
+    /// ``makeNonBlocking()``.
+    public func acceptWaiting() throws(VirError) -> StreamSocket? {
+        let fd = cvs_accept_nonblocking(descriptor)
+        if fd >= 0 { return StreamSocket(descriptor: fd) }
+        guard errno != EAGAIN && errno != EINTR else { return nil }
+        throw Syscall.error("accept on \(name)", errno: errno, domain: .rpc)
+    }
+
+    /// Makes ``acceptWaiting()`` safe against a client that leaves between the loop's
+    /// readiness and the accept.
+    public func makeNonBlocking() {
+        let flags = fcntl(descriptor, F_GETFL)
+        if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
     }
 
     /// Stops listening: wakes ``accept()`` and removes the socket file, if any.

@@ -54,6 +54,17 @@ public struct StreamSocket: Sendable {
         }
     }
 
+    /// Writes what the socket takes now of `bytes`, a non-blocking socket's partial write:
+    /// the count written, 0 when the socket is full.
+    public func writeAvailable(_ bytes: ArraySlice<UInt8>) throws(VirError) -> Int {
+        while true {
+            let written = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if written >= 0 { return written }
+            if errno == EAGAIN { return 0 }
+            guard errno == EINTR else { throw Syscall.error("write to socket \(descriptor)", errno: errno, domain: .rpc) }
+        }
+    }
+
     /// Shuts both directions down, waking a thread blocked in ``read(into:)``.
     public func shutdown() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
 
