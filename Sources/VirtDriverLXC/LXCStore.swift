@@ -103,25 +103,14 @@ struct LXCStore: Sendable {
     }
 
     /// Whether a driver opening this root has something to do at once: containers that ran
-    /// (run files to adopt them by) or domains to autostart.
+    /// (run files to adopt them by) or domains to autostart. A daemon asks this at start,
+    /// before it loads anything else.
     var hasDomainsToTend: Bool {
-        Self.hasEntry(in: runDirectory, suffix: ".json") || Self.hasEntry(in: autostartDirectory, suffix: ".xml")
-    }
-
-    /// Whether `directory` has a visible entry ending in `suffix` (readdir: a daemon's start
-    /// asks this before it loads anything else).
-    private static func hasEntry(in directory: String, suffix: String) -> Bool {
-        guard let stream = opendir(directory) else { return false }
-        defer { closedir(stream) }
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasSuffix(suffix) && !name.hasPrefix(".") { return true }
-        }
-        return false
+        !names(in: runDirectory, suffix: ".json").isEmpty || !names(in: autostartDirectory, suffix: ".xml").isEmpty
     }
 
     private func names(in directory: String, suffix: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+        ((try? SystemFile.entries(of: directory, domain: .lxc)) ?? [])
             .filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }
             .map { String($0.dropLast(suffix.count)) }
             .sorted()

@@ -1,8 +1,8 @@
 import Glibc
 import VirtError
 
-/// Whole-file reads and writes of small kernel files (`/proc`, `/sys`), through the
-/// syscall funnel and without Foundation.
+/// Whole-file reads and writes of small kernel files (`/proc`, `/sys`), and directory
+/// listings, through the syscall funnel and without Foundation.
 public enum SystemFile {
     /// The contents of `path` as UTF-8 text. Reads until end of file. Errors carry `domain`.
     public static func read(_ path: String, domain: ErrorDomain = .none) throws(VirError) -> String {
@@ -38,5 +38,22 @@ public enum SystemFile {
         if written != text.utf8.count {
             throw VirError(.systemError, "write \(path): short write (\(written) of \(text.utf8.count) bytes)", domain: domain)
         }
+    }
+
+    /// The names in directory `path` (without "." and ".."), only subdirectories when
+    /// `directoriesOnly`; empty if it does not exist. Errors carry `domain`.
+    public static func entries(of path: String, directoriesOnly: Bool = false, domain: ErrorDomain = .none) throws(VirError) -> [String] {
+        guard let directory = opendir(path) else {
+            if errno == ENOENT { return [] }
+            throw Syscall.error("cannot list directory '\(path)'", errno: errno, domain: domain)
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            if directoriesOnly && entry.pointee.d_type != UInt8(DT_DIR) { continue }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 }

@@ -48,11 +48,11 @@ final class ClientState: Sendable {
         return open
     }
 
-    /// Whether the call `header` may block the thread it runs on, so that it must not run on
-    /// the event loop: CONNECT_OPEN (a driver may read its state when it opens) and every
-    /// call of a driver whose calls block (`NodeDriver.callsMayBlock`). The calls before
-    /// CONNECT_OPEN only read the client's own state.
-    func callMayBlock(_ header: PacketHeader) -> Bool {
+    /// Whether the call `header` runs on a worker thread rather than the event loop, because
+    /// it may block its thread: CONNECT_OPEN (a driver may read its state when it opens) and
+    /// every call of a driver whose calls block (`NodeDriver.callsMayBlock`). The calls
+    /// before CONNECT_OPEN only read the client's own state.
+    func runsOnWorker(_ header: PacketHeader) -> Bool {
         if header.program == .remote && header.procedure == RemoteProcedure.connectOpen.rawValue { return true }
         return callsMayBlock
     }

@@ -32,7 +32,7 @@ final class ClientStreams: Sendable {
     private let streams = Mutex<[UInt32: Stream]>([:])
 
     /// A stream's descriptor, for the event loop to watch.
-    struct Watched: Equatable {
+    struct Watched {
         let serial: UInt32
         let descriptor: Int32
         /// Whether the client's bytes wait for the descriptor to take them.

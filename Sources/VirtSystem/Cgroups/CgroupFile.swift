@@ -83,18 +83,7 @@ enum CgroupFile {
 
     /// The names of the subdirectories (child cgroups) of `path`; empty if it does not exist.
     static func subdirectories(of path: String) throws(VirError) -> [String] {
-        guard let dir = opendir(path) else {
-            if errno == ENOENT { return [] }
-            throw failure("cannot list cgroup directory '\(path)'")
-        }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        try SystemFile.entries(of: path, directoriesOnly: true, domain: .cgroup)
     }
 
     /// Whether `path` exists.
