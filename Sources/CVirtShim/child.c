@@ -252,6 +252,9 @@ static int continue_child(void *arg)
     if (s->pdeathsig) CHECK(a, CVS_STEP_PDEATHSIG, 0, SYS2(SYS_prctl, PR_SET_PDEATHSIG, s->pdeathsig));
     if (s->child_subreaper) CHECK(a, CVS_STEP_SUBREAPER, 0, SYS2(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1));
     CHECK(a, CVS_STEP_SIGNALS, 0, SYS4(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, 0, 8));
+    /* Without this, a child killed before execve would look like one that exec'd. */
+    static const struct cvs_report executing = { .kind = CVS_REPORT_EXECUTING };
+    CHECK(a, CVS_STEP_EXEC, 0, SYS4(SYS_sendto, a->channel, &executing, sizeof executing, MSG_NOSIGNAL));
     long r = exec_fd >= 0
         ? SYS5(SYS_execveat, exec_fd, "", s->argv, s->envp, AT_EMPTY_PATH)
         : SYS3(SYS_execve, s->path, s->argv, s->envp);

@@ -101,7 +101,7 @@ fail_stack: {
 
 int cvs_spawn_finish(struct cvs_child *child, struct cvs_report *report, int *listener)
 {
-    int failed = 0;
+    int failed = 0, executing = 0;
     *listener = -1;
     /* EPIPE here means the child is already gone: its report or end of stream follows. */
     if (!child->released && send_go(child->channel) < 0 && errno != EPIPE) return -1;
@@ -113,7 +113,15 @@ int cvs_spawn_finish(struct cvs_child *child, struct cvs_report *report, int *li
          * then reports ECONNRESET once, ahead of the report still queued for us. */
         if (n < 0 && (errno == EINTR || errno == ECONNRESET)) continue;
         if (n < 0) return -1;
+        if (n == 0 && !failed && !executing) {
+            *report = (struct cvs_report){ .kind = CVS_REPORT_ERROR, .step = CVS_STEP_DIED };
+            return 1;
+        }
         if (n == 0) return failed;
+        if (n == sizeof got && nfds == 0 && got.kind == CVS_REPORT_EXECUTING) {
+            executing = 1;
+            continue;
+        }
         if (n == sizeof got && nfds == 1 && got.kind == CVS_REPORT_LISTENER && *listener < 0) {
             *listener = fds[0];
             continue;

@@ -51,12 +51,15 @@ struct SpawnTests {
 
     @Test("waiting for many children does not block the cooperative pool")
     func concurrentWaits() async throws {
+        // The children sleep far longer than other suites could hold the pool's threads; they
+        // are killed once the ticker has run. Waits that blocked the pool's threads would keep
+        // the ticker from running until the children ended by themselves.
+        let children = try (0..<8).map { _ in try Spawner.spawn(SpawnPlan(path: "/bin/sleep", "60")) }
         let finished = FinishedCounter()
         let finishedWhenTickerDone = try await withThrowingTaskGroup(of: Int?.self) { group in
-            for _ in 0..<8 {
+            for child in children {
                 group.addTask { () async throws -> Int? in
-                    let status = try await Spawner.spawn(SpawnPlan(path: "/bin/sleep", "4")).wait()
-                    #expect(status == .exited(0))
+                    _ = try await child.wait()
                     finished.count.add(1, ordering: .relaxed)
                     return nil
                 }
@@ -64,14 +67,27 @@ struct SpawnTests {
             group.addTask {
                 // Needs a pool thread several times while the eight waits are pending.
                 for _ in 0..<5 { await Task.yield() }
-                return finished.count.load(ordering: .relaxed)
+                let finishedNow = finished.count.load(ordering: .relaxed)
+                for child in children { try child.signal(SIGKILL) }
+                return finishedNow
             }
             var result = 0
             for try await value in group { if let value { result = value } }
             return result
         }
-        // Waits that blocked the two pool threads would have to end before the ticker ran.
         #expect(finishedWhenTickerDone == 0)
+        for child in children { #expect(try await child.wait() == .signaled(SIGKILL, coreDumped: false)) }
+    }
+
+    @Test("a child killed before it execs is a failed spawn, not a running process")
+    func killedBeforeExec() throws {
+        let error = #expect(throws: VirError.self) {
+            try Spawner.spawn(SpawnPlan(path: "/bin/true")) { (pid) throws(VirError) in
+                try Syscall.call("kill the child") { kill(pid, SIGKILL) }
+            }
+        }
+        #expect(error?.code == .systemError)
+        #expect(error?.message == "spawn of /bin/true: the child ended before it could exec (killed by signal 9)")
     }
 
     @Test("a cancelled wait throws and the process is still reaped later")

@@ -245,10 +245,12 @@ enum cvs_step {
     CVS_STEP_PDEATHSIG, CVS_STEP_SECCOMP, CVS_STEP_LISTENER, CVS_STEP_EXEC,
     CVS_STEP_JOIN, CVS_STEP_JOIN_CLONE, CVS_STEP_JOIN_REPORT, CVS_STEP_SUBREAPER,
     CVS_STEP_CGROUP_NS, CVS_STEP_CONTROLLING_TTY,
+    CVS_STEP_DIED, /**< not a step: the child ended before its last report, without saying why */
 };
 
 /** Report kinds. */
-enum { CVS_REPORT_LISTENER = 1, CVS_REPORT_ERROR = 2, CVS_REPORT_PROCESS = 3 };
+enum { CVS_REPORT_LISTENER = 1, CVS_REPORT_ERROR = 2, CVS_REPORT_PROCESS = 3,
+       CVS_REPORT_EXECUTING = 4 /**< every step done: execve is next */ };
 
 /** A message from the child. `index` says which mount, read-only path, fd mapping,
  *  capability or filter a list step failed on. */
@@ -283,7 +285,8 @@ int cvs_spawn_start(const struct cvs_spawn *spec, struct cvs_child *child);
 
 /** Releases the child (unless `parent_ready` did already) and reads its reports until end of
  *  stream: returns 0 once it has exec'd, or 1 if a step failed (`report` filled in with the
- *  first failure). `*listener` receives the seccomp listener fd, or -1; `joined_pid` and
+ *  first failure; CVS_STEP_DIED when the stream ended before the child said it would exec,
+ *  because something killed it). `*listener` receives the seccomp listener fd, or -1; `joined_pid` and
  *  `joined_pidfd` the process made in a joined pid namespace. Reading on after a failure means
  *  that a process report that raced with it is never lost, so the caller can reap both. */
 int cvs_spawn_finish(struct cvs_child *child, struct cvs_report *report, int *listener);

@@ -105,13 +105,7 @@ public final class ChildProcess: Sendable {
                 status = try exitStatusOfOthersChild()
                 return status
             }
-            switch code {
-            case 0: return nil
-            case Int32(CLD_EXITED): status = .exited(value)
-            case Int32(CLD_KILLED): status = .signaled(value, coreDumped: false)
-            case Int32(CLD_DUMPED): status = .signaled(value, coreDumped: true)
-            default: return nil  // stopped or continued: not an exit
-            }
+            status = ExitStatus(waitCode: code, value: value)
             return status
         }
     }

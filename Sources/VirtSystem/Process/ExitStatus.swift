@@ -1,3 +1,5 @@
+import Glibc
+
 /// How a process ended.
 public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
     /// It called `exit` with this code.
@@ -14,6 +16,17 @@ public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
         case .exited(let code): "exited with code \(code)"
         case .signaled(let signal, let core): "killed by signal \(signal)\(core ? " (core dumped)" : "")"
         case .unavailable: "exited (status unavailable: not our child)"
+        }
+    }
+
+    /// The status `waitid` reported as `si_code` and `si_status`, or `nil` for a process that
+    /// has not ended (still running, stopped or continued).
+    init?(waitCode code: Int32, value: Int32) {
+        switch code {
+        case Int32(CLD_EXITED): self = .exited(value)
+        case Int32(CLD_KILLED): self = .signaled(value, coreDumped: false)
+        case Int32(CLD_DUMPED): self = .signaled(value, coreDumped: true)
+        default: return nil
         }
     }
 

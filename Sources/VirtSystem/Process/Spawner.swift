@@ -46,6 +46,8 @@ public enum Spawner {
         case 0:
             if let process = takeOver(child, listener: listener, joinedPid: plan.joinsPidNamespace) { return process }
             failure = VirError(.internalError, "spawn of \(plan.arguments[0]): no process was reported from the joined pid namespace", domain: .none)
+        case 1 where report.step == Int32(CVS_STEP_DIED.rawValue):
+            failure = VirError(.systemError, "spawn of \(plan.arguments[0]): the child ended before it could exec (\(endOfSilentChild(child)))", domain: .none)
         case 1:
             failure = plan.failure(report)
         default:
@@ -75,6 +77,15 @@ public enum Spawner {
         if let map = plan.gidMap { try SystemFile.write("/proc/\(pid)/gid_map", map) }
         try callersWork?(pid)
         for file in plan.cgroupProcsFiles { try SystemFile.write(file, "\(pid)") }
+    }
+
+    /// How the child that had to exec ended (it has, since its end of the channel closed),
+    /// asked without reaping it: "killed by signal 9", …
+    private static func endOfSilentChild(_ child: cvs_child) -> String {
+        let pidfd = child.joined_pidfd >= 0 ? child.joined_pidfd : child.pidfd
+        var code: Int32 = 0, value: Int32 = 0
+        guard cvs_pidfd_wait(pidfd, WNOWAIT, &code, &value) == 0, let status = ExitStatus(waitCode: code, value: value) else { return "status unknown" }
+        return status.description
     }
 
     /// Kills and reaps a child that will not exec, and the process it made in a joined pid
