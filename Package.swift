@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "VirtRPC", dependencies: ["XDR", "VirtError"], swiftSettings: strict),
         .target(name: "VirtDriverTest", dependencies: ["VirtCore", "VirtXML"], swiftSettings: strict),
         .target(name: "VirtDriverLXC", dependencies: ["VirtCore", "VirtXML", "VirtContexts", "VirtSystem"], swiftSettings: strict),
+        // QEMU's machine protocol (and the guest agent's, which is its JSON without the greeting).
+        .target(name: "QMP", dependencies: ["VirtSystem", "VirtError"], swiftSettings: strict),
         .target(name: "VirtDriverRemote", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem"], swiftSettings: strict),
         .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC", "VirtDriverRemote"], swiftSettings: strict),
         .target(name: "VirtDaemon", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
@@ -58,6 +60,7 @@ let package = Package(
                     exclude: ["Scripts"], swiftSettings: strict),
         .testTarget(name: "VirtRPCTests", dependencies: ["VirtRPC", "XDR"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
+        .testTarget(name: "QMPTests", dependencies: ["QMP", "VirtSystem", "VirtError"], swiftSettings: strict),
         // Helpers that several test targets share.
         .target(name: "TestSupport", dependencies: ["VirtSystem"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "VirtContextsTests", dependencies: ["VirtContexts", "TestSupport"], swiftSettings: strict),

@@ -1,0 +1,129 @@
+import Synchronization
+import VirtError
+import VirtSystem
+
+/// A client of QEMU's machine protocol (QMP) on a connected socket: the greeting and
+/// capabilities negotiation, commands matched to their replies by `id` (several may be
+/// outstanding), and events. One thread of its own reads the socket, so no task ever blocks
+/// on it. libvirt's `qemuMonitor` in its JSON mode.
+public final class QMPMonitor: Sendable {
+    /// QEMU's greeting (`{"QMP": {"version": …, "capabilities": …}}`).
+    public let greeting: JSONValue
+    /// Every event QEMU sends, in order; it finishes when the monitor closes.
+    public let events: AsyncStream<QMPEvent>
+
+    private let socket: StreamSocket
+    private let waiters = ReplyWaiters()
+    private let writing = Mutex(())
+    private let eventSink: AsyncStream<QMPEvent>.Continuation
+    /// The key the greeting is awaited under: no command id looks like it.
+    private static let greetingKey = " greeting"
+
+    /// Takes over `socket` (connected to QEMU's monitor), waits up to `timeout` for the
+    /// greeting, and negotiates capabilities (`qmp_capabilities`). On failure the socket is
+    /// closed.
+    public init(socket: StreamSocket, timeout: Duration = .seconds(30)) async throws(VirError) {
+        self.socket = socket
+        (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+        let waiters = waiters
+        let eventSink = eventSink
+        let reader = QMPReader(socket: socket)
+        do throws(VirError) {
+            try DetachedThread.start { Self.read(reader, into: waiters, events: eventSink) }
+        } catch {
+            socket.close()
+            throw error
+        }
+        let greeting: JSONValue
+        do throws(VirError) {
+            greeting = try await waiters.awaitReply(key: Self.greetingKey, timeout: timeout, timeoutError: Self.timedOut("the greeting", after: timeout))
+            guard greeting["QMP"] != nil else { throw VirError(.internalError, "the QEMU monitor did not greet with QMP: \(greeting.text)", domain: .qemu) }
+        } catch {
+            socket.shutdown()
+            throw error
+        }
+        self.greeting = greeting
+        do throws(VirError) {
+            _ = try await execute("qmp_capabilities", timeout: timeout)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// Sends the command `name` with `arguments` and returns its `return` member; an
+    /// `error` reply becomes libvirt's "unable to execute QEMU command" error. Waits at most
+    /// `timeout` (nil: as long as the monitor lives).
+    public func execute(_ name: String, arguments: JSONValue? = nil, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
+        var request: [JSONValue.Member] = [.init("execute", .string(name))]
+        if let arguments { request.append(.init("arguments", arguments)) }
+        let reply = try await send(request, timeout: timeout, what: "'\(name)'")
+        if let error = reply["error"] {
+            let description = error["desc"]?.stringValue ?? error.text
+            throw VirError(.internalError, "unable to execute QEMU command '\(name)': \(description)", domain: .qemu)
+        }
+        return reply["return"] ?? .null
+    }
+
+    /// Sends `command`, an object as a user wrote it, with an `id` of ours added, and returns
+    /// the whole reply, an error reply too, as `virDomainQemuMonitorCommand` does.
+    public func passThrough(_ command: JSONValue, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
+        guard let members = command.members else {
+            throw VirError(.internalError, "the QEMU monitor command must be a JSON object: \(command.text)", domain: .qemu)
+        }
+        guard !members.contains(where: { $0.key == "id" }) else {
+            throw VirError(.internalError, "duplicate key 'id'", domain: .qemu)
+        }
+        return try await send(members, timeout: timeout, what: command["execute"]?.text ?? "the command")
+    }
+
+    /// Closes the monitor: waiting commands fail, the events end. QEMU goes on running.
+    public func close() {
+        socket.shutdown()
+    }
+
+    /// Whether the monitor has ended (QEMU closed it, or ``close()``).
+    public var hasEnded: Bool { waiters.ended != nil }
+
+    private func send(_ request: [JSONValue.Member], timeout: Duration?, what: String) async throws(VirError) -> JSONValue {
+        let id = try waiters.nextID(prefix: "libvirt-")
+        let line = Array((JSONValue.object(request + [.init("id", .string(id))]).text + "\r\n").utf8)
+        return try await waiters.awaitReply(key: id, timeout: timeout, timeoutError: Self.timedOut(what, after: timeout ?? .zero)) { () throws(VirError) in
+            try writing.withLock { _ throws(VirError) in try socket.writeAll(line) }
+        }
+    }
+
+    private static func timedOut(_ what: String, after timeout: Duration) -> VirError {
+        VirError(.operationTimeout, "the QEMU monitor did not answer \(what) within \(timeout.components.seconds) s", domain: .qemu)
+    }
+
+    /// The reader thread: every message is the greeting, an event, or a reply to a waiter
+    /// (replies nobody waits for any more, after a timeout, are dropped). At the end of the
+    /// stream every waiter fails.
+    private static func read(_ reader: QMPReader, into waiters: ReplyWaiters, events: AsyncStream<QMPEvent>.Continuation) {
+        var greeted = false
+        while true {
+            let message: JSONValue
+            do throws(VirError) {
+                guard let next = try reader.next() else {
+                    waiters.end(VirError(.operationFailed, "End of file from qemu monitor", domain: .qemu))
+                    break
+                }
+                message = next
+            } catch {
+                waiters.end(error)
+                break
+            }
+            if !greeted {
+                greeted = true
+                waiters.resume(greetingKey, with: .success(message))
+            } else if let event = QMPEvent(message: message) {
+                events.yield(event)
+            } else if let id = message["id"]?.stringValue {
+                waiters.resume(id, with: .success(message))
+            }
+        }
+        events.finish()
+        reader.socket.close()
+    }
+}

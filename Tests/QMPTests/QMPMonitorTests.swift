@@ -1,0 +1,133 @@
+import Testing
+import VirtError
+@testable import QMP
+
+@Suite("QMP monitor against a scripted peer")
+struct QMPMonitorTests {
+    @Test("greeting, capabilities negotiation, then a command's return value")
+    func handshakeAndCommand() async throws {
+        let peer = try FakeQMPPeer([
+            .answer("query-status", reply: #"{"return": {"status": "prelaunch", "singlestep": false, "running": false}}"#),
+            .waitForClose,
+        ])
+        let monitor = try await QMPMonitor(socket: peer.clientSocket)
+        #expect(monitor.greeting["QMP"]?["version"]?["qemu"]?["major"]?.int64Value == 7)
+        let status = try await monitor.execute("query-status")
+        #expect(status["status"]?.stringValue == "prelaunch")
+        monitor.close()
+        try await waitUntilEnded(monitor)
+        #expect(peer.problems.all.isEmpty)
+    }
+
+    @Test("an error reply is libvirt's 'unable to execute QEMU command' error")
+    func errorReply() async throws {
+        let peer = try FakeQMPPeer([
+            .answer("cont", reply: #"{"error": {"class": "GenericError", "desc": "Migration is not finished"}}"#),
+            .waitForClose,
+        ])
+        let monitor = try await QMPMonitor(socket: peer.clientSocket)
+        let error = await #expect(throws: VirError.self) { try await monitor.execute("cont") }
+        #expect(error?.code == .internalError)
+        #expect(error?.domain == .qemu)
+        #expect(error?.message == "internal error: unable to execute QEMU command 'cont': Migration is not finished")
+        monitor.close()
+    }
+
+    @Test("replies are matched by id, in whatever order they come; events arrive in order")
+    func outOfOrderRepliesAndEvents() async throws {
+        let peer = try FakeQMPPeer([
+            .send(#"{"timestamp": {"seconds": 1700000000, "microseconds": 250}, "event": "STOP"}"#),
+            .answerReversed(count: 3),
+            .send(#"{"timestamp": {"seconds": 1700000001, "microseconds": 0}, "event": "RESUME", "data": {"x": 1}}"#),
+            .waitForClose,
+        ])
+        let monitor = try await QMPMonitor(socket: peer.clientSocket)
+        async let first = monitor.execute("query-a")
+        async let second = monitor.execute("query-b")
+        async let third = monitor.execute("query-c")
+        #expect(try await [first, second, third].map(\.stringValue) == ["query-a", "query-b", "query-c"])
+        var events = monitor.events.makeAsyncIterator()
+        let stop = await events.next()
+        #expect(stop?.name == "STOP")
+        #expect(stop?.microseconds == 1_700_000_000_000_250)
+        let resume = await events.next()
+        #expect(resume?.name == "RESUME")
+        #expect(resume?.data["x"]?.int64Value == 1)
+        monitor.close()
+        #expect(await events.next() == nil)
+        #expect(peer.problems.all.isEmpty)
+    }
+
+    @Test("a peer that closes fails the waiting command and every later one")
+    func peerCloses() async throws {
+        let peer = try FakeQMPPeer([.swallow("query-status"), .close])
+        let monitor = try await QMPMonitor(socket: peer.clientSocket)
+        let error = await #expect(throws: VirError.self) { try await monitor.execute("query-status") }
+        #expect(error?.code == .operationFailed)
+        #expect(error?.message == "operation failed: End of file from qemu monitor")
+        #expect(monitor.hasEnded)
+        let later = await #expect(throws: VirError.self) { try await monitor.execute("cont") }
+        #expect(later?.message == "operation failed: End of file from qemu monitor")
+    }
+
+    @Test("a peer that hangs runs into the timeout; the monitor stays usable and drops the late reply")
+    func peerHangs() async throws {
+        let peer = try FakeQMPPeer([
+            .swallow("query-status"),
+            .answer("query-name", reply: #"{"return": {"name": "vm"}}"#),
+            .waitForClose,
+        ])
+        let monitor = try await QMPMonitor(socket: peer.clientSocket)
+        let error = await #expect(throws: VirError.self) { try await monitor.execute("query-status", timeout: .milliseconds(50)) }
+        #expect(error?.code == .operationTimeout)
+        #expect(error?.message == "Timed out during operation: the QEMU monitor did not answer 'query-status' within 0 s")
+        #expect(try await monitor.execute("query-name")["name"]?.stringValue == "vm")
+        monitor.close()
+        #expect(peer.problems.all.isEmpty)
+    }
+
+    @Test("a peer that never greets runs into the timeout")
+    func noGreeting() async throws {
+        let peer = try FakeQMPPeer([.waitForClose], negotiate: false)
+        let error = await #expect(throws: VirError.self) { try await QMPMonitor(socket: peer.clientSocket, timeout: .milliseconds(50)) }
+        #expect(error?.code == .operationTimeout)
+    }
+
+    @Test("a greeting that is not QMP's, or a line that is not JSON, ends the monitor with a clear error")
+    func garbage() async throws {
+        let notQMP = try FakeQMPPeer([.send(#"{"hello": 1}"#), .waitForClose], negotiate: false)
+        let error = await #expect(throws: VirError.self) { try await QMPMonitor(socket: notQMP.clientSocket) }
+        #expect(error?.message == #"internal error: the QEMU monitor did not greet with QMP: {"hello":1}"#)
+
+        let garbled = try FakeQMPPeer([.swallow("query-status"), .send("{not json"), .waitForClose])
+        let monitor = try await QMPMonitor(socket: garbled.clientSocket)
+        let garbledError = await #expect(throws: VirError.self) { try await monitor.execute("query-status") }
+        #expect(garbledError?.message.hasPrefix("internal error: cannot parse json {not json") == true)
+    }
+
+    @Test("pass-through adds an id and returns the whole reply, an error reply too")
+    func passThrough() async throws {
+        let peer = try FakeQMPPeer([
+            .answer("query-status", reply: #"{"return": {"status": "running", "singlestep": false, "running": true}}"#),
+            .answer("bogus", reply: #"{"error": {"class": "CommandNotFound", "desc": "The command bogus has not been found"}}"#),
+            .waitForClose,
+        ])
+        let monitor = try await QMPMonitor(socket: peer.clientSocket)
+        let status = try await monitor.passThrough(try JSONValue(parsing: #"{"execute": "query-status"}"#))
+        #expect(status.text == #"{"return":{"status":"running","singlestep":false,"running":true},"id":"libvirt-2"}"#)
+        let bogus = try await monitor.passThrough(try JSONValue(parsing: #"{"execute":"bogus"}"#))
+        #expect(bogus["error"]?["class"]?.stringValue == "CommandNotFound")
+
+        let withID = await #expect(throws: VirError.self) { try await monitor.passThrough(try JSONValue(parsing: #"{"execute":"x","id":"mine"}"#)) }
+        #expect(withID?.message == "internal error: duplicate key 'id'")
+        let notObject = await #expect(throws: VirError.self) { try await monitor.passThrough(.array([])) }
+        #expect(notObject?.code == .internalError)
+        monitor.close()
+        #expect(peer.problems.all.isEmpty)
+    }
+
+    private func waitUntilEnded(_ monitor: QMPMonitor) async throws {
+        for await _ in monitor.events {}
+        #expect(monitor.hasEnded)
+    }
+}
