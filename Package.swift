@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "VirtDriverLXC", dependencies: ["VirtCore", "VirtXML", "VirtContexts", "VirtSystem"], swiftSettings: strict),
         // QEMU's machine protocol (and the guest agent's, which is its JSON without the greeting).
         .target(name: "QMP", dependencies: ["VirtSystem", "VirtError"], swiftSettings: strict),
+        .target(name: "VirtDriverQEMU", dependencies: ["VirtCore", "VirtXML", "QMP", "VirtSystem"], swiftSettings: strict),
         .target(name: "VirtDriverRemote", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem"], swiftSettings: strict),
         .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC", "VirtDriverRemote"], swiftSettings: strict),
         .target(name: "VirtDaemon", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
@@ -60,6 +61,7 @@ let package = Package(
                     exclude: ["Scripts"], swiftSettings: strict),
         .testTarget(name: "VirtRPCTests", dependencies: ["VirtRPC", "XDR"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
+        .testTarget(name: "QEMUDriverTests", dependencies: ["VirtDriverQEMU", "QMP", "VirtXML", "VirtCore", "VirtSystem", "VirtError"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "QMPTests", dependencies: ["QMP", "VirtSystem", "VirtError"], swiftSettings: strict),
         // Helpers that several test targets share.
         .target(name: "TestSupport", dependencies: ["VirtSystem"], path: "Tests/TestSupport", swiftSettings: strict),

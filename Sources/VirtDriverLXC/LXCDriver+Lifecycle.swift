@@ -128,7 +128,7 @@ extension LXCDriver {
         if domain.isPersistent && domain.pendingDefinition == nil { domain.pendingDefinition = domain.definition }
         domain.definition = live
         do {
-            try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid))
+            try store.saveRun(domain.definition, LXCRunStatus(xid: xid))
         } catch {
             try? running.context.kill(pid: 0, signal: SIGKILL)
             throw error

@@ -30,7 +30,7 @@ extension LXCDriver {
                     }
                     try context.setMemoryLimit(Int64(kib) * 1024)
                     domain.definition.currentMemory = kib
-                    try store.saveRun(domain.definition, LXCStore.RunStatus(xid: xid))
+                    try store.saveRun(domain.definition, LXCRunStatus(xid: xid))
                 }
                 if config {
                     var persistent = domain.persistentDefinition

@@ -131,7 +131,7 @@ extension LXCDriver {
             try context.updateCgroup(.cpuset) { (cgroup) throws(VirError) in try new.applyCPUs(to: cgroup, online: host.online) }
         }
         domain.definition = live
-        try store.saveRun(live, LXCStore.RunStatus(xid: xid))
+        try store.saveRun(live, LXCRunStatus(xid: xid))
     }
 
     /// Fails unless vcpu `index` is one of `definition`'s online vcpus.

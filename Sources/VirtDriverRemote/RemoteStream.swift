@@ -25,10 +25,8 @@ final class RemoteStream: Sendable {
 
     /// A stream whose two ends are not yet connected to any call.
     init() throws(VirError) {
-        var ends: [Int32] = [-1, -1]
-        try Syscall.call("socketpair", domain: .streams) { socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) }
-        (descriptor, bridgeNumber) = (ends[0], ends[1])
-        bridge = Mutex(ends[1])
+        (descriptor, bridgeNumber) = try SocketPair.make(domain: .streams)
+        bridge = Mutex(bridgeNumber)
     }
 
     /// Ties the stream to the call `header` opens, before it is sent, so that no packet of

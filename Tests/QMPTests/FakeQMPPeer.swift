@@ -34,10 +34,9 @@ final class FakeQMPPeer: Sendable {
     /// Starts playing `steps` (after the greeting and the capabilities negotiation, unless
     /// `negotiate` is false).
     init(_ steps: [Step], negotiate: Bool = true) throws {
-        var pair: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { throw VirError(.systemError, "socketpair") }
-        clientSocket = StreamSocket(descriptor: pair[0])
-        peer = StreamSocket(descriptor: pair[1])
+        let (client, server) = try SocketPair.make()
+        clientSocket = StreamSocket(descriptor: client)
+        peer = StreamSocket(descriptor: server)
         let script = (negotiate ? [.send(Self.greeting), .answer("qmp_capabilities", reply: #"{"return": {}}"#)] : []) + steps
         let peer = peer
         let problems = problems
