@@ -94,6 +94,12 @@ public final class SocketListener: Sendable {
         if let path { unlink(path) }
     }
 
+    /// Closes this process's descriptor only: the socket lives on in a process that was
+    /// given it (QEMU's monitor), and its file stays, for later connections.
+    public func handOver() {
+        _ = Glibc.close(descriptor)
+    }
+
     /// `sockaddr_un` for `path`, or `VIR_ERR_INVALID_ARG` if it does not fit.
     static func address(_ path: String) throws(VirError) -> sockaddr_un {
         var address = sockaddr_un()
