@@ -40,14 +40,16 @@ let package = Package(
         .target(name: "VirtRPC", dependencies: ["XDR", "VirtError"], swiftSettings: strict),
         .target(name: "VirtDriverTest", dependencies: ["VirtCore", "VirtXML"], swiftSettings: strict),
         .target(name: "VirtDriverLXC", dependencies: ["VirtCore", "VirtXML", "VirtContexts", "VirtSystem"], swiftSettings: strict),
+        // JSON with ordered members (QMP's, the guest agent's, virtsh's --json output).
+        .target(name: "JSON", dependencies: ["VirtError"], swiftSettings: strict),
         // QEMU's machine protocol (and the guest agent's, which is its JSON without the greeting).
-        .target(name: "QMP", dependencies: ["VirtSystem", "VirtError"], swiftSettings: strict),
-        .target(name: "VirtDriverQEMU", dependencies: ["VirtCore", "VirtXML", "QMP", "VirtSystem"], swiftSettings: strict),
+        .target(name: "QMP", dependencies: ["JSON", "VirtSystem", "VirtError"], swiftSettings: strict),
+        .target(name: "VirtDriverQEMU", dependencies: ["VirtCore", "VirtXML", "JSON", "QMP", "VirtSystem"], swiftSettings: strict),
         .target(name: "VirtDriverRemote", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem"], swiftSettings: strict),
         .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC", "VirtDriverRemote"], swiftSettings: strict),
         .target(name: "VirtDaemon", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .executableTarget(name: "virtd", dependencies: ["VirtDaemon", "VirtDriverTest", "VirtDriverLXC", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "VirshCommands", dependencies: ["SwiftVirt", "VirtContexts"], exclude: ["JSON-SCHEMA.md"], swiftSettings: strict),
+        .target(name: "VirshCommands", dependencies: ["SwiftVirt", "VirtContexts", "JSON"], exclude: ["JSON-SCHEMA.md"], swiftSettings: strict),
         // virtsh runs once per shell command: release builds link the Swift runtime
         // statically (--static-swift-stdlib, see scripts/demo), which saves about 1.7 ms of
         // dynamic loading per run (measured by virt-bench testdriver).
@@ -61,13 +63,14 @@ let package = Package(
                     exclude: ["Scripts"], swiftSettings: strict),
         .testTarget(name: "VirtRPCTests", dependencies: ["VirtRPC", "XDR"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
-        .testTarget(name: "QEMUDriverTests", dependencies: ["VirtDriverQEMU", "QMP", "VirtXML", "VirtCore", "VirtSystem", "VirtError"], exclude: ["Golden"], swiftSettings: strict),
-        .testTarget(name: "QMPTests", dependencies: ["QMP", "VirtSystem", "VirtError"], swiftSettings: strict),
+        .testTarget(name: "QEMUDriverTests", dependencies: ["VirtDriverQEMU", "JSON", "QMP", "VirtXML", "VirtCore", "VirtSystem", "VirtError"], exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "QMPTests", dependencies: ["QMP", "JSON", "VirtSystem", "VirtError"], swiftSettings: strict),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "VirtError"], swiftSettings: strict),
         // Helpers that several test targets share.
         .target(name: "TestSupport", dependencies: ["VirtSystem"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "VirtContextsTests", dependencies: ["VirtContexts", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LXCDriverTests", dependencies: ["SwiftVirt", "VirtContexts", "VirtSystem", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "VirshCommandsTests", dependencies: ["VirshCommands", "VirtContexts"], swiftSettings: strict),
+        .testTarget(name: "VirshCommandsTests", dependencies: ["VirshCommands", "VirtContexts", "JSON"], swiftSettings: strict),
         .testTarget(name: "DifferentialTests", dependencies: ["TestSupport"], exclude: ["Scripts", "Fixtures"], swiftSettings: strict),
     ]
 )

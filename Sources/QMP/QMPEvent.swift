@@ -1,3 +1,5 @@
+import JSON
+
 /// An asynchronous event QEMU sent on the monitor (`{"event": …, "data": …, "timestamp": …}`).
 public struct QMPEvent: Sendable, Hashable {
     /// The event's name: `STOP`, `RESUME`, `SHUTDOWN`, `GUEST_PANICKED`, …

@@ -1,3 +1,4 @@
+import JSON
 import Synchronization
 import VirtError
 import VirtSystem
@@ -12,9 +13,9 @@ public final class QMPMonitor: Sendable {
     /// Every event QEMU sends, in order; it finishes when the monitor closes.
     public let events: AsyncStream<QMPEvent>
 
-    private let socket: StreamSocket
+    private let socket: GuardedSocket
     private let waiters = ReplyWaiters()
-    private let writing = Mutex(())
+
     private let eventSink: AsyncStream<QMPEvent>.Continuation
     /// The key the greeting is awaited under: no command id looks like it.
     private static let greetingKey = " greeting"
@@ -23,23 +24,23 @@ public final class QMPMonitor: Sendable {
     /// greeting, and negotiates capabilities (`qmp_capabilities`). On failure the socket is
     /// closed.
     public init(socket: StreamSocket, timeout: Duration = .seconds(30)) async throws(VirError) {
+        let socket = GuardedSocket(socket)
         self.socket = socket
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
         let waiters = waiters
         let eventSink = eventSink
         let reader = QMPReader(socket: socket)
-        do throws(VirError) {
-            try DetachedThread.start { Self.read(reader, into: waiters, events: eventSink) }
-        } catch {
-            socket.close()
-            throw error
-        }
+        // The reader starts only once the greeting is waited for, so it cannot come first.
+        var readerStarted = false
         let greeting: JSONValue
         do throws(VirError) {
-            greeting = try await waiters.awaitReply(key: Self.greetingKey, timeout: timeout, timeoutError: Self.timedOut("the greeting", after: timeout))
-            guard greeting["QMP"] != nil else { throw VirError(.internalError, "the QEMU monitor did not greet with QMP: \(greeting.text)", domain: .qemu) }
+            greeting = try await waiters.awaitReply(key: Self.greetingKey, timeout: timeout, timeoutError: Self.timedOut("the greeting", after: timeout)) { () throws(VirError) in
+                try DetachedThread.start { Self.read(reader, into: waiters, events: eventSink) }
+                readerStarted = true
+            }
+            guard greeting["QMP"] != nil else { throw VirError(.internalError, "the QEMU monitor did not greet with QMP: \(greeting.serialized)", domain: .qemu) }
         } catch {
-            socket.shutdown()
+            if readerStarted { socket.shutdown() } else { socket.close() }
             throw error
         }
         self.greeting = greeting
@@ -59,7 +60,7 @@ public final class QMPMonitor: Sendable {
         if let arguments { request.append(.init("arguments", arguments)) }
         let reply = try await send(request, timeout: timeout, what: "'\(name)'")
         if let error = reply["error"] {
-            let description = error["desc"]?.stringValue ?? error.text
+            let description = error["desc"]?.stringValue ?? error.serialized
             throw VirError(.internalError, "unable to execute QEMU command '\(name)': \(description)", domain: .qemu)
         }
         return reply["return"] ?? .null
@@ -69,12 +70,12 @@ public final class QMPMonitor: Sendable {
     /// the whole reply, an error reply too, as `virDomainQemuMonitorCommand` does.
     public func passThrough(_ command: JSONValue, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
         guard let members = command.members else {
-            throw VirError(.internalError, "the QEMU monitor command must be a JSON object: \(command.text)", domain: .qemu)
+            throw VirError(.internalError, "the QEMU monitor command must be a JSON object: \(command.serialized)", domain: .qemu)
         }
         guard !members.contains(where: { $0.key == "id" }) else {
             throw VirError(.internalError, "duplicate key 'id'", domain: .qemu)
         }
-        return try await send(members, timeout: timeout, what: command["execute"]?.text ?? "the command")
+        return try await send(members, timeout: timeout, what: command["execute"]?.serialized ?? "the command")
     }
 
     /// Closes the monitor: waiting commands fail, the events end. QEMU goes on running.
@@ -87,9 +88,9 @@ public final class QMPMonitor: Sendable {
 
     private func send(_ request: [JSONValue.Member], timeout: Duration?, what: String) async throws(VirError) -> JSONValue {
         let id = try waiters.nextID(prefix: "libvirt-")
-        let line = Array((JSONValue.object(request + [.init("id", .string(id))]).text + "\r\n").utf8)
+        let line = Array((JSONValue.object(request + [.init("id", .string(id))]).serialized + "\r\n").utf8)
         return try await waiters.awaitReply(key: id, timeout: timeout, timeoutError: Self.timedOut(what, after: timeout ?? .zero)) { () throws(VirError) in
-            try writing.withLock { _ throws(VirError) in try socket.writeAll(line) }
+            guard try socket.write(line) else { throw waiters.ended ?? Self.endOfFile }
         }
     }
 
@@ -100,13 +101,15 @@ public final class QMPMonitor: Sendable {
     /// The reader thread: every message is the greeting, an event, or a reply to a waiter
     /// (replies nobody waits for any more, after a timeout, are dropped). At the end of the
     /// stream every waiter fails.
+    private static let endOfFile = VirError(.operationFailed, "End of file from qemu monitor", domain: .qemu)
+
     private static func read(_ reader: QMPReader, into waiters: ReplyWaiters, events: AsyncStream<QMPEvent>.Continuation) {
         var greeted = false
         while true {
             let message: JSONValue
             do throws(VirError) {
                 guard let next = try reader.next() else {
-                    waiters.end(VirError(.operationFailed, "End of file from qemu monitor", domain: .qemu))
+                    waiters.end(endOfFile)
                     break
                 }
                 message = next

@@ -1,3 +1,4 @@
+import JSON
 import VirtError
 import VirtSystem
 
@@ -7,12 +8,12 @@ final class QMPReader: @unchecked Sendable {
     /// A message longer than this closes the monitor: QEMU's longest (the schema) is far shorter.
     static let maximumLine = 16 << 20
 
-    let socket: StreamSocket
+    let socket: GuardedSocket
     private var buffer: [UInt8] = []
     private var scanned = 0
     private var chunk = [UInt8](repeating: 0, count: 64 << 10)
 
-    init(socket: StreamSocket) { self.socket = socket }
+    init(socket: GuardedSocket) { self.socket = socket }
 
     /// The next message, nil at the end of the stream. Blank lines are skipped. Only the
     /// reader thread calls this.
@@ -31,7 +32,7 @@ final class QMPReader: @unchecked Sendable {
             guard buffer.count <= Self.maximumLine else {
                 throw VirError(.internalError, "the QEMU monitor sent a message longer than \(Self.maximumLine) bytes", domain: .qemu)
             }
-            let count = try socket.read(into: &chunk)
+            let count = try socket.socket.read(into: &chunk)
             if count == 0 { return nil }
             buffer.append(contentsOf: chunk[..<count])
         }

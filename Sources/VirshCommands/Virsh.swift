@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 
 /// virtsh: a virsh-compatible shell over SwiftVirt.

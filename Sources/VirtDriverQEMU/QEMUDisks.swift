@@ -1,3 +1,4 @@
+import JSON
 import QMP
 import VirtError
 import VirtXML
@@ -84,14 +85,14 @@ enum QEMUDisks {
         line.append("-blockdev", JSONValue.object([
             "driver": .string(protocolDriver), "filename": .string(source), "node-name": .string(storage),
             "auto-read-only": .bool(true), "discard": .string("unmap"),
-        ]).text)
+        ]).serialized)
         var formatNode: [JSONValue.Member] = [
             .init("node-name", .string(top)), .init("read-only", .bool(readOnly)), .init("driver", .string(format)), .init("file", .string(storage)),
         ]
         // A backing file is opened only where the definition names one: an image must not
         // make QEMU open files the definition did not allow.
         if format == "qcow2" { formatNode.append(.init("backing", .null)) }
-        line.append("-blockdev", JSONValue.object(formatNode).text)
+        line.append("-blockdev", JSONValue.object(formatNode).serialized)
         return top
     }
 }

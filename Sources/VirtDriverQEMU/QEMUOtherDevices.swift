@@ -1,3 +1,4 @@
+import JSON
 import QMP
 import VirtError
 import VirtXML
@@ -25,7 +26,7 @@ enum QEMUOtherDevices {
             guard ["/dev/random", "/dev/urandom", "/dev/hwrng"].contains(source) else {
                 throw QEMUCommandLine.unsupported("file '\(source)' is not a supported random source")
             }
-            line.append("-object", JSONValue.object(["qom-type": .string("rng-random"), "id": .string("objrng\(index)"), "filename": .string(source)]).text)
+            line.append("-object", JSONValue.object(["qom-type": .string("rng-random"), "id": .string("objrng\(index)"), "filename": .string(source)]).serialized)
             try line.device(line.machine.virtio("rng"), "rng=objrng\(index),id=rng\(index)")
         }
         for placed in devices.other {

@@ -1,3 +1,4 @@
+import JSON
 import Glibc
 import QMP
 import VirtError
@@ -53,7 +54,7 @@ final class FakeQMPPeer: Sendable {
             case .answer(let command, let reply):
                 guard let request = lines.nextCommand(expecting: command, problems: problems) else { return }
                 guard let template = try? JSONValue(parsing: reply) else { return problems.add("bad reply in the script: \(reply)") }
-                write(template.setting("id", to: request["id"] ?? .null).text, to: peer)
+                write(template.setting("id", to: request["id"] ?? .null).serialized, to: peer)
             case .swallow(let command):
                 guard lines.nextCommand(expecting: command, problems: problems) != nil else { return }
             case .answerReversed(let count):
@@ -63,7 +64,7 @@ final class FakeQMPPeer: Sendable {
                     requests.append(request)
                 }
                 for request in requests.reversed() {
-                    write(JSONValue.object(["return": request["execute"] ?? .null, "id": request["id"] ?? .null]).text, to: peer)
+                    write(JSONValue.object(["return": request["execute"] ?? .null, "id": request["id"] ?? .null]).serialized, to: peer)
                 }
             case .close:
                 return

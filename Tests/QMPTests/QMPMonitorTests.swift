@@ -1,3 +1,4 @@
+import JSON
 import Testing
 import VirtError
 @testable import QMP
@@ -86,6 +87,16 @@ struct QMPMonitorTests {
         #expect(peer.problems.all.isEmpty)
     }
 
+    @Test("a greeting already waiting in the socket is taken (the reader starts only once it is awaited)")
+    func earlyGreeting() async throws {
+        for _ in 0..<20 {
+            let peer = try FakeQMPPeer([.waitForClose])
+            try await Task.sleep(for: .microseconds(200))  // the greeting is in the socket before the monitor exists
+            let monitor = try await QMPMonitor(socket: peer.clientSocket, timeout: .seconds(5))
+            monitor.close()
+        }
+    }
+
     @Test("a peer that never greets runs into the timeout")
     func noGreeting() async throws {
         let peer = try FakeQMPPeer([.waitForClose], negotiate: false)
@@ -114,7 +125,7 @@ struct QMPMonitorTests {
         ])
         let monitor = try await QMPMonitor(socket: peer.clientSocket)
         let status = try await monitor.passThrough(try JSONValue(parsing: #"{"execute": "query-status"}"#))
-        #expect(status.text == #"{"return":{"status":"running","singlestep":false,"running":true},"id":"libvirt-2"}"#)
+        #expect(status.serialized == #"{"return":{"status":"running","singlestep":false,"running":true},"id":"libvirt-2"}"#)
         let bogus = try await monitor.passThrough(try JSONValue(parsing: #"{"execute":"bogus"}"#))
         #expect(bogus["error"]?["class"]?.stringValue == "CommandNotFound")
 

@@ -1,3 +1,4 @@
+import JSON
 import Testing
 @testable import VirshCommands
 
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func jsonEscaping() {
-        let value = JSONValue.object([("a", .string("q\"\\\n\u{1}")), ("b", .array([.int(-1), .uint(2), .bool(true), .null]))])
+        let value = JSONValue.object([("a", .string("q\"\\\n\u{1}")), ("b", .array([.int(-1), .int(2), .bool(true), .null]))])
         #expect(value.serialized == #"{"a":"q\"\\\n\u0001","b":[-1,2,true,null]}"#)
     }
 

@@ -100,7 +100,7 @@ enum ContextAttributeCommands {
             return (context.xid, [(field, context.uname(field))])
         }
         var report = ContextReport()
-        report.fields.append(("xid", .uint(UInt64(xid))))
+        report.fields.append(("xid", .int(UInt64(xid))))
         for (field, text) in fields {
             report.add("\(UnameFieldNames.name(field)):", text, UnameFieldNames.name(field), .string(text))
         }

@@ -100,7 +100,7 @@ enum ContextLifecycleCommands {
             return (context.xid, pid, signal)
         }
         ctx.info("Signal \(signal) sent to \(pid == 0 ? "every process of" : "process \(pid) of") security context \(xid)\n")
-        ctx.result(.object([("xid", .uint(UInt64(xid))), ("pid", .int(Int64(pid))), ("signal", .int(Int64(signal)))]))
+        ctx.result(.object([("xid", .int(UInt64(xid))), ("pid", .int(Int64(pid))), ("signal", .int(Int64(signal)))]))
     }
 
     /// `vx-wait <xid>`
@@ -118,7 +118,7 @@ enum ContextLifecycleCommands {
             return (xid, try await ctx.contextSystem().wait(xid: xid))
         }
         var report = ContextReport()
-        report.add("Xid:", "\(xid)", "xid", .uint(UInt64(xid)))
+        report.add("Xid:", "\(xid)", "xid", .int(UInt64(xid)))
         report.add(exit)
         report.emit(ctx)
     }

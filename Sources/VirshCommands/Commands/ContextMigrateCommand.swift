@@ -32,7 +32,7 @@ enum ContextMigrateCommand {
             return (context.xid, try context.migrate(command: ctx.list("command"), flags: flags, environment: CallerEnvironment.entries()))
         }
         var report = ContextReport()
-        report.add("Xid:", "\(xid)", "xid", .uint(UInt64(xid)))
+        report.add("Xid:", "\(xid)", "xid", .int(UInt64(xid)))
         report.add("Pid:", "\(process.pid)", "pid", .int(Int64(process.pid)))
         if ctx.flag("detach") { return report.emit(ctx) }
         let status = try await ctx.vx("vx_migrate") { try await process.wait() }

@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 import VirtContexts
 
@@ -24,7 +25,7 @@ enum ContextQueryCommands {
             let name = context.uname(.context)
             table.rows.append(["\(xid)", "\(initPID)", name, tasks.map { "\($0)" } ?? "-"])
             documents.append(.object([
-                ("xid", .uint(UInt64(xid))), ("initPid", .int(Int64(initPID))), ("name", .string(name)),
+                ("xid", .int(UInt64(xid))), ("initPid", .int(Int64(initPID))), ("name", .string(name)),
                 ("tasks", tasks.map { .int(Int64($0)) } ?? .null),
             ]))
         }
@@ -52,7 +53,7 @@ enum ContextQueryCommands {
             return (context.xid, try context.stat())
         }
         var report = ContextReport()
-        report.add("Xid:", "\(xid)", "xid", .uint(UInt64(xid)))
+        report.add("Xid:", "\(xid)", "xid", .int(UInt64(xid)))
         for (label, key, value) in [("Usecnt:", "usecnt", stat.usecnt), ("Tasks:", "tasks", stat.tasks),
                                     ("Threads:", "threads", stat.threads), ("Running:", "running", stat.running),
                                     ("Uninterruptible:", "uninterruptible", stat.uninterruptible),
@@ -61,7 +62,7 @@ enum ContextQueryCommands {
         }
         report.add("Load:", stat.load.map(String.init).joined(separator: " "), "load", .array(stat.load.map { .int(Int64($0)) }))
         report.add("Offset:", "\(stat.offset) ns", "offsetNs", .int(stat.offset))
-        report.add("Uptime:", Seconds.tenths(stat.uptime), "uptimeNs", .uint(stat.uptime))
+        report.add("Uptime:", Seconds.tenths(stat.uptime), "uptimeNs", .int(stat.uptime))
         report.emit(ctx)
     }
 
@@ -77,6 +78,6 @@ enum ContextQueryCommands {
             return (pid, try ctx.contextSystem().taskXID(pid: pid))
         }
         ctx.print("\(xid)\n")
-        ctx.result(.object([("pid", .int(Int64(pid))), ("xid", .uint(UInt64(xid)))]))
+        ctx.result(.object([("pid", .int(Int64(pid))), ("xid", .int(UInt64(xid)))]))
     }
 }

@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 import VirtContexts
 
@@ -25,7 +26,7 @@ struct ContextReport {
     static func info(_ context: Context) -> ContextReport {
         let (xid, initPID) = context.info()
         var report = ContextReport()
-        report.add("Xid:", "\(xid)", "xid", .uint(UInt64(xid)))
+        report.add("Xid:", "\(xid)", "xid", .int(UInt64(xid)))
         report.add("Init pid:", "\(initPID)", "initPid", .int(Int64(initPID)))
         return report
     }
@@ -46,8 +47,8 @@ struct ContextReport {
     /// A flag or capability word: `label` with the number in hex, then its names.
     static func bits(xid: UInt32, label: String, key: String, value: UInt64, names: [String]) -> ContextReport {
         var report = ContextReport()
-        report.fields.append(("xid", .uint(UInt64(xid))))
-        report.add("\(label):", "0x" + String(value, radix: 16), key, .uint(value))
+        report.fields.append(("xid", .int(UInt64(xid))))
+        report.add("\(label):", "0x" + String(value, radix: 16), key, .int(value))
         report.add("Names:", names.isEmpty ? "-" : names.joined(separator: ","), "names", .array(names.map(JSONValue.string)))
         return report
     }

@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 
 /// Commands that add or remove domains: `define`, `undefine`, `create`.

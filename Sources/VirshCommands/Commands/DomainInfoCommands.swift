@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 
 /// Queries on one domain: `dominfo`, `domstate`, `domid`, `domname`, `domuuid`, `dumpxml`.
@@ -46,10 +47,10 @@ enum DomainInfoCommands {
             ("uuid", .string(domain.uuidString)),
             ("osType", .string(osType)),
             ("state", .string(StateText.name(info.state))),
-            ("cpus", .uint(UInt64(info.virtualCPUs))),
-            ("cpuTimeNs", .uint(info.cpuTime)),
-            ("maxMemoryKiB", .uint(info.maxMemory)),
-            ("usedMemoryKiB", .uint(info.memory)),
+            ("cpus", .int(UInt64(info.virtualCPUs))),
+            ("cpuTimeNs", .int(info.cpuTime)),
+            ("maxMemoryKiB", .int(info.maxMemory)),
+            ("usedMemoryKiB", .int(info.memory)),
             ("persistent", .bool(persistent)),
             ("autostart", .bool(autostart)),
             ("managedSave", .bool(managedSave)),

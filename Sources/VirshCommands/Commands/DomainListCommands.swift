@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 
 /// `list`: the domains, filtered, as a table or bare names, UUIDs and ids.

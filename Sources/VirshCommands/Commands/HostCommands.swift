@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 
 /// Commands about the connection and the host: `uri`, `version`, `hostname`, `nodeinfo`,
@@ -66,13 +67,13 @@ enum HostCommands {
         ctx.print(lines.rendered)
         ctx.result(.object([
             ("model", .string(info.model)),
-            ("cpus", .uint(UInt64(info.cpus))),
-            ("mhz", .uint(UInt64(info.mhz))),
-            ("sockets", .uint(UInt64(info.sockets))),
-            ("coresPerSocket", .uint(UInt64(info.cores))),
-            ("threadsPerCore", .uint(UInt64(info.threads))),
-            ("numaCells", .uint(UInt64(info.nodes))),
-            ("memoryKiB", .uint(info.memory)),
+            ("cpus", .int(UInt64(info.cpus))),
+            ("mhz", .int(UInt64(info.mhz))),
+            ("sockets", .int(UInt64(info.sockets))),
+            ("coresPerSocket", .int(UInt64(info.cores))),
+            ("threadsPerCore", .int(UInt64(info.threads))),
+            ("numaCells", .int(UInt64(info.nodes))),
+            ("memoryKiB", .int(info.memory)),
         ]))
     }
 

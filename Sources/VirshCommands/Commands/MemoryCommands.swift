@@ -40,7 +40,7 @@ enum MemoryCommands {
             let bytes = try ctx.scaledSize("size", maximum: UInt64.max) ?? 0
             let kib = bytes / 1024 + (bytes % 1024 == 0 ? 0 : 1)
             try await VirshError.context(failure) { try await body(domain, kib, flags) }
-            ctx.result(DomainReport.json(domain, action: name, extra: [("kib", .uint(kib))]))
+            ctx.result(DomainReport.json(domain, action: name, extra: [("kib", .int(kib))]))
         }
     }
 }

@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 
 /// Virtual CPU commands: `setvcpus`, `vcpucount`, `vcpuinfo`, `vcpupin`.
@@ -28,7 +29,7 @@ enum VcpuCommands {
         let count = try ctx.unsigned("count", in: 0...UInt64(Int32.max)) ?? 0
         if count == 0 && !flags.contains(.guest) { throw VirshError("Can't set 0 processors for a VM") }
         try await VirshError.context(nil) { try await domain.setVcpus(UInt32(count), flags: flags) }
-        ctx.result(DomainReport.json(domain, action: "setvcpus", extra: [("count", .uint(count))]))
+        ctx.result(DomainReport.json(domain, action: "setvcpus", extra: [("count", .int(count))]))
     }
 
     /// `vcpucount <domain> [--maximum] [--active] [--live] [--config] [--current] [--guest]`
@@ -59,7 +60,7 @@ enum VcpuCommands {
                     do {
                         let count = try await domain.vcpuCount(flags: whichFlag.union(stateFlag))
                         lines += "\(which.padded(to: 12)) \(state.padded(to: 12)) \(String(count).leftPadded(to: 3))\n"
-                        counts.append(("\(which)\(state.capitalizedFirst)", .uint(UInt64(count))))
+                        counts.append(("\(which)\(state.capitalizedFirst)", .int(UInt64(count))))
                     } catch {
                         lastError = error
                     }
@@ -74,7 +75,7 @@ enum VcpuCommands {
         let flags = ctx.flags(bits)
         let count = try await VirshError.context(nil) { try await domain.vcpuCount(flags: flags) }
         ctx.print("\(count)\n")
-        ctx.result(.object([("count", .uint(UInt64(count)))]))
+        ctx.result(.object([("count", .int(UInt64(count)))]))
     }
 
     /// `vcpuinfo <domain> [--pretty]`
@@ -117,10 +118,10 @@ enum VcpuCommands {
             lines.add("CPU Affinity:", affinity)
             blocks.append(lines.rendered)
             json.append(.object([
-                ("vcpu", .uint(UInt64(record.vcpu))),
+                ("vcpu", .int(UInt64(record.vcpu))),
                 ("cpu", record.live.map { .int(Int64($0.cpu)) } ?? .null),
                 ("state", record.live.map { .string(vcpuState($0.state)) } ?? .null),
-                ("cpuTimeNs", record.live.map { .uint($0.cpuTime) } ?? .null),
+                ("cpuTimeNs", record.live.map { .int($0.cpuTime) } ?? .null),
                 ("affinity", .string(CPUMap.format(cpus))),
             ]))
         }
@@ -172,7 +173,7 @@ enum VcpuCommands {
         }
         map = map.resized(to: CPUMap.length(forCPUs: hostCPUs))
         try await VirshError.context(nil) { try await domain.pinVcpu(UInt32(vcpu), cpumap: map, flags: flags) }
-        ctx.result(.object([("vcpu", .uint(vcpu)), ("affinity", .string(map.description))]))
+        ctx.result(.object([("vcpu", .int(vcpu)), ("affinity", .string(map.description))]))
     }
 
     /// The query form of `vcpupin`: a table of each vcpu's affinity.
@@ -190,7 +191,7 @@ enum VcpuCommands {
         for (index, map) in maps.enumerated() where vcpu == nil || UInt64(index) == vcpu {
             let text = CPUMap.format(map.cpus.filter { $0 < hostCPUs })
             table.rows.append(["\(index)", text])
-            json.append(.object([("vcpu", .uint(UInt64(index))), ("affinity", .string(text))]))
+            json.append(.object([("vcpu", .int(UInt64(index))), ("affinity", .string(text))]))
         }
         ctx.print(table)
         ctx.result(.array(json))

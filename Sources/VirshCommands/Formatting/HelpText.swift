@@ -1,3 +1,5 @@
+import JSON
+
 /// `help COMMAND` text, laid out as virsh prints it.
 enum HelpText {
     /// The NAME, SYNOPSIS, DESCRIPTION and OPTIONS sections of `spec`.

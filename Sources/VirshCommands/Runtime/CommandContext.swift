@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 
 /// What a running command sees: its option values, the session's connection, and the

@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 
 /// Where text goes: the process's stdout or stderr, or a buffer in tests.

@@ -1,3 +1,4 @@
+import JSON
 import SwiftVirt
 
 /// A failed command as virsh reports it: at most one line of its own (`context`, e.g.

@@ -1,6 +1,7 @@
-/// A JSON value as QMP and the guest agent exchange them. Objects keep their members in
-/// order and numbers keep their text, so a reply passed through (`virDomainQemuMonitorCommand`)
-/// is written back as QEMU wrote it, only without the spaces.
+/// A JSON value: what QMP and the guest agent exchange, and virtsh's `--json` output.
+/// Objects keep their members in order and numbers keep their text, so a reply passed
+/// through (`virDomainQemuMonitorCommand`) is written back as QEMU wrote it, only without the
+/// spaces.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -29,8 +30,13 @@ public enum JSONValue: Sendable, Hashable {
         .object(members.map { Member($0.key, $0.value) })
     }
 
+    /// An object of `fields`, in that order.
+    public static func object(_ fields: [(String, JSONValue)]) -> JSONValue {
+        .object(fields.map { Member($0.0, $0.1) })
+    }
+
     /// An integer number.
-    public static func integer<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
+    public static func int<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
 
     /// The value of member `key` of an object (the first, if repeated); nil otherwise.
     public subscript(key: String) -> JSONValue? {
@@ -93,7 +99,7 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// The compact JSON text, with no spaces: what libvirt hands back from the monitor.
-    public var text: String {
+    public var serialized: String {
         var output = ""
         write(to: &output)
         return output

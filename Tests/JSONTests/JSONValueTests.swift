@@ -1,13 +1,14 @@
+import JSON
 import Testing
 import VirtError
-@testable import QMP
+@testable import JSON
 
 @Suite("JSON values")
 struct JSONValueTests {
     @Test("members keep their order and numbers their text; output has no spaces")
     func roundTrip() throws {
         let value = try JSONValue(parsing: #" {"return": {"status": "running", "singlestep": false, "running": true, "n": -1.50e3, "z": null, "list": [1, 2 ,3]}, "id": "libvirt-1"} "#)
-        #expect(value.text == #"{"return":{"status":"running","singlestep":false,"running":true,"n":-1.50e3,"z":null,"list":[1,2,3]},"id":"libvirt-1"}"#)
+        #expect(value.serialized == #"{"return":{"status":"running","singlestep":false,"running":true,"n":-1.50e3,"z":null,"list":[1,2,3]},"id":"libvirt-1"}"#)
         #expect(value["return"]?["status"]?.stringValue == "running")
         #expect(value["return"]?["list"]?.arrayValue?.count == 3)
         #expect(value["missing"] == nil)
@@ -17,7 +18,7 @@ struct JSONValueTests {
     func strings() throws {
         let value = try JSONValue(parsing: #""a\"b\\c\/d\n\t\u00e9\ud83d\ude00\u0001""#)
         #expect(value.stringValue == "a\"b\\c/d\n\té😀\u{1}")
-        #expect(value.text == #""a\"b\\c/d\n\té😀\u0001""#)
+        #expect(value.serialized == #""a\"b\\c/d\n\té😀\u0001""#)
     }
 
     @Test("integers are read as integers only when they are")
@@ -26,14 +27,14 @@ struct JSONValueTests {
         #expect(try JSONValue(parsing: "-9223372036854775808").int64Value == Int64.min)
         #expect(try JSONValue(parsing: "1.5").int64Value == nil)
         #expect(try JSONValue(parsing: "1.5").doubleValue == 1.5)
-        #expect(JSONValue.integer(42).text == "42")
+        #expect(JSONValue.int(42).serialized == "42")
     }
 
     @Test("setting a member replaces it in place or appends it")
     func setting() throws {
         let value = try JSONValue(parsing: #"{"a":1,"b":2}"#)
-        #expect(value.setting("a", to: .bool(true)).text == #"{"a":true,"b":2}"#)
-        #expect(value.setting("c", to: .null).text == #"{"a":1,"b":2,"c":null}"#)
+        #expect(value.setting("a", to: .bool(true)).serialized == #"{"a":true,"b":2}"#)
+        #expect(value.setting("c", to: .null).serialized == #"{"a":1,"b":2,"c":null}"#)
     }
 
     @Test("malformed text is refused with libvirt's error", arguments: [
