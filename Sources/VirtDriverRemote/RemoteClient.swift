@@ -14,8 +14,7 @@ import XDR
 /// once; a call whose deadline passes fails with `VIR_ERR_OPERATION_TIMEOUT` and its late
 /// reply is dropped.
 final class RemoteClient: Sendable {
-    private let socket: StreamSocket
-    private let writing = Mutex(())
+    private let socket: GuardedSocket
     private let table = Mutex(CallTable())
     /// The open streams, by the serial of the call that opened each.
     private let streams = Mutex<[UInt32: RemoteStream]>([:])
@@ -33,7 +32,7 @@ final class RemoteClient: Sendable {
 
     /// Takes over the connected `socket` and starts reading it.
     init(socket: StreamSocket, onMessage: @escaping @Sendable (Packet) -> Void, onClose: @escaping @Sendable (RemoteClient, VirError) -> Void) {
-        self.socket = socket
+        self.socket = GuardedSocket(socket)
         self.onMessage = onMessage
         self.onClose = onClose
         let thread = Thread { [self] in readUntilEnd() }
@@ -102,13 +101,17 @@ final class RemoteClient: Sendable {
 
     /// Sends a packet that expects no reply (a stream's data, its end or abort).
     func send(_ packet: Packet) throws(VirError) {
-        try writing.withLock { _ throws(VirError) in try socket.writeAll(packet.frame) }
+        guard try socket.write(packet.frame) else {
+            throw table.withLock { $0.ended } ?? Self.endOfFile
+        }
     }
 
     /// Ends the connection: calls in flight fail, and the reader thread stops.
     func close() {
         socket.shutdown()
     }
+
+    private static let endOfFile = VirError(code: .systemError, domain: .rpc, message: "End of file while reading data: Input/output error")
 
     private static let cancelled = VirError(code: .operationAborted, domain: .rpc, message: "operation aborted: the call was cancelled")
 
@@ -132,11 +135,11 @@ final class RemoteClient: Sendable {
         var reader = FrameReader()
         var buffer = [UInt8](repeating: 0, count: 65536)
         var received: [Int32] = []
-        var reason = VirError(code: .systemError, domain: .rpc, message: "End of file while reading data: Input/output error")
+        var reason = Self.endOfFile
         do throws(VirError) {
             while true {
                 received.removeAll(keepingCapacity: true)
-                let count = try socket.receive(into: &buffer, descriptors: &received)
+                let count = try socket.socket.receive(into: &buffer, descriptors: &received)
                 reader.append(buffer[0..<count], descriptors: received)
                 guard count > 0 else { break }
                 while let packet = try reader.next() { try dispatch(packet) }

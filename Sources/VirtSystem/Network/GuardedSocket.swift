@@ -1,19 +1,20 @@
 import Synchronization
 import VirtError
-import VirtSystem
 
 /// A socket that its reader thread closes while other threads may still write to it or shut
 /// it down: they check, under one lock, that it is still open, because once closed its
-/// descriptor's number may already belong to another socket.
-final class GuardedSocket: Sendable {
-    /// The socket; only its reader reads it directly.
-    let socket: StreamSocket
+/// descriptor's number may already belong to another socket (a shutdown there once ended a
+/// test's unrelated child-process socket). Writes are serialized by the same lock.
+public final class GuardedSocket: Sendable {
+    /// The socket; only its reader reads it directly (and closes it, with ``close()``).
+    public let socket: StreamSocket
     private let closed = Mutex(false)
 
-    init(_ socket: StreamSocket) { self.socket = socket }
+    /// Guards `socket`, which it now owns.
+    public init(_ socket: StreamSocket) { self.socket = socket }
 
     /// Writes all of `bytes`; false if the socket was closed already.
-    func write(_ bytes: [UInt8]) throws(VirError) -> Bool {
+    public func write(_ bytes: [UInt8]) throws(VirError) -> Bool {
         try closed.withLock { (closed) throws(VirError) -> Bool in
             guard !closed else { return false }
             try socket.writeAll(bytes)
@@ -22,12 +23,12 @@ final class GuardedSocket: Sendable {
     }
 
     /// Shuts the socket down, waking its reader, unless it is closed already.
-    func shutdown() {
+    public func shutdown() {
         closed.withLock { closed in if !closed { socket.shutdown() } }
     }
 
     /// Closes it, once.
-    func close() {
+    public func close() {
         closed.withLock { closed in
             if !closed { socket.close() }
             closed = true
