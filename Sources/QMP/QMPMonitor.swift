@@ -98,11 +98,11 @@ public final class QMPMonitor: Sendable {
         VirError(.operationTimeout, "the QEMU monitor did not answer \(what) within \(timeout.components.seconds) s", domain: .qemu)
     }
 
+    private static let endOfFile = VirError(.operationFailed, "End of file from qemu monitor", domain: .qemu)
+
     /// The reader thread: every message is the greeting, an event, or a reply to a waiter
     /// (replies nobody waits for any more, after a timeout, are dropped). At the end of the
     /// stream every waiter fails.
-    private static let endOfFile = VirError(.operationFailed, "End of file from qemu monitor", domain: .qemu)
-
     private static func read(_ reader: QMPReader, into waiters: ReplyWaiters, events: AsyncStream<QMPEvent>.Continuation) {
         var greeted = false
         while true {

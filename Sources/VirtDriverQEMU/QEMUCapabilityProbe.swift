@@ -59,7 +59,6 @@ final class QEMUCapabilityProbe: Sendable {
     private static func probe(_ emulator: String) async throws(VirError) -> QEMUCapabilities {
         let (ours, theirs) = try SocketPair.make(domain: .qemu)
         var plan = SpawnPlan(path: emulator, "-machine", "none", "-nodefaults", "-nographic", "-display", "none", "-no-user-config", "-qmp", "stdio")
-        plan.arguments[0] = emulator
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { if null >= 0 { close(null) } }
         plan.descriptors = [0: theirs, 1: theirs, 2: null]

@@ -39,7 +39,7 @@ public enum QEMUCommandLine {
         line.append("-nodefaults")
         line.append("-chardev", "socket,id=charmonitor,fd=\(launch.monitorDescriptor),server=on,wait=off")
         line.append("-mon", "chardev=charmonitor,id=monitor,mode=control")
-        try appendClock(definition, machine: machine, to: &line)
+        try appendClock(definition, to: &line)
         line.append("-no-shutdown")
         if definition.onReboot == .destroy { line.append("-no-reboot") }
         try appendBoot(definition, to: &line)
@@ -97,7 +97,7 @@ public enum QEMUCommandLine {
         line.append("-smp", "\(current),maxcpus=\(maximum),sockets=\(maximum),dies=1,cores=1,threads=1")
     }
 
-    private static func appendClock(_ definition: DomainDefinition, machine: QEMUMachine, to line: inout ArgumentList) throws(VirError) {
+    private static func appendClock(_ definition: DomainDefinition, to line: inout ArgumentList) throws(VirError) {
         switch definition.clock.offset {
         case "utc": line.append("-rtc", "base=utc")
         case "localtime": line.append("-rtc", "base=localtime")
@@ -125,25 +125,5 @@ public enum QEMUCommandLine {
 
     static func unsupported(_ what: String) -> VirError {
         VirError(.configUnsupported, what, domain: .qemu)
-    }
-}
-
-/// The arguments as they are added, and what the device builders need to know.
-struct ArgumentList {
-    let machine: QEMUMachine
-    let capabilities: QEMUCapabilities
-    private(set) var arguments: [String] = []
-
-    init(machine: QEMUMachine, capabilities: QEMUCapabilities) {
-        self.machine = machine
-        self.capabilities = capabilities
-    }
-
-    mutating func append(_ words: String...) { arguments += words }
-
-    /// `-device TYPE,OPTIONS`, if the binary has `TYPE`.
-    mutating func device(_ type: String, _ options: String) throws(VirError) {
-        guard capabilities.has(type) else { throw QEMUCommandLine.unsupported("device '\(type)' is not available in \(capabilities.emulator)") }
-        arguments += ["-device", options.isEmpty ? type : "\(type),\(options)"]
     }
 }

@@ -75,7 +75,7 @@ final class QEMUProcess: Sendable {
             return QEMUProcess(process: child, monitor: monitor, monitorPath: paths.monitor)
         } catch {
             // A QEMU that fails says why on its way out: let it finish before reading.
-            if await !waitForExit(of: child, within: .seconds(2)) {
+            if await child.wait(upTo: .seconds(2)) == nil {
                 try? child.signal(SIGKILL)
                 _ = try? await child.wait()
             }
@@ -96,27 +96,12 @@ final class QEMUProcess: Sendable {
     /// has, with its monitor's socket file removed.
     func terminate(grace: Duration = .seconds(1)) async {
         _ = try? await monitor.execute("quit", timeout: grace)
-        let exited = await Self.waitForExit(of: process, within: grace)
-        if !exited {
+        if await process.wait(upTo: grace) == nil {
             try? process.signal(SIGKILL)
             _ = try? await process.wait()
         }
         monitor.close()
         unlink(monitorPath)
-    }
-
-    /// Whether `process` exits within `bound`.
-    private static func waitForExit(of process: ChildProcess, within bound: Duration) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await process.wait()) != nil }
-            group.addTask {
-                try? await Task.sleep(for: bound)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
     }
 
     /// The last few lines QEMU wrote to its log since byte `start` (this launch's): its

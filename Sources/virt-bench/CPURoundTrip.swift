@@ -12,9 +12,7 @@ import Glibc
 enum CPURoundTrip {
     /// The median round trip, in seconds, over `rounds` rounds of `trips` each.
     static func measure(trips: Int = 20_000, rounds: Int = 5) -> Double {
-        var pair: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else { return .nan }
-        let (near, far) = (pair[0], pair[1])
+        guard let (near, far) = try? SocketPair.make() else { return .nan }
         defer { close(near) }
         let echo = Thread {
             try? ThreadAffinity.pin(to: 0)

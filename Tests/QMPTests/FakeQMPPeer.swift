@@ -1,5 +1,4 @@
 import JSON
-import Glibc
 import QMP
 import VirtError
 import VirtSystem

@@ -61,17 +61,11 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// Runs the loop on a thread of its own, for good.
     func start() {
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        let box = Unmanaged.passRetained(self)
-        var handle = pthread_t()
-        let created = pthread_create(&handle, &attributes, { argument in
-            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
-            loop.run()
-            return nil
-        }, box.toOpaque())
-        precondition(created == 0, "cannot start virtd's event loop thread")
+        do {
+            try DetachedThread.start { [self] in run() }
+        } catch {
+            preconditionFailure("cannot start virtd's event loop thread: \(error.message)")
+        }
     }
 
     /// Whether the caller runs on the loop thread.

@@ -1,6 +1,7 @@
 import Dispatch
 import Glibc
 import Synchronization
+import VirtSystem
 
 /// Threads for calls that may block the thread they run on (a container's start waits for
 /// its keeper; opening a driver reads its state): libvirtd's worker pool. Threads are made
@@ -38,14 +39,7 @@ final class WorkerPool: TaskExecutor, Sendable {
     }
 
     private func spawnWorker() {
-        var handle = pthread_t()
-        let box = Unmanaged.passRetained(self)
-        let created = pthread_create(&handle, nil, { argument in
-            let pool = Unmanaged<WorkerPool>.fromOpaque(argument!).takeRetainedValue()
-            pool.work()
-            return nil
-        }, box.toOpaque())
-        if created == 0 { pthread_detach(handle) } else { box.release() }
+        try? DetachedThread.start { [self] in work() }
     }
 
     /// A worker's life: one job per signal of ``available``, which counts the queued jobs.

@@ -93,6 +93,21 @@ public final class ChildProcess: Sendable {
         }
     }
 
+    /// Waits as ``wait()`` does, but at most `bound`: the exit status, or nil if the process
+    /// still runs then (or the wait failed).
+    public func wait(upTo bound: Duration) async -> ExitStatus? {
+        await withTaskGroup(of: ExitStatus?.self) { group in
+            group.addTask { try? await self.wait() }
+            group.addTask {
+                try? await Task.sleep(for: bound)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// The exit status if the process has exited (reaping it if it is our child), or `nil`
     /// if it is still running. Never blocks.
     public func exitStatus() throws(VirError) -> ExitStatus? {

@@ -25,13 +25,11 @@ final class PidfdWatcher: Sendable {
     private init() {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epoll >= 0, "epoll_create1 failed: \(String(cString: strerror(errno)))")
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { watcher in
-            Unmanaged<PidfdWatcher>.fromOpaque(watcher!).takeUnretainedValue().run()
-            return nil
-        }, Unmanaged.passUnretained(self).toOpaque())
-        precondition(started == 0, "cannot start the pidfd watcher thread: \(String(cString: strerror(started)))")
-        pthread_detach(thread)
+        do {
+            try DetachedThread.start { [self] in run() }
+        } catch {
+            preconditionFailure("cannot start the pidfd watcher thread: \(error.message)")
+        }
     }
 
     /// Suspends until the process behind `pidfd` has exited. Returns `false` if the task
