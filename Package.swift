@@ -46,9 +46,9 @@ let package = Package(
         .target(name: "QMP", dependencies: ["JSON", "VirtSystem", "VirtError"], swiftSettings: strict),
         .target(name: "VirtDriverQEMU", dependencies: ["VirtCore", "VirtXML", "JSON", "QMP", "VirtSystem"], swiftSettings: strict),
         .target(name: "VirtDriverRemote", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem"], swiftSettings: strict),
-        .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC", "VirtDriverRemote"], swiftSettings: strict),
+        .target(name: "SwiftVirt", dependencies: ["VirtCore", "VirtDriverTest", "VirtDriverLXC", "VirtDriverQEMU", "VirtDriverRemote"], swiftSettings: strict),
         .target(name: "VirtDaemon", dependencies: ["VirtCore", "VirtRPC", "XDR", "VirtSystem", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .executableTarget(name: "virtd", dependencies: ["VirtDaemon", "VirtDriverTest", "VirtDriverLXC", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .executableTarget(name: "virtd", dependencies: ["VirtDaemon", "VirtDriverTest", "VirtDriverLXC", "VirtDriverQEMU", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "VirshCommands", dependencies: ["SwiftVirt", "VirtContexts", "JSON"], exclude: ["JSON-SCHEMA.md"], swiftSettings: strict),
         // virtsh runs once per shell command: release builds link the Swift runtime
         // statically (--static-swift-stdlib, see scripts/demo), which saves about 1.7 ms of
@@ -63,7 +63,7 @@ let package = Package(
                     exclude: ["Scripts"], swiftSettings: strict),
         .testTarget(name: "VirtRPCTests", dependencies: ["VirtRPC", "XDR"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
-        .testTarget(name: "QEMUDriverTests", dependencies: ["VirtDriverQEMU", "JSON", "QMP", "VirtXML", "VirtCore", "VirtSystem", "VirtError"], exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "QEMUDriverTests", dependencies: ["VirtDriverQEMU", "SwiftVirt", "JSON", "QMP", "VirtXML", "VirtCore", "VirtSystem", "VirtError"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "QMPTests", dependencies: ["QMP", "JSON", "VirtSystem", "VirtError"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "VirtError"], swiftSettings: strict),
         // Helpers that several test targets share.

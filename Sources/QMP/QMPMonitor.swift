@@ -15,6 +15,7 @@ public final class QMPMonitor: Sendable {
 
     private let socket: GuardedSocket
     private let waiters = ReplyWaiters()
+    private let handler = EventHandlerSlot()
 
     private let eventSink: AsyncStream<QMPEvent>.Continuation
     /// The key the greeting is awaited under: no command id looks like it.
@@ -29,13 +30,14 @@ public final class QMPMonitor: Sendable {
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
         let waiters = waiters
         let eventSink = eventSink
+        let handler = handler
         let reader = QMPReader(socket: socket)
         // The reader starts only once the greeting is waited for, so it cannot come first.
         var readerStarted = false
         let greeting: JSONValue
         do throws(VirError) {
             greeting = try await waiters.awaitReply(key: Self.greetingKey, timeout: timeout, timeoutError: Self.timedOut("the greeting", after: timeout)) { () throws(VirError) in
-                try DetachedThread.start { Self.read(reader, into: waiters, events: eventSink) }
+                try DetachedThread.start { Self.read(reader, into: waiters, events: eventSink, handler: handler) }
                 readerStarted = true
             }
             guard greeting["QMP"] != nil else { throw VirError(.internalError, "the QEMU monitor did not greet with QMP: \(greeting.serialized)", domain: .qemu) }
@@ -78,6 +80,15 @@ public final class QMPMonitor: Sendable {
         return try await send(members, timeout: timeout, what: command["execute"]?.serialized ?? "the command")
     }
 
+    /// Hands every later event to `handler` instead of ``events``, on the monitor's reader
+    /// thread, in order with the replies: an event QEMU sent before a command's reply (the
+    /// `STOP` of a `stop`) has been handled when the command returns. The handler must not
+    /// wait for the monitor. ``events`` then carries no more events, and still finishes
+    /// when the monitor ends.
+    public func handleEvents(with handler: @escaping @Sendable (QMPEvent) -> Void) {
+        self.handler.set(handler)
+    }
+
     /// Closes the monitor: waiting commands fail, the events end. QEMU goes on running.
     public func close() {
         socket.shutdown()
@@ -103,7 +114,7 @@ public final class QMPMonitor: Sendable {
     /// The reader thread: every message is the greeting, an event, or a reply to a waiter
     /// (replies nobody waits for any more, after a timeout, are dropped). At the end of the
     /// stream every waiter fails.
-    private static func read(_ reader: QMPReader, into waiters: ReplyWaiters, events: AsyncStream<QMPEvent>.Continuation) {
+    private static func read(_ reader: QMPReader, into waiters: ReplyWaiters, events: AsyncStream<QMPEvent>.Continuation, handler: EventHandlerSlot) {
         var greeted = false
         while true {
             let message: JSONValue
@@ -121,12 +132,23 @@ public final class QMPMonitor: Sendable {
                 greeted = true
                 waiters.resume(greetingKey, with: .success(message))
             } else if let event = QMPEvent(message: message) {
-                events.yield(event)
+                if let handle = handler.current { handle(event) } else { events.yield(event) }
             } else if let id = message["id"]?.stringValue {
                 waiters.resume(id, with: .success(message))
             }
         }
         events.finish()
         reader.socket.close()
+    }
+}
+
+/// Where ``QMPMonitor/handleEvents(with:)`` puts its handler for the reader thread.
+private final class EventHandlerSlot: Sendable {
+    private let slot = Mutex<(@Sendable (QMPEvent) -> Void)?>(nil)
+
+    var current: (@Sendable (QMPEvent) -> Void)? { slot.withLock { $0 } }
+
+    func set(_ handler: @escaping @Sendable (QMPEvent) -> Void) {
+        slot.withLock { $0 = handler }
     }
 }

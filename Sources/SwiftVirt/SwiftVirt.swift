@@ -5,18 +5,22 @@ import Glibc
 @_exported import VirtError
 @_exported import VirtXML
 import VirtDriverLXC
+import VirtDriverQEMU
 import VirtDriverRemote
 import VirtDriverTest
 
 extension DriverRegistry {
     /// The drivers built into SwiftVirt: `test:///` (in memory), the remote driver (any
-    /// `DRIVER+unix://` or `DRIVER+tcp://` URI, and plain `lxc:///`, which virtd serves), and
-    /// `lxc:///embed?root=DIR` (containers on security contexts, in the calling process).
+    /// `DRIVER+unix://` or `DRIVER+tcp://` URI, and plain `lxc:///` and `qemu:///system`,
+    /// which virtd serves), `lxc:///embed?root=DIR` (containers on security contexts, in the
+    /// calling process) and `qemu:///embed?root=DIR` (QEMU/KVM machines driven from the
+    /// calling process).
     public static let builtIn: DriverRegistry = {
         var registry = DriverRegistry()
         registry.register("test", TestDriver.open)
         registry.register("remote", RemoteDriver.open)
         registry.register("lxc", LXCDriver.open)
+        registry.register("qemu", QEMUDriver.open)
         return registry
     }()
 }

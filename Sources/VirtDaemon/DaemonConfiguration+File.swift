@@ -72,6 +72,7 @@ extension DaemonConfiguration {
         "unix_sock_path": { configuration, value in configuration.setPath(\.socketPath, value) },
         "unix_sock_ro_path": { configuration, value in configuration.setPath(\.readOnlySocketPath, value) },
         "lxc_root": { configuration, value in configuration.setPath(\.lxcRoot, value) },
+        "qemu_root": { configuration, value in configuration.setPath(\.qemuRoot, value) },
         "default_uri": { configuration, value in
             guard case .string(let uri) = value, !uri.isEmpty else { return false }
             configuration.defaultURI = uri

@@ -21,6 +21,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Where `lxc:///` keeps its containers' definitions and run state. `lxc_root`.
     public var lxcRoot = "/var/lib/swiftvirt/lxc"
 
+    /// Where `qemu:///system` keeps its machines' definitions, run state and logs. `qemu_root`.
+    public var qemuRoot = "/var/lib/swiftvirt/qemu"
+
     /// The URI of a client that names none (CONNECT_OPEN with an empty name). `default_uri`.
     public var defaultURI = "test:///default"
 

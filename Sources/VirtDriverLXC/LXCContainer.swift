@@ -28,7 +28,7 @@ enum LXCContainer {
     /// interface's MAC) and checks it.
     static func parse(_ xml: String) throws(VirError) -> DomainDefinition {
         var definition = try DomainDefinition.parse(xml)
-        LXCInterfaces.applyDefaults(to: &definition)
+        definition.devices.assignInterfaceDefaults()
         try validate(definition)
         return definition
     }

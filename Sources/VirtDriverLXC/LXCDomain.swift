@@ -1,4 +1,5 @@
 import VirtCore
+import VirtError
 import VirtXML
 
 extension DomainDefinition {
@@ -7,7 +8,9 @@ extension DomainDefinition {
 }
 
 /// One container domain of an `lxc:///embed` driver.
-struct LXCDomain: Sendable {
+struct LXCDomain: ManagedDomain {
+    static let errorDomain = ErrorDomain.lxc
+
     /// The definition it runs with, or will start with.
     var definition: DomainDefinition
     /// Whether it has a persistent definition (`ROOT/config/NAME.xml`).
@@ -31,10 +34,13 @@ struct LXCDomain: Sendable {
     /// it ends.
     var shutdownTimer: Task<Void, Never>? = nil
 
-    /// The persistent definition as it stands.
-    var persistentDefinition: DomainDefinition { pendingDefinition ?? definition }
+    /// Its id while it runs: its init's host pid.
+    var runningID: Int32? { initPID }
+}
 
-    var identity: DomainIdentity {
-        DomainIdentity(name: definition.name, uuid: definition.uuid, id: initPID ?? -1)
+extension LXCDomain {
+    /// A container that does not run.
+    init(definition: DomainDefinition, isPersistent: Bool) {
+        self.init(definition: definition, isPersistent: isPersistent, pendingDefinition: nil)
     }
 }

@@ -9,7 +9,7 @@ extension LXCDriver {
     public func openConsole(_ identity: DomainIdentity, device: String?, flags: ConsoleFlags) async throws -> Int32 {
         try flags.check(supported: [.force, .safe], function: "lxcDomainOpenConsole", domain: .lxc)
         let (context, _) = try runningContext(identity)
-        let consoles = try domains.withLock { (domains) throws(VirError) in try Self.find(identity, in: domains).definition.devices.consoles }
+        let consoles = try domains.withLock { (domains) throws(VirError) in try domains.find(identity).definition.devices.consoles }
         guard !consoles.isEmpty, device == nil || device == "console0" else {
             let what = device.map { "console device '\($0)'" } ?? "default console device"
             throw VirError(.internalError, "cannot find \(what)", domain: .lxc)

@@ -14,14 +14,9 @@ extension LXCDriver {
         try flags.check(supported: .validate, function: "lxcDomainDefineXMLFlags", domain: .lxc)
         let definition = try LXCContainer.parse(xml)
         return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
-            var domain = try Self.existing(for: definition, in: domains) ?? LXCDomain(definition: definition, isPersistent: true)
-            let detail: DomainEventDetail = domains[definition.name] == nil ? .definedAdded : .definedUpdated
-            try store.saveConfig(definition)
-            if domain.xid == nil { domain.definition = definition } else { domain.pendingDefinition = definition }
-            domain.isPersistent = true
-            domains[definition.name] = domain
-            events.append(DomainEvent(domain: domain.identity, type: .defined, detail: detail))
-            return domain.identity
+            let defined = try domains.define(definition, in: store)
+            events.append(defined)
+            return defined.domain
         }
     }
 
@@ -31,7 +26,7 @@ extension LXCDriver {
         let definition = try LXCContainer.parse(xml)
         return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
             var domain = LXCDomain(definition: definition, isPersistent: false)
-            if let existing = try Self.existing(for: definition, in: domains) {
+            if let existing = try domains.existing(for: definition) {
                 guard existing.xid == nil else {
                     throw VirError(.operationInvalid, "domain '\(definition.name)' is already active", domain: .lxc)
                 }
@@ -50,7 +45,7 @@ extension LXCDriver {
     public func start(_ identity: DomainIdentity, flags: CreateFlags) async throws -> DomainIdentity {
         try flags.check(supported: [], function: "lxcDomainCreateWithFiles", domain: .lxc)
         return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
-            var domain = try Self.find(identity, in: domains)
+            var domain = try domains.find(identity)
             guard domain.xid == nil else {
                 throw VirError(.operationInvalid, "domain is already running", domain: .lxc)
             }
@@ -78,21 +73,7 @@ extension LXCDriver {
     /// running container becomes transient.
     public func undefine(_ identity: DomainIdentity, flags: UndefineFlags) async throws {
         try flags.check(supported: [], function: "lxcDomainUndefineFlags", domain: .lxc)
-        try mutate { (domains, events) throws(VirError) in
-            var domain = try Self.find(identity, in: domains)
-            guard domain.isPersistent else {
-                throw VirError(.operationInvalid, "cannot undefine transient domain", domain: .lxc)
-            }
-            store.removeConfig(identity.name)
-            events.append(DomainEvent(domain: domain.identity, type: .undefined, detail: .undefinedRemoved))
-            if domain.xid != nil {
-                domain.isPersistent = false
-                domain.pendingDefinition = nil
-                domains[identity.name] = domain
-            } else {
-                domains[identity.name] = nil
-            }
-        }
+        try mutate { (domains, events) throws(VirError) in events.append(try domains.undefine(identity, in: store)) }
     }
 
     /// Corresponds to `virDomainSuspend`: freezes every process (freezer cgroup).
@@ -107,7 +88,7 @@ extension LXCDriver {
 
     private func setFrozen(_ identity: DomainIdentity, _ frozen: Bool) throws(VirError) {
         try mutate { (domains, events) throws(VirError) in
-            let domain = try Self.find(identity, in: domains)
+            let domain = try domains.find(identity)
             guard let xid = domain.xid, let context = try? contexts.context(xid) else {
                 throw VirError(.operationInvalid, "domain is not running", domain: .lxc)
             }
@@ -138,18 +119,5 @@ extension LXCDriver {
         domain.reason = .runningBooted
         events.append(DomainEvent(domain: domain.identity, type: .started, detail: .startedBooted))
         watch(domain.definition.name, .started(running))
-    }
-
-    /// The domain a new definition names, if any, checked to be the same domain (name and
-    /// UUID agree), as libvirt's `virDomainObjListAdd` does.
-    static func existing(for definition: DomainDefinition, in domains: [String: LXCDomain]) throws(VirError) -> LXCDomain? {
-        if let byUUID = domains.values.first(where: { $0.definition.uuid == definition.uuid }), byUUID.definition.name != definition.name {
-            throw VirError(.operationFailed, "domain '\(byUUID.definition.name)' already exists with uuid \(definition.uuid)", domain: .lxc)
-        }
-        guard let byName = domains[definition.name] else { return nil }
-        guard byName.definition.uuid == definition.uuid else {
-            throw VirError(.operationFailed, "domain '\(definition.name)' is already defined with uuid \(byName.definition.uuid)", domain: .lxc)
-        }
-        return byName
     }
 }

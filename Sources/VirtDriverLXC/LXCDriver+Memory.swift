@@ -10,7 +10,7 @@ extension LXCDriver {
     public func setMemory(_ identity: DomainIdentity, kib: UInt64, flags: MemoryFlags) async throws {
         try flags.check(supported: [.live, .config, .maximum], function: "lxcDomainSetMemoryFlags", domain: .lxc)
         try mutate { (domains, _) throws(VirError) in
-            var domain = try Self.find(identity, in: domains)
+            var domain = try domains.find(identity)
             let targets = try targets(of: domain, live: flags.contains(.live), config: flags.contains(.config))
             let (live, config) = (targets.live, targets.config)
             guard kib > 0 else { throw VirError.invalidArg("memory must be positive", domain: .lxc) }

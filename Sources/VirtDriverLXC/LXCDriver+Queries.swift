@@ -9,32 +9,19 @@ extension LXCDriver {
     public func listAllDomains(flags: ListDomainsFlags) async throws -> [DomainIdentity] {
         try flags.checkKnown(function: "virConnectListAllDomains")
         return try mutate { (domains, _) throws(VirError) -> [DomainIdentity] in
-            domains.values.filter { domain in
-                flags.matches(ListDomainsFlags.Candidate(state: state(of: domain).state, isActive: domain.xid != nil, isPersistent: domain.isPersistent,
-                                                         autostart: store.autostart(domain.definition.name)))
-            }.map(\.identity).sorted { $0.name < $1.name }
+            domains.identities(matching: flags, state: { state(of: $0).state }, autostart: store.autostart)
         }
     }
 
-    /// Corresponds to `virDomainLookupByID`, `…ByName` and `…ByUUID`.
+    /// Corresponds to `virDomainLookupByID` (a container's id is its init's pid), `…ByName`
+    /// and `…ByUUID`.
     public func lookupDomain(_ key: DomainLookupKey) async throws -> DomainIdentity {
-        try mutate { (domains, _) throws(VirError) -> DomainIdentity in
-            let found: LXCDomain?
-            switch key {
-            case .id(let id): found = domains.values.first { $0.initPID == id }
-            case .name(let name): found = domains[name]
-            case .uuid(let uuid): found = domains.values.first { $0.definition.uuid == uuid }
-            }
-            guard let found else {
-                throw VirError(.noDomain, "no domain with matching \(key)", domain: .lxc)
-            }
-            return found.identity
-        }
+        try mutate { (domains, _) throws(VirError) in try domains.lookup(key) }
     }
 
     /// Corresponds to `virDomainGetState`.
     public func state(_ identity: DomainIdentity) async throws -> (state: DomainState, reason: DomainStateReason) {
-        try mutate { (domains, _) throws(VirError) in state(of: try Self.find(identity, in: domains)) }
+        try mutate { (domains, _) throws(VirError) in state(of: try domains.find(identity)) }
     }
 
     /// Corresponds to `virDomainGetInfo`, from the kernel while it runs: the memory cgroup's
@@ -42,7 +29,7 @@ extension LXCDriver {
     /// definition while it does not, as libvirt's LXC driver reports them.
     public func info(_ identity: DomainIdentity) async throws -> DomainInfo {
         try mutate { (domains, _) throws(VirError) -> DomainInfo in
-            let domain = try Self.find(identity, in: domains)
+            let domain = try domains.find(identity)
             let definition = domain.definition
             var memory = definition.containerMemoryKiB, cpuTime: UInt64 = 0
             if let xid = domain.xid, let context = try? contexts.context(xid) {
@@ -58,33 +45,27 @@ extension LXCDriver {
     /// id), else, or with `VIR_DOMAIN_XML_INACTIVE`, the persistent one.
     public func xmlDescription(_ identity: DomainIdentity, flags: DomainXMLFlags) async throws -> String {
         try flags.check(supported: [.secure, .inactive], function: "lxcDomainGetXMLDesc")
-        return try mutate { (domains, _) throws(VirError) -> String in
-            let domain = try Self.find(identity, in: domains)
-            var options = DomainFormatOptions()
-            if flags.contains(.inactive) { return domain.persistentDefinition.format(options) }
-            if let initPID = domain.initPID { options.id = initPID }
-            return domain.definition.format(options)
-        }
+        return try mutate { (domains, _) throws(VirError) in try domains.find(identity).xml(flags: flags) }
     }
 
     /// Corresponds to `virDomainGetOSType`.
     public func osType(_ identity: DomainIdentity) async throws -> String {
-        try mutate { (domains, _) throws(VirError) in try Self.find(identity, in: domains).definition.os.type }
+        try mutate { (domains, _) throws(VirError) in try domains.find(identity).definition.os.type }
     }
 
     /// Corresponds to `virDomainGetMaxMemory`.
     public func maxMemory(_ identity: DomainIdentity) async throws -> UInt64 {
-        try mutate { (domains, _) throws(VirError) in try Self.find(identity, in: domains).definition.memory }
+        try mutate { (domains, _) throws(VirError) in try domains.find(identity).definition.memory }
     }
 
     /// Corresponds to `virDomainIsActive`.
     public func isActive(_ identity: DomainIdentity) async throws -> Bool {
-        try mutate { (domains, _) throws(VirError) in try Self.find(identity, in: domains).xid != nil }
+        try mutate { (domains, _) throws(VirError) in try domains.find(identity).isActive }
     }
 
     /// Corresponds to `virDomainIsPersistent`.
     public func isPersistent(_ identity: DomainIdentity) async throws -> Bool {
-        try mutate { (domains, _) throws(VirError) in try Self.find(identity, in: domains).isPersistent }
+        try mutate { (domains, _) throws(VirError) in try domains.find(identity).isPersistent }
     }
 
     func state(of domain: LXCDomain) -> (state: DomainState, reason: DomainStateReason) {

@@ -14,7 +14,7 @@ extension LXCDriver {
     /// empty while it is shut off.
     public func securityLabel(_ identity: DomainIdentity) async throws -> DomainSecurityLabel {
         try mutate { (domains, _) throws(VirError) -> DomainSecurityLabel in
-            let domain = try Self.find(identity, in: domains)
+            let domain = try domains.find(identity)
             guard domain.xid != nil else { return DomainSecurityLabel(label: "", enforcing: false) }
             let ids = (try? LXCInitIdentity.resolve(domain.definition)) ?? nil
             return DomainSecurityLabel(label: DACLabel(uid: ids?.uid ?? 0, gid: ids?.gid ?? 0).description, enforcing: true)

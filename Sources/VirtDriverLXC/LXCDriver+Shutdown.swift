@@ -49,7 +49,7 @@ extension LXCDriver {
     /// The context of a running domain, after setting `flag` on it (if given).
     func runningContext(_ identity: DomainIdentity, marking flag: WritableKeyPath<LXCDomain, Bool>? = nil) throws(VirError) -> (Context, UInt32) {
         try mutate { (domains, _) throws(VirError) -> (Context, UInt32) in
-            var domain = try Self.find(identity, in: domains)
+            var domain = try domains.find(identity)
             guard let xid = domain.xid, let context = try? contexts.context(xid) else {
                 throw VirError(.operationInvalid, "domain is not running", domain: .lxc)
             }

@@ -19,7 +19,7 @@ extension LXCDriver {
             throw VirError(.invalidArg, "requested cpu amount exceeds maximum supported amount (\(count) > \(Self.maximumVcpus))", domain: .lxc)
         }
         try mutate { (domains, _) throws(VirError) in
-            var domain = try Self.find(identity, in: domains)
+            var domain = try domains.find(identity)
             let targets = try targets(of: domain, live: flags.contains(.live), config: flags.contains(.config))
             if targets.live {
                 guard count <= domain.definition.vcpu.maximum else {
@@ -50,7 +50,7 @@ extension LXCDriver {
     /// or persistent definition.
     public func vcpuCount(_ identity: DomainIdentity, flags: VcpuFlags) async throws -> UInt32 {
         try flags.check(supported: [.live, .config, .maximum], function: "lxcDomainGetVcpusFlags", domain: .lxc)
-        let domain = try domains.withLock { (domains) throws(VirError) in try Self.find(identity, in: domains) }
+        let domain = try domains.withLock { (domains) throws(VirError) in try domains.find(identity) }
         let targets = try targets(of: domain, live: flags.contains(.live), config: flags.contains(.config))
         let vcpu = targets.live ? domain.definition.vcpu : domain.persistentDefinition.vcpu
         return flags.contains(.maximum) ? vcpu.maximum : vcpu.current
@@ -60,7 +60,7 @@ extension LXCDriver {
     /// split evenly (its processes are not bound to vcpus), its affinity, and as its CPU the
     /// one the init last ran on when the affinity allows it, else the affinity's first.
     public func vcpus(_ identity: DomainIdentity) async throws -> [VcpuInfo] {
-        let domain = try domains.withLock { (domains) throws(VirError) in try Self.find(identity, in: domains) }
+        let domain = try domains.withLock { (domains) throws(VirError) in try domains.find(identity) }
         guard let xid = domain.xid, let context = try? contexts.context(xid) else {
             throw VirError(.operationInvalid, "cannot list vcpus for an inactive domain", domain: .lxc)
         }
@@ -83,7 +83,7 @@ extension LXCDriver {
         guard !cpus.isEmpty else { throw VirError(.invalidArg, "Empty cpu list for pinning", domain: .lxc) }
         let pin = CPUMap.format(cpus)
         try mutate { (domains, _) throws(VirError) in
-            var domain = try Self.find(identity, in: domains)
+            var domain = try domains.find(identity)
             let targets = try targets(of: domain, live: flags.contains(.live), config: flags.contains(.config))
             if targets.live {
                 var live = domain.definition
@@ -105,7 +105,7 @@ extension LXCDriver {
     /// live or persistent definition may run.
     public func vcpuPinInfo(_ identity: DomainIdentity, flags: ModificationImpact) async throws -> [CPUMap] {
         try flags.check(supported: [.live, .config], function: "lxcDomainGetVcpuPinInfo", domain: .lxc)
-        let domain = try domains.withLock { (domains) throws(VirError) in try Self.find(identity, in: domains) }
+        let domain = try domains.withLock { (domains) throws(VirError) in try domains.find(identity) }
         let targets = try targets(of: domain, live: flags.contains(.live), config: flags.contains(.config))
         let definition = targets.live ? domain.definition : domain.persistentDefinition
         return (0..<definition.vcpu.maximum).map { definition.vcpuAffinity($0, hostCPUs: host.cpus) }

@@ -14,7 +14,7 @@ import Glibc
 /// (VirtContexts): no Swift process per container, nothing resident but the container's own
 /// processes and the root's keeper. Containers keep running when the process exits; the next
 /// process that opens the same root adopts them from the run files (see ``LXCStore``).
-public final class LXCDriver: HypervisorDriver {
+public final class LXCDriver: RootedDriver {
     let store: LXCStore
     let contexts: ContextSystem
     let domains: Mutex<[String: LXCDomain]>
@@ -58,9 +58,19 @@ public final class LXCDriver: HypervisorDriver {
         return try LXCDriver(root: root)
     }
 
+    /// The driver of `root` (``RootedDriver``), adopting its running containers.
+    public static func open(root: String) async throws(VirError) -> LXCDriver {
+        try LXCDriver(root: root)
+    }
+
+    /// Whether `root` has containers to adopt or domains to autostart.
+    public static func hasDomainsToTend(root: String) -> Bool {
+        LXCStore(root: root).hasDomainsToTend
+    }
+
     /// The root an `lxc` URI names: `lxc:///embed?root=DIR`'s, or `systemRoot` for `lxc:///`
     /// and `lxc:///system` where a daemon hosts the driver; nil for another driver's URI.
-    static func root(of uri: ConnectionURI, systemRoot: String?) throws(VirError) -> String? {
+    public static func root(of uri: ConnectionURI, systemRoot: String?) throws(VirError) -> String? {
         guard uri.driver == "lxc", uri.transport == nil, uri.host.isEmpty else { return nil }
         if ["", "/", "/system"].contains(uri.path), let systemRoot { return systemRoot }
         guard uri.path == "/embed" else {
@@ -131,14 +141,6 @@ public final class LXCDriver: HypervisorDriver {
         if let pending = domain.pendingDefinition { domain.definition = pending }
         domain.pendingDefinition = nil
         domains[name] = domain.isPersistent ? domain : nil
-        return domain
-    }
-
-    /// The domain behind `identity`, or libvirt's "no domain" error.
-    static func find(_ identity: DomainIdentity, in domains: [String: LXCDomain]) throws(VirError) -> LXCDomain {
-        guard let domain = domains[identity.name], domain.definition.uuid == identity.uuid else {
-            throw VirError(.noDomain, "no domain with matching name '\(identity.name)'", domain: .lxc)
-        }
         return domain
     }
 }

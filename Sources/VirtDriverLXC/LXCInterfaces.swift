@@ -22,21 +22,6 @@ enum LXCInterfaces {
         var all: [String] { names.withLock { $0 } }
     }
 
-    /// Fills in what libvirt fills in when it parses a definition: a MAC for every interface
-    /// without one, and no host-side name that looks generated (`vnet…`, `macvtap…`,
-    /// `macvlan…`), since generated names belong to one run only.
-    static func applyDefaults(to definition: inout DomainDefinition) {
-        for index in definition.devices.interfaces.indices {
-            if definition.devices.interfaces[index].mac == nil {
-                definition.devices.interfaces[index].mac = InterfaceDevice.randomMAC()
-            }
-            if let name = definition.devices.interfaces[index].targetDev,
-               ["vnet", "macvtap", "macvlan"].contains(where: name.hasPrefix) {
-                definition.devices.interfaces[index].targetDev = nil
-            }
-        }
-    }
-
     /// Checks what a definition's interfaces say, as libvirt does when it parses them.
     static func validate(_ interfaces: [InterfaceDevice]) throws(VirError) {
         for interface in interfaces {

@@ -88,7 +88,7 @@ final class QEMUProcess: Sendable {
     /// Reconnects to the monitor of a QEMU that an earlier driver started.
     static func adopt(pid: Int32, identity: ProcessIdentity, monitorPath: String) async throws(VirError) -> QEMUProcess {
         let process = try ChildProcess(adopting: pid, identity: identity)
-        let monitor = try await QMPMonitor(socket: try StreamSocket.connect(to: monitorPath), timeout: .seconds(10))
+        let monitor = try await QMPMonitor(socket: try StreamSocket.connect(to: monitorPath), timeout: .seconds(3))
         return QEMUProcess(process: process, monitor: monitor, monitorPath: monitorPath)
     }
 
@@ -101,6 +101,11 @@ final class QEMUProcess: Sendable {
             _ = try? await process.wait()
         }
         monitor.close()
+        removeMonitorSocket()
+    }
+
+    /// Removes the monitor's socket file, once QEMU has ended.
+    func removeMonitorSocket() {
         unlink(monitorPath)
     }
 

@@ -9,8 +9,8 @@ import VirtSystem
 ///   the connection is);
 /// - `DRIVER+tcp://ADDRESS[:PORT]/PATH` reaches ADDRESS (a numeric address or `localhost`)
 ///   on PORT (default 16509);
-/// - plain `lxc:///` and `lxc:///system` reach virtd's socket, as libvirt's clients reach
-///   libvirtd for `lxc:///`.
+/// - plain `lxc:///`, `lxc:///system`, `qemu:///` and `qemu:///system` reach virtd's
+///   socket, as libvirt's clients reach libvirtd for them.
 ///
 /// The daemon is asked to open `DRIVER:///PATH` with the query parameters that are not the
 /// client's own (`socket`, `name`, …); `name=URI` overrides that.
@@ -40,7 +40,7 @@ struct RemoteTarget: Equatable {
         let endpoint: Endpoint
         switch uri.transport {
         case nil:
-            guard uri.driver == "lxc", uri.host.isEmpty, ["", "/", "/system"].contains(uri.path) else { return nil }
+            guard ["lxc", "qemu"].contains(uri.driver), uri.host.isEmpty, ["", "/", "/system"].contains(uri.path) else { return nil }
             endpoint = .unix(readOnly ? VirtdSocket.readOnly : VirtdSocket.readWrite)
         case "unix":
             guard uri.host.isEmpty else {

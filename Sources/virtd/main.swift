@@ -2,7 +2,7 @@
 // libvirt-python reach SwiftVirt's drivers through `URI+unix:///…?socket=PATH`.
 //
 //   virtd [--config FILE] [--socket PATH] [--socket-ro PATH] [--tcp-listen ADDRESS:PORT]
-//         [--lxc-root DIR] [--keepalive-interval SECONDS] [--keepalive-count N] [--log-level LEVEL]
+//         [--lxc-root DIR] [--qemu-root DIR] [--keepalive-interval SECONDS] [--keepalive-count N] [--log-level LEVEL]
 //         [--busy-poll-us MICROSECONDS]
 //
 // The file (default /etc/swiftvirt/virtd.conf, if it exists) is read first; options win.
@@ -11,13 +11,14 @@ import Logging
 import VirtCore
 import VirtDaemon
 import VirtDriverLXC
+import VirtDriverQEMU
 import VirtDriverTest
 import VirtError
 
 /// Each option and the setting of the file it stands for.
 let options = ["--socket": "unix_sock_path", "--socket-ro": "unix_sock_ro_path", "--tcp-listen": "tcp_listen", "--lxc-root": "lxc_root",
-               "--keepalive-interval": "keepalive_interval", "--keepalive-count": "keepalive_count", "--log-level": "log_level",
-               "--busy-poll-us": "busy_poll_us"]
+               "--qemu-root": "qemu_root", "--keepalive-interval": "keepalive_interval", "--keepalive-count": "keepalive_count",
+               "--log-level": "log_level", "--busy-poll-us": "busy_poll_us"]
 
 func fail(_ message: String, status: Int32) -> Never {
     FileHandle.standardError.write(Data("virtd: \(message)\n".utf8))
@@ -49,11 +50,14 @@ LoggingSystem.bootstrap { label in
     return handler
 }
 
-// One driver per kind for every client, as libvirtd has: test:///, and lxc:/// on its root.
-let containers = LXCDriverHost(systemRoot: configuration.lxcRoot)
+// One driver per kind for every client, as libvirtd has: test:///, lxc:/// and
+// qemu:///system on their roots.
+let containers = DriverHost<LXCDriver>(systemRoot: configuration.lxcRoot, keepsDriversOpen: true)
+let machines = DriverHost<QEMUDriver>(systemRoot: configuration.qemuRoot, keepsDriversOpen: true)
 var drivers = DriverRegistry()
 drivers.register("test", TestDriver.open)
 drivers.register("lxc", containers.open)
+drivers.register("qemu", machines.open)
 
 // SIGTERM and SIGINT wait for the main thread's sigwait below. They are blocked before any
 // other thread starts, so that every thread inherits the block and none takes the signal
@@ -70,17 +74,20 @@ do {
     fail(error.message, status: 1)
 }
 daemon.start()
-// Adopt the containers that kept running while virtd was away, and autostart the rest,
+// Adopt the domains that kept running while virtd was away, and autostart the rest,
 // without delaying the sockets.
-if containers.hasDomainsToTend(root: containers.systemRoot) {
-    Thread.detachNewThread {
+func tend<Driver: RootedDriver>(_ host: DriverHost<Driver>, root: String, uri: String) {
+    guard host.systemRootHasDomainsToTend else { return }
+    Task {
         do throws(VirError) {
-            _ = try containers.driver(root: containers.systemRoot)
+            _ = try await host.driver(root: root)
         } catch {
-            Logger(label: "swiftvirt.virtd").error("lxc:///: \(error.message)")
+            Logger(label: "swiftvirt.virtd").error("\(uri): \(error.message)")
         }
     }
 }
+tend(containers, root: configuration.lxcRoot, uri: "lxc:///")
+tend(machines, root: configuration.qemuRoot, uri: "qemu:///system")
 var received: Int32 = 0
 sigwait(&stopSignals, &received)
 Logger(label: "swiftvirt.virtd").info("stopping on signal \(received); running domains keep running")

@@ -1,4 +1,5 @@
 import JSON
+import Synchronization
 import Testing
 import VirtError
 @testable import QMP
@@ -55,6 +56,25 @@ struct QMPMonitorTests {
         #expect(resume?.name == "RESUME")
         #expect(resume?.data["x"]?.int64Value == 1)
         monitor.close()
+        #expect(await events.next() == nil)
+        #expect(peer.problems.all.isEmpty)
+    }
+
+    @Test("an event handler sees an event sent before a reply by the time the command returns; the stream carries none")
+    func handlerRunsInOrderWithReplies() async throws {
+        let peer = try FakeQMPPeer([
+            .swallow("stop"),
+            .send(#"{"timestamp": {"seconds": 1700000000, "microseconds": 0}, "event": "STOP"}"#),
+            .send(#"{"return": {}, "id": "libvirt-2"}"#),
+            .waitForClose,
+        ])
+        let monitor = try await QMPMonitor(socket: peer.clientSocket)
+        let handled = Mutex<[String]>([])
+        monitor.handleEvents { event in handled.withLock { $0.append(event.name) } }
+        _ = try await monitor.execute("stop")
+        #expect(handled.withLock { $0 } == ["STOP"])
+        monitor.close()
+        var events = monitor.events.makeAsyncIterator()
         #expect(await events.next() == nil)
         #expect(peer.problems.all.isEmpty)
     }

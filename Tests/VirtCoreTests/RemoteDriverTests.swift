@@ -21,6 +21,7 @@ struct RemoteDriverTests {
         ("test+unix:///default?socket=/s&name=test:///other.xml", false, .unix("/s"), "test:///other.xml"),
         ("lxc:///", false, .unix(VirtdSocket.readWrite), "lxc:///"),
         ("lxc:///system", true, .unix(VirtdSocket.readOnly), "lxc:///system"),
+        ("qemu:///system", false, .unix(VirtdSocket.readWrite), "qemu:///system"),
         ("qemu+tcp://localhost/system", false, .tcp(TCPEndpoint("127.0.0.1:16509")!), "qemu:///system"),
         ("test+tcp://[::1]:1234/default", false, .tcp(TCPEndpoint("[::1]:1234")!), "test:///default"),
     ])
@@ -30,7 +31,7 @@ struct RemoteDriverTests {
     }
 
     @Test func localURIsAreNotRemoteAndUnreachableTransportsAreRefused() throws {
-        for local in ["test:///default", "lxc:///embed?root=/x", "qemu:///system"] {
+        for local in ["test:///default", "lxc:///embed?root=/x", "qemu:///embed?root=/x", "qemu:///session"] {
             #expect(try RemoteTarget.of(ConnectionURI(local), readOnly: false) == nil)
         }
         for bad in ["test+ssh://host/default", "test+tls://host/default", "test+unix://host/default", "test+tcp://example.com/default"] {

@@ -11,12 +11,14 @@ final class DaemonFixture: @unchecked Sendable {
     let directory = "/tmp/swiftvirt-virtd-test-\(UUID().uuidString)"
     /// The root of this virtd's `lxc:///`, where containers run (killed afterwards).
     let lxcRoot = ContextSystem.runBase + "/virtd-test-\(UUID().uuidString)"
+    /// The root of this virtd's `qemu:///system` (inside `directory`).
+    let qemuRoot: String
     private let options: [String]
     private var process: VirtdProcess
     var socket: String { process.socket }
     var readOnlySocket: String { process.readOnlySocket }
 
-    /// Starts virtd with `options` beside its socket paths and its `lxc:///` root, off the
+    /// Starts virtd with `options` beside its socket paths and its roots, off the
     /// concurrency pool (the start waits for the socket).
     static func start(options: [String] = []) async throws -> DaemonFixture {
         try await offPool { try DaemonFixture(options: options) }
@@ -24,7 +26,8 @@ final class DaemonFixture: @unchecked Sendable {
 
     private init(options: [String]) throws {
         self.options = options
-        process = try VirtdProcess(directory: directory, options: ["--lxc-root", lxcRoot] + options)
+        qemuRoot = directory + "/qemu"
+        process = try VirtdProcess(directory: directory, options: ["--lxc-root", lxcRoot, "--qemu-root", qemuRoot] + options)
     }
 
     deinit {
@@ -40,7 +43,7 @@ final class DaemonFixture: @unchecked Sendable {
     func restart() async throws {
         try await offPool { [self] in
             process.stop()
-            process = try VirtdProcess(directory: directory, options: ["--lxc-root", lxcRoot] + options)
+            process = try VirtdProcess(directory: directory, options: ["--lxc-root", lxcRoot, "--qemu-root", qemuRoot] + options)
         }
     }
 

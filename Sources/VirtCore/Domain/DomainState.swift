@@ -42,6 +42,10 @@ public struct DomainStateReason: RawRepresentable, Hashable, Sendable {
     public static let runningCrashed = Self(rawValue: 9)
     /// `VIR_DOMAIN_PAUSED_USER`
     public static let pausedUser = Self(rawValue: 1)
+    /// `VIR_DOMAIN_PAUSED_UNKNOWN`: paused for a reason nobody told.
+    public static let pausedUnknown = Self(rawValue: 0)
+    /// `VIR_DOMAIN_PAUSED_SHUTTING_DOWN`: paused while the guest shuts down.
+    public static let pausedShuttingDown = Self(rawValue: 8)
     /// `VIR_DOMAIN_PAUSED_SAVE`
     public static let pausedSave = Self(rawValue: 3)
     /// `VIR_DOMAIN_PAUSED_FROM_SNAPSHOT`

@@ -39,9 +39,9 @@ public struct DomainStore<RunStatus: Codable & Sendable>: Sendable {
         self.errorDomain = errorDomain
     }
 
-    /// Creates the directories (0700).
-    public func prepare() throws(VirError) {
-        for directory in [root, configDirectory, runDirectory, autostartDirectory] where mkdir(directory, 0o700) != 0 && errno != EEXIST {
+    /// Creates the directories (0700), and the driver's own `more`.
+    public func prepare(more: [String] = []) throws(VirError) {
+        for directory in [root, configDirectory, runDirectory, autostartDirectory] + more where mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw VirError(.operationFailed, "cannot create \(directory): \(String(cString: strerror(errno)))", domain: errorDomain)
         }
     }

@@ -6,7 +6,7 @@ import VirtError
 /// processes across restarts: the inode number of its pidfd on pidfs (Linux 6.9 on, unique
 /// for the whole boot, one `fstat` of a pidfd at hand), or on older kernels its start time
 /// in clock ticks from `/proc/PID/stat` (a read that costs a context creation 40 µs here).
-public enum ProcessIdentity: Hashable, Sendable, CustomStringConvertible {
+public enum ProcessIdentity: Hashable, Sendable, Codable, CustomStringConvertible {
     /// `st_ino` of a pidfd on pidfs.
     case pidfsInode(UInt64)
     /// ``ProcessStat/startTime``.

@@ -43,6 +43,20 @@ public struct InterfaceDevice: Sendable, Equatable {
     }
 }
 
+extension DomainDevices {
+    /// libvirt's defaults for interfaces, given when it parses a definition: a random MAC
+    /// for each that has none, and no target device name in the prefixes the drivers
+    /// reserve for the names they make (`vnet`, `macvtap`, `macvlan`).
+    public mutating func assignInterfaceDefaults() {
+        for index in interfaces.indices {
+            if interfaces[index].mac == nil { interfaces[index].mac = InterfaceDevice.randomMAC() }
+            if let name = interfaces[index].targetDev, ["vnet", "macvtap", "macvlan"].contains(where: name.hasPrefix) {
+                interfaces[index].targetDev = nil
+            }
+        }
+    }
+}
+
 extension InterfaceDevice {
     /// A random MAC in libvirt's default 52:54:00 prefix, as `virMacAddrGenerate` makes:
     /// libvirt gives one to every interface that has none when it parses a definition.

@@ -1,0 +1,149 @@
+import VirtCore
+import VirtError
+import VirtXML
+
+extension QEMUDriver {
+    /// Corresponds to `virDomainDefineXMLFlags`: stores a persistent definition (durably),
+    /// once its emulator has shown it takes it; a running domain keeps its live definition
+    /// until it stops.
+    public func defineDomain(xml: String, flags: DefineFlags) async throws -> DomainIdentity {
+        try flags.check(supported: .validate, function: "qemuDomainDefineXMLFlags", domain: .qemu)
+        let definition = try await prepare(xml)
+        return try mutate { (domains, events) throws(VirError) -> DomainIdentity in
+            let defined = try domains.define(definition, in: store)
+            events.append(defined)
+            return defined.domain
+        }
+    }
+
+    /// Corresponds to `virDomainUndefineFlags`: removes the persistent definition; a
+    /// running domain becomes transient.
+    public func undefine(_ identity: DomainIdentity, flags: UndefineFlags) async throws {
+        try flags.check(supported: [.managedSave, .snapshotsMetadata, .nvram, .keepNvram], function: "qemuDomainUndefineFlags", domain: .qemu)
+        try mutate { (domains, events) throws(VirError) in
+            guard try !domains.find(identity).isStarting else { throw Self.starting }
+            events.append(try domains.undefine(identity, in: store))
+        }
+    }
+
+    /// Corresponds to `virDomainCreateXML`: starts a transient domain. A defined domain of
+    /// the same name and UUID runs with the new definition and keeps its own for later, as
+    /// libvirt's `virDomainObjAssignDef` does.
+    public func createDomain(xml: String, flags: CreateFlags) async throws -> DomainIdentity {
+        try flags.check(supported: [.paused, .validate], function: "qemuDomainCreateXML", domain: .qemu)
+        let definition = try await prepare(xml)
+        let existed = try mutate { (domains, _) throws(VirError) -> Bool in
+            var domain = QEMUDomain(definition: definition, isPersistent: false)
+            let existing = try domains.existing(for: definition)
+            if let existing {
+                guard !existing.isActive, !existing.isStarting else {
+                    throw VirError(.operationInvalid, "domain '\(definition.name)' is already active", domain: .qemu)
+                }
+                domain.isPersistent = existing.isPersistent
+                domain.pendingDefinition = existing.isPersistent ? existing.definition : nil
+            }
+            domain.isStarting = true
+            domains[definition.name] = domain
+            return existing != nil
+        }
+        do throws(VirError) {
+            return try await boot(definition.name, paused: flags.contains(.paused))
+        } catch {
+            if !existed { mutate { (domains, _) in if domains[definition.name]?.isActive == false { domains[definition.name] = nil } } }
+            throw error
+        }
+    }
+
+    /// Corresponds to `virDomainCreateWithFlags`: starts a defined domain.
+    public func start(_ identity: DomainIdentity, flags: CreateFlags) async throws -> DomainIdentity {
+        try flags.check(supported: [.paused], function: "qemuDomainCreateWithFlags", domain: .qemu)
+        try mutate { (domains, _) throws(VirError) in
+            var domain = try domains.find(identity)
+            guard !domain.isActive, !domain.isStarting else {
+                throw VirError(.operationInvalid, "domain is already running", domain: .qemu)
+            }
+            domain.isStarting = true
+            domains[identity.name] = domain
+        }
+        return try await boot(identity.name, paused: flags.contains(.paused))
+    }
+
+    /// Corresponds to `virDomainDestroyFlags`: `quit`, then SIGKILL if QEMU has not exited
+    /// within a second (ten with `VIR_DOMAIN_DESTROY_GRACEFUL`). Returns once it has, its
+    /// end recorded.
+    public func destroy(_ identity: DomainIdentity, flags: DestroyFlags) async throws {
+        try flags.check(supported: [.graceful], function: "qemuDomainDestroyFlags", domain: .qemu)
+        let vm = try mutate { (domains, _) throws(VirError) -> QEMURunningDomain in
+            var domain = try domains.find(identity)
+            guard let vm = domain.running else { throw VirError(.operationInvalid, "domain is not running", domain: .qemu) }
+            domain.ending = .destroyed
+            domains[identity.name] = domain
+            return vm
+        }
+        await vm.qemu.terminate(grace: flags.contains(.graceful) ? .seconds(10) : .seconds(1))
+        await vm.watcher.withLock { $0 }?.value
+    }
+
+    /// Launches the QEMU of `name` (marked as starting), connects its monitor, records what
+    /// runs (its consoles' ptys in the live definition), lets its vCPUs run unless `paused`,
+    /// and watches it. A failure leaves the domain as it was, with nothing running.
+    func boot(_ name: String, paused: Bool, reason: (DomainStateReason, DomainEventDetail) = (.runningBooted, .startedBooted)) async throws(VirError) -> DomainIdentity {
+        do throws(VirError) {
+            guard let definition = domains.withLock({ $0[name]?.definition }) else { throw Self.starting }
+            let qemu = try await QEMUProcess.launch(definition, capabilities: try await capabilities(for: definition), paths: store.paths(of: name))
+            let id = nextID.withLock { next in
+                defer { next += 1 }
+                return next
+            }
+            let live: DomainDefinition
+            do throws(VirError) {
+                live = try await QEMUConsoles.withPtyPaths(definition, monitor: qemu.monitor)
+                try store.saveRun(live, QEMURunStatus(id: id, pid: qemu.process.pid, identity: try qemu.process.identity()))
+                if !paused { _ = try await qemu.monitor.execute("cont") }
+            } catch {
+                await qemu.terminate()
+                store.removeRun(name)
+                throw error
+            }
+            let vm = QEMURunningDomain(id: id, qemu: qemu)
+            let identity = mutate { (domains, events) -> DomainIdentity in
+                guard var domain = domains[name] else { return DomainIdentity(name: name, uuid: live.uuid, id: id) }
+                domain.isStarting = false
+                if domain.isPersistent && domain.pendingDefinition == nil { domain.pendingDefinition = domain.definition }
+                domain.definition = live
+                domain.running = vm
+                (domain.state, domain.reason) = paused ? (.paused, .pausedUser) : (.running, reason.0)
+                domains[name] = domain
+                events.append(DomainEvent(domain: domain.identity, type: .started, detail: reason.1))
+                if paused { events.append(DomainEvent(domain: domain.identity, type: .suspended, detail: .suspendedPaused)) }
+                return domain.identity
+            }
+            watch(name, vm)
+            return identity
+        } catch {
+            mutate { (domains, _) in domains[name]?.isStarting = false }
+            throw error
+        }
+    }
+
+    static let starting = VirError(.operationInvalid, "domain is being started", domain: .qemu)
+
+    /// Records that `name`'s QEMU has ended, with the stop event and reason its ending
+    /// gives; a transient domain is gone then, a persistent one takes its persistent
+    /// definition back.
+    func markStopped(_ name: String, in domains: inout [String: QEMUDomain], events: inout [DomainEvent]) {
+        guard var domain = domains[name] else { return }
+        let (detail, reason) = domain.ending?.outcome ?? (.stoppedFailed, .shutoffCrashed)
+        events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: detail))
+        store.removeRun(name)
+        domain.running = nil
+        domain.state = .shutoff
+        domain.reason = reason
+        domain.ending = nil
+        domain.rebootRequested = false
+        domain.expectedReason = nil
+        if let pending = domain.pendingDefinition { domain.definition = pending }
+        domain.pendingDefinition = nil
+        domains[name] = domain.isPersistent ? domain : nil
+    }
+}
