@@ -138,9 +138,6 @@ public final class LXCDriver: RootedDriver {
         domain.destroying = false
         domain.rebooting = false
         domain.reason = reason
-        if let pending = domain.pendingDefinition { domain.definition = pending }
-        domain.pendingDefinition = nil
-        domains[name] = domain.isPersistent ? domain : nil
-        return domain
+        return domains.keepStopped(domain)
     }
 }

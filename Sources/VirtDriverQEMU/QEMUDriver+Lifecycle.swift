@@ -142,8 +142,6 @@ extension QEMUDriver {
         domain.ending = nil
         domain.rebootRequested = false
         domain.expectedReason = nil
-        if let pending = domain.pendingDefinition { domain.definition = pending }
-        domain.pendingDefinition = nil
-        domains[name] = domain.isPersistent ? domain : nil
+        domains.keepStopped(domain)
     }
 }

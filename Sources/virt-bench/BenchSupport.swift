@@ -1,4 +1,5 @@
 import Foundation
+import SwiftVirt
 
 #if canImport(Glibc)
 import Glibc
@@ -17,6 +18,39 @@ enum Bench {
             samples.append(seconds(clock.now - start))
         }
         return medianOf(samples)
+    }
+
+    /// The medians, in milliseconds, of createXML (until it returns, the domain running)
+    /// and destroy of a domain of `xml`, over `rounds` rounds after `warmup`.
+    static func createAndDestroy(_ xml: String, on connection: Connection, rounds: Int, warmup: Int) async throws -> (create: Double, destroy: Double) {
+        var creates: [Double] = [], destroys: [Double] = []
+        let clock = ContinuousClock()
+        for round in 0..<(rounds + warmup) {
+            let start = clock.now
+            let domain = try await connection.createDomain(xml: xml)
+            let created = clock.now
+            try await domain.destroy()
+            if round >= warmup {
+                creates.append(seconds(created - start) * 1000)
+                destroys.append(seconds(clock.now - created) * 1000)
+            }
+        }
+        return (medianOf(creates), medianOf(destroys))
+    }
+
+    /// The medians, in milliseconds, of suspend and resume of `domain`, over `rounds`.
+    static func suspendAndResume(_ domain: Domain, rounds: Int) async throws -> (suspend: Double, resume: Double) {
+        var suspends: [Double] = [], resumes: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<rounds {
+            let start = clock.now
+            try await domain.suspend()
+            let middle = clock.now
+            try await domain.resume()
+            suspends.append(seconds(middle - start) * 1000)
+            resumes.append(seconds(clock.now - middle) * 1000)
+        }
+        return (medianOf(suspends), medianOf(resumes))
     }
 
     static func medianOf(_ values: [Double]) -> Double {

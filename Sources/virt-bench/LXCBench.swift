@@ -53,33 +53,9 @@ enum LXCBench {
         let connection = try await Connection.open("lxc:///embed?root=\(root)")
         defer { removeEverything(under: root) }
         var figures = SwiftVirtFigures()
-        var creates: [Double] = [], destroys: [Double] = []
-        let clock = ContinuousClock()
-        for round in 0..<(rounds + 5) {
-            let start = clock.now
-            let domain = try await connection.createDomain(xml: xml("bench-\(round)"))
-            let created = clock.now
-            try await domain.destroy()
-            if round >= 5 {
-                creates.append(Bench.seconds(created - start) * 1000)
-                destroys.append(Bench.seconds(clock.now - created) * 1000)
-            }
-        }
-        figures.create = Bench.medianOf(creates)
-        figures.destroy = Bench.medianOf(destroys)
-
+        (figures.create, figures.destroy) = try await Bench.createAndDestroy(xml("bench-cd"), on: connection, rounds: rounds, warmup: 5)
         let paused = try await connection.createDomain(xml: xml("bench-pause"))
-        var suspends: [Double] = [], resumes: [Double] = []
-        for _ in 0..<20 {
-            let start = clock.now
-            try await paused.suspend()
-            let middle = clock.now
-            try await paused.resume()
-            suspends.append(Bench.seconds(middle - start) * 1000)
-            resumes.append(Bench.seconds(clock.now - middle) * 1000)
-        }
-        figures.suspend = Bench.medianOf(suspends)
-        figures.resume = Bench.medianOf(resumes)
+        (figures.suspend, figures.resume) = try await Bench.suspendAndResume(paused, rounds: 20)
         try await paused.destroy()
 
         let before = LocalHost.memoryInfoKiB("MemAvailable")
@@ -94,6 +70,7 @@ enum LXCBench {
 
         let (manyDomains, manyTime) = try await start(many, named: "bench-many", on: connection)
         figures.many = manyTime
+        let clock = ContinuousClock()
         let destroyStart = clock.now
         for domain in manyDomains { try await domain.destroy() }
         figures.manyDestroy = Bench.seconds(clock.now - destroyStart)

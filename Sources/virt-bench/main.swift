@@ -1,12 +1,13 @@
 import Foundation
 
 /// `virt-bench SUITE`: runs SwiftVirt and the stock reference side by side in one run and
-/// prints medians and ratios. Suites: `testdriver`, `contexts`, `lxc`, `rpc`.
+/// prints medians and ratios. Suites: `testdriver`, `contexts`, `lxc`, `rpc`, `qemu`.
 let suites: [String: () async throws -> Void] = [
     "testdriver": TestDriverBench.run,
     "contexts": ContextsBench.run,
     "lxc": LXCBench.run,
     "rpc": RPCBench.run,
+    "qemu": QEMUBench.run,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -575,7 +575,7 @@ def cleanup_stale(notes):
 # ===========================================================================
 # Part 1: libvirt LXC driver
 # ===========================================================================
-def reaper_main(parent, rundir, wfd, subreaper, driver_dir):
+def reaper_main(parent, rundir, wfd, subreaper, driver_dir, binds=()):
     """Runs in the forked reaper process.  Never returns."""
     rlog = open(os.path.join(rundir, "reaper.log"), "a", buffering=1)
 
@@ -616,6 +616,9 @@ def reaper_main(parent, rundir, wfd, subreaper, driver_dir):
                 os.makedirs(path, exist_ok=True)
             src = os.path.join(rundir, "state", path.strip("/").replace("/", "_"))
             os.makedirs(src, exist_ok=True)
+            sys_mount(src, path, None, MS_BIND)
+            rl("bind", src, "->", path)
+        for src, path in binds:
             sys_mount(src, path, None, MS_BIND)
             rl("bind", src, "->", path)
         env = dict(os.environ)
@@ -691,6 +694,18 @@ def reaper_main(parent, rundir, wfd, subreaper, driver_dir):
 
 
 class LibvirtBench:
+    """A private libvirtd with one driver module loaded (LXC's here; qemu_reference.py
+    reuses it for QEMU's by overriding the class attributes and driver_config)."""
+    DRIVER_MODULE = "libvirt_driver_lxc.so"
+    URI_SCHEME = "lxc"
+
+    def driver_config(self, etc_dir):
+        """write the driver's own config into the private /etc/libvirt (none for LXC)"""
+
+    def extra_binds(self):
+        """(source, target) files bound over host files in libvirtd's private mount ns"""
+        return []
+
     def __init__(self, args, state, notes):
         self.args = args
         self.state = state
@@ -716,8 +731,11 @@ class LibvirtBench:
         os.makedirs(sockdir)
         drv = os.path.join(self.rundir, "drivers")
         os.makedirs(drv)
-        os.symlink(os.path.join(self.args.driver_src, "libvirt_driver_lxc.so"),
-                   os.path.join(drv, "libvirt_driver_lxc.so"))
+        os.symlink(os.path.join(self.args.driver_src, self.DRIVER_MODULE),
+                   os.path.join(drv, self.DRIVER_MODULE))
+        etc_dir = os.path.join(self.rundir, "state", "etc_libvirt")
+        os.makedirs(etc_dir)
+        self.driver_config(etc_dir)
         with open(os.path.join(self.rundir, "libvirtd.conf"), "w") as f:
             f.write('unix_sock_dir = "%s"\n' % sockdir)
             f.write('unix_sock_ro_perms = "0700"\n')
@@ -737,7 +755,8 @@ class LibvirtBench:
         if pid == 0:
             os.close(r)
             try:
-                reaper_main(os.getppid(), self.rundir, w, not self.args.no_subreaper, drv)
+                reaper_main(os.getppid(), self.rundir, w, not self.args.no_subreaper, drv,
+                            self.extra_binds())
             finally:
                 os._exit(4)
         os.close(w)
@@ -764,7 +783,7 @@ class LibvirtBench:
             % (self.reaper, "NOT a subreaper" if self.args.no_subreaper
                else "child subreaper", self.ns, self.libvirtd))
 
-        uri = "lxc+unix:///system?socket=%s" % os.path.join(sockdir, "libvirt-sock")
+        uri = "%s+unix:///system?socket=%s" % (self.URI_SCHEME, os.path.join(sockdir, "libvirt-sock"))
         last = None
         end = time.monotonic() + 60
         while time.monotonic() < end:

@@ -22,6 +22,14 @@ public final class DomainJobLock: Sendable {
     }
 
     private func acquire() async {
+        // Uncontended, the usual case: no suspension (which would cost a trip through the
+        // executor, likely to another thread).
+        let free = state.withLock { state in
+            guard !state.held else { return false }
+            state.held = true
+            return true
+        }
+        if free { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let granted = state.withLock { state in
                 guard state.held else {

@@ -117,6 +117,18 @@ extension Dictionary where Key == String, Value: ManagedDomain {
         return DomainEvent(domain: domain.identity, type: .undefined, detail: .undefinedRemoved)
     }
 
+    /// Keeps `domain`, which has just stopped: a persistent one takes its persistent
+    /// definition back, a transient one is gone. Returns it as it now stands (to be started
+    /// again, say), even a transient one.
+    @discardableResult
+    public mutating func keepStopped(_ domain: Value) -> Value {
+        var domain = domain
+        if let pending = domain.pendingDefinition { domain.definition = pending }
+        domain.pendingDefinition = nil
+        self[domain.definition.name] = domain.isPersistent ? domain : nil
+        return domain
+    }
+
     /// `virDomainSetAutostart`: only persistent domains can start with the driver.
     public func setAutostart<Status>(_ identity: DomainIdentity, _ enabled: Bool, in store: DomainStore<Status>) throws(VirError) {
         guard try find(identity).isPersistent else {

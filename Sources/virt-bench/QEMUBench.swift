@@ -1,0 +1,80 @@
+import Foundation
+import SwiftVirt
+
+/// `virt-bench qemu`: `qemu:///embed` against libvirt's QEMU driver (a private libvirtd
+/// under a child subreaper, scripts/reference/qemu_reference.py) and raw QEMU over QMP, in
+/// one run, on the same guest: KVM, 256 MiB, SeaBIOS, a serial console, no disk. Needs
+/// root, /dev/kvm and scripts/install-test-deps.
+enum QEMUBench {
+    static let rounds = 20
+
+    /// The guest, with `{name}` where its name goes (the reference script's convention).
+    static let xmlTemplate = """
+        <domain type='kvm'><name>{name}</name><memory unit='KiB'>262144</memory><vcpu>1</vcpu>\
+        <os><type arch='x86_64' machine='pc'>hvm</type></os>\
+        <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>\
+        <serial type='pty'><target port='0'/></serial><console type='pty'><target type='serial' port='0'/></console>\
+        <memballoon model='none'/></devices></domain>
+        """
+
+    static func xml(_ name: String) -> String { xmlTemplate.replacingOccurrences(of: "{name}", with: name) }
+
+    static func run() async throws {
+        let swift = try await measureSwiftVirt()
+        FileHandle.standardError.write(Data("SwiftVirt measured: \(swift)\n".utf8))
+        let template = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-qemu-bench-\(UUID().uuidString).xml").path
+        try xmlTemplate.write(toFile: template, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: template) }
+        let output = try Bench.capture(["/usr/bin/python3", try ReferenceScripts.script("qemu_reference.py"), template, "\(rounds)"])
+        guard let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] else {
+            throw BenchError.commandFailed("qemu_reference.py printed \(output)", 0)
+        }
+        func numbers(_ key: String) -> [String: Double] {
+            ((object[key] as? [String: Any]) ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+        }
+        let libvirt = numbers("libvirt"), raw = numbers("raw")
+        Comparison.printTable("qemu (medians of \(rounds); KVM, 256 MiB, SeaBIOS, serial console, no disk)", [
+            Comparison(name: "createXML -> running vs libvirt QEMU", unit: "ms", swiftVirt: swift.create, reference: libvirt["create_ms"] ?? .nan, higherIsBetter: false, target: "< 60 ms, >= 5x"),
+            Comparison(name: "createXML -> running vs raw QEMU + QMP cont", unit: "ms", swiftVirt: swift.create, reference: raw["start_to_running_ms"] ?? .nan, higherIsBetter: false, target: ""),
+            Comparison(name: "destroy vs libvirt QEMU", unit: "ms", swiftVirt: swift.destroy, reference: libvirt["destroy_ms"] ?? .nan, higherIsBetter: false, target: "< 25 ms"),
+            Comparison(name: "destroy vs raw QMP quit until exit", unit: "ms", swiftVirt: swift.destroy, reference: raw["quit_ms"] ?? .nan, higherIsBetter: false, target: ""),
+            Comparison(name: "suspend vs libvirt QEMU", unit: "ms", swiftVirt: swift.suspend, reference: libvirt["suspend_ms"] ?? .nan, higherIsBetter: false, target: ""),
+            Comparison(name: "resume vs libvirt QEMU", unit: "ms", swiftVirt: swift.resume, reference: libvirt["resume_ms"] ?? .nan, higherIsBetter: false, target: ""),
+            Comparison(name: "monitor query-status vs libvirt QEMU", unit: "ms", swiftVirt: swift.monitor, reference: libvirt["monitor_query_status_ms"] ?? .nan, higherIsBetter: false, target: ""),
+            Comparison(name: "monitor query-status vs raw QMP", unit: "ms", swiftVirt: swift.monitor, reference: raw["query_status_ms"] ?? .nan, higherIsBetter: false, target: ">= 0.77x (within 1.3x)"),
+        ])
+    }
+
+    struct SwiftVirtFigures {
+        var create = 0.0, destroy = 0.0, suspend = 0.0, resume = 0.0, monitor = 0.0
+    }
+
+    static func measureSwiftVirt() async throws -> SwiftVirtFigures {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-qemu-bench-\(UUID().uuidString)").path
+        let connection = try await Connection.open("qemu:///embed?root=\(root)")
+        var figures = SwiftVirtFigures()
+        do {
+            figures = try await measure(on: connection)
+        } catch {
+            for domain in (try? await connection.listAllDomains(flags: .active)) ?? [] { try? await domain.destroy() }
+            await connection.close()
+            try? FileManager.default.removeItem(atPath: root)
+            throw error
+        }
+        await connection.close()
+        try? FileManager.default.removeItem(atPath: root)
+        return figures
+    }
+
+    private static func measure(on connection: Connection) async throws -> SwiftVirtFigures {
+        var figures = SwiftVirtFigures()
+        (figures.create, figures.destroy) = try await Bench.createAndDestroy(xml("bench-cd"), on: connection, rounds: rounds, warmup: 3)
+        let domain = try await connection.createDomain(xml: xml("bench-sr"))
+        (figures.suspend, figures.resume) = try await Bench.suspendAndResume(domain, rounds: rounds)
+        figures.monitor = try await Bench.median(rounds: 10 * rounds) {
+            _ = try await domain.qemuMonitorCommand(#"{"execute":"query-status"}"#)
+        } * 1000
+        try await domain.destroy()
+        return figures
+    }
+}
