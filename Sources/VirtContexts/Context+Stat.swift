@@ -76,10 +76,8 @@ extension Context {
     /// else its live processes' user and system time.
     public func cpuTime() -> UInt64 {
         if record.controllerSet.contains(.cpuacct), let usage = try? cgroup().cpuUsageNanoseconds() { return usage }
-        let ticksPerSecond = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
-        let ticks = ((try? cgroup().processes()) ?? []).reduce(UInt64(0)) { sum, pid in
-            sum + ((try? ProcessStat.read(pid: pid).cpuTicks) ?? 0)
+        return ((try? cgroup().processes()) ?? []).reduce(UInt64(0)) { sum, pid in
+            sum + ((try? ProcessStat.read(pid: pid).cpuNanoseconds) ?? 0)
         }
-        return ticks * (1_000_000_000 / ticksPerSecond)
     }
 }

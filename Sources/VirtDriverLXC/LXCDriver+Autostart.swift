@@ -4,10 +4,7 @@ import VirtError
 extension LXCDriver {
     /// Corresponds to `virDomainGetAutostart`.
     public func autostart(_ identity: DomainIdentity) async throws -> Bool {
-        try mutate { (domains, _) throws(VirError) -> Bool in
-            _ = try domains.find(identity)
-            return store.autostart(identity.name)
-        }
+        try mutate { (domains, _) throws(VirError) in try domains.autostart(identity, in: store) }
     }
 
     /// Corresponds to `virDomainSetAutostart`: the domain starts when the driver first opens

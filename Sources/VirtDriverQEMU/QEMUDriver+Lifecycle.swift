@@ -106,8 +106,8 @@ extension QEMUDriver {
                 throw error
             }
             let vm = QEMURunningDomain(id: id, qemu: qemu)
-            let identity = mutate { (domains, events) -> DomainIdentity in
-                guard var domain = domains[name] else { return DomainIdentity(name: name, uuid: live.uuid, id: id) }
+            let recorded = mutate { (domains, events) -> DomainIdentity? in
+                guard var domain = domains[name] else { return nil }
                 domain.isStarting = false
                 if domain.isPersistent && domain.pendingDefinition == nil { domain.pendingDefinition = domain.definition }
                 domain.definition = live
@@ -117,6 +117,12 @@ extension QEMUDriver {
                 events.append(DomainEvent(domain: domain.identity, type: .started, detail: reason.1))
                 if paused { events.append(DomainEvent(domain: domain.identity, type: .suspended, detail: .suspendedPaused)) }
                 return domain.identity
+            }
+            // Undefine refuses a domain while it starts, so it is there; never leave a QEMU untracked.
+            guard let identity = recorded else {
+                await qemu.terminate()
+                store.removeRun(name)
+                throw Self.starting
             }
             watch(name, vm)
             return identity

@@ -1,4 +1,3 @@
-import Glibc
 import VirtCore
 import VirtError
 import VirtSystem
@@ -29,10 +28,7 @@ extension QEMUDriver {
     public func info(_ identity: DomainIdentity) async throws -> DomainInfo {
         let domain = try domains.withLock { (domains) throws(VirError) in try domains.find(identity) }
         let definition = domain.definition
-        var cpuTime: UInt64 = 0
-        if let pid = domain.running?.qemu.process.pid, let ticks = try? ProcessStat.read(pid: pid).cpuTicks {
-            cpuTime = ticks * (1_000_000_000 / UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1)))
-        }
+        let cpuTime = domain.running.flatMap { try? ProcessStat.read(pid: $0.qemu.process.pid).cpuNanoseconds } ?? 0
         return DomainInfo(state: domain.state, maxMemory: definition.memory, memory: definition.currentMemory,
                           virtualCPUs: UInt16(clamping: definition.vcpu.current), cpuTime: cpuTime)
     }
@@ -66,10 +62,7 @@ extension QEMUDriver {
 
     /// Corresponds to `virDomainGetAutostart`.
     public func autostart(_ identity: DomainIdentity) async throws -> Bool {
-        try domains.withLock { (domains) throws(VirError) in
-            _ = try domains.find(identity)
-            return store.autostart(identity.name)
-        }
+        try domains.withLock { (domains) throws(VirError) in try domains.autostart(identity, in: store) }
     }
 
     /// Corresponds to `virDomainSetAutostart`: the domain starts when the driver first opens

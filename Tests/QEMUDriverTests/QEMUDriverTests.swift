@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import SwiftVirt
 import Testing
+@testable import VirtDriverQEMU
 
 /// A `qemu:///embed` root of the test's own, with its connection: every domain still
 /// running at the end is destroyed and the root removed, even when the test fails.
@@ -172,10 +173,9 @@ struct QEMUDriverTests {
         try await EmbeddedQEMU.with { embedded, conn in
             let events = EventLog(try await conn.lifecycleEvents(), count: 2)
             let guest = try await conn.createDomain(xml: try EmbeddedQEMU.guestXML("crash"))
-            let status = try JSONDecoder().decode([String: AnyCodableNumber].self, from: Data(contentsOf: URL(fileURLWithPath: embedded.root + "/run/crash.json")))
-            let pid = try #require(status["pid"]?.value)
+            let status = try JSONDecoder().decode(QEMURunStatus.self, from: Data(contentsOf: URL(fileURLWithPath: embedded.root + "/run/crash.json")))
             // The test's own child, started through the driver above.
-            #expect(kill(Int32(pid), SIGKILL) == 0)
+            #expect(kill(status.pid, SIGKILL) == 0)
             let seen = await events.events()
             #expect(seen.map(\.0) == [.started, .stopped])
             #expect(seen.last?.1 == .stoppedFailed)
@@ -214,14 +214,5 @@ struct QEMUDriverTests {
             throw error
         }
         await embedded.cleanUp(second)
-    }
-}
-
-/// A number in a JSON object decoded as a dictionary.
-struct AnyCodableNumber: Decodable {
-    let value: Int64?
-
-    init(from decoder: any Decoder) throws {
-        value = try? decoder.singleValueContainer().decode(Int64.self)
     }
 }

@@ -129,6 +129,12 @@ extension Dictionary where Key == String, Value: ManagedDomain {
         return domain
     }
 
+    /// `virDomainGetAutostart`: whether the domain starts with the driver.
+    public func autostart<Status>(_ identity: DomainIdentity, in store: DomainStore<Status>) throws(VirError) -> Bool {
+        _ = try find(identity)
+        return store.autostart(identity.name)
+    }
+
     /// `virDomainSetAutostart`: only persistent domains can start with the driver.
     public func setAutostart<Status>(_ identity: DomainIdentity, _ enabled: Bool, in store: DomainStore<Status>) throws(VirError) {
         guard try find(identity).isPersistent else {

@@ -1,3 +1,4 @@
+import Glibc
 import VirtError
 
 /// The fields of `/proc/PID/stat` that VirtSystem uses.
@@ -17,6 +18,11 @@ public struct ProcessStat: Hashable, Sendable {
     public var startTime: UInt64
     /// CPU time spent in user and kernel mode (utime + stime), in clock ticks.
     public var cpuTicks: UInt64
+    /// The same CPU time in nanoseconds, as libvirt reports CPU time.
+    public var cpuNanoseconds: UInt64 { cpuTicks * Self.nanosecondsPerTick }
+
+    /// How long a clock tick of `/proc/PID/stat` is (`sysconf(_SC_CLK_TCK)`), in nanoseconds.
+    public static let nanosecondsPerTick = 1_000_000_000 / UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
     /// The CPU it last ran on (`processor`), or -1 where the kernel does not show it.
     public var lastCPU: Int32
 
