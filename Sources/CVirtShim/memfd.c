@@ -1,4 +1,5 @@
-/* Sealed memfd copies of files, to execute a host binary that nothing can change. */
+/* Memfds: sealed copies of files, to execute a host binary that nothing can change, and
+ * plain ones for a child's output. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -29,4 +30,9 @@ fail: {
         errno = e;
     }
     return -1;
+}
+
+int cvs_memfd(const char *name)
+{
+    return memfd_create(name, MFD_CLOEXEC);
 }

@@ -18,6 +18,11 @@ struct QEMUDomain: ManagedDomain {
     var reason: DomainStateReason = .shutoffShutdown
     /// Whether a start is under way (its QEMU not yet answering): a second start is refused.
     var isStarting = false
+    /// Whether a snapshot call works on its images while it is shut off: starting it, or
+    /// another such call, is refused meanwhile.
+    var hasOfflineJob = false
+    /// Its snapshots, as `ROOT/snapshot/NAME` keeps them.
+    var snapshots = SnapshotTree()
     /// What ends its QEMU, once that is decided: how its end is reported.
     var ending: QEMUEnding? = nil
     /// Whether the guest was asked to reboot (`virDomainReboot`): its shutdown then resets
@@ -32,11 +37,14 @@ struct QEMUDomain: ManagedDomain {
     }
 
     var runningID: Int32? { running?.id }
+
+    /// Whether a start or an offline snapshot job has it: refused to other changes.
+    var isBusy: Bool { isStarting || hasOfflineJob }
 }
 
 /// Why a QEMU ends, as its stop event and shut-off reason report it.
 enum QEMUEnding: Sendable {
-    case destroyed, shutdown, crashed, saved
+    case destroyed, shutdown, crashed, saved, fromSnapshot
 
     /// The stop event's detail and the shut-off reason.
     var outcome: (DomainEventDetail, DomainStateReason) {
@@ -45,6 +53,7 @@ enum QEMUEnding: Sendable {
         case .shutdown: (.stoppedShutdown, .shutoffShutdown)
         case .crashed: (.stoppedCrashed, .shutoffCrashed)
         case .saved: (.stoppedSaved, .shutoffSaved)
+        case .fromSnapshot: (.stoppedFromSnapshot, .shutoffFromSnapshot)
         }
     }
 }

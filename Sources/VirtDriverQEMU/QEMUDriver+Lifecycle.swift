@@ -21,8 +21,14 @@ extension QEMUDriver {
     public func undefine(_ identity: DomainIdentity, flags: UndefineFlags) async throws {
         try flags.check(supported: [.managedSave, .snapshotsMetadata, .nvram, .keepNvram], function: "qemuDomainUndefineFlags", domain: .qemu)
         try mutate { (domains, events) throws(VirError) in
-            guard try !domains.find(identity).isStarting else { throw Self.starting }
+            let domain = try domains.find(identity)
+            guard !domain.isBusy else { throw Self.busy }
+            let count = domain.snapshots.count
+            if !domain.isActive && count > 0 && !flags.contains(.snapshotsMetadata) {
+                throw VirError(.operationInvalid, "cannot delete inactive domain with \(count) snapshots", domain: .qemu)
+            }
             events.append(try domains.undefine(identity, in: store))
+            if !domain.isActive { store.removeAllSnapshots(domain: identity.name) }
         }
     }
 
@@ -36,7 +42,7 @@ extension QEMUDriver {
             var domain = QEMUDomain(definition: definition, isPersistent: false)
             let existing = try domains.existing(for: definition)
             if let existing {
-                guard !existing.isActive, !existing.isStarting else {
+                guard !existing.isActive, !existing.isBusy else {
                     throw VirError(.operationInvalid, "domain '\(definition.name)' is already active", domain: .qemu)
                 }
                 domain.isPersistent = existing.isPersistent
@@ -59,7 +65,7 @@ extension QEMUDriver {
         try flags.check(supported: [.paused], function: "qemuDomainCreateWithFlags", domain: .qemu)
         try mutate { (domains, _) throws(VirError) in
             var domain = try domains.find(identity)
-            guard !domain.isActive, !domain.isStarting else {
+            guard !domain.isActive, !domain.isBusy else {
                 throw VirError(.operationInvalid, "domain is already running", domain: .qemu)
             }
             domain.isStarting = true
@@ -89,7 +95,11 @@ extension QEMUDriver {
     /// and watches it. A failure leaves the domain as it was, with nothing running.
     func boot(_ name: String, paused: Bool, reason: (DomainStateReason, DomainEventDetail) = (.runningBooted, .startedBooted)) async throws(VirError) -> DomainIdentity {
         do throws(VirError) {
-            guard let definition = domains.withLock({ $0[name]?.definition }) else { throw Self.starting }
+            let (found, others) = domains.withLock { domains in
+                (domains[name]?.definition, domains.values.filter { $0.running != nil || $0.isStarting }.map(\.definition).filter { $0.name != name })
+            }
+            guard let definition = found else { throw Self.starting }
+            try definition.checkDisks(against: others)
             let qemu = try await QEMUProcess.launch(definition, capabilities: try await capabilities(for: definition), paths: store.paths(of: name))
             let id = nextID.withLock { next in
                 defer { next += 1 }
@@ -133,6 +143,8 @@ extension QEMUDriver {
     }
 
     static let starting = VirError(.operationInvalid, "domain is being started", domain: .qemu)
+    /// A start or an offline snapshot job has the domain.
+    static let busy = VirError(.operationInvalid, "domain is being started, or a snapshot job works on its images", domain: .qemu)
 
     /// Records that `name`'s QEMU has ended, with the stop event and reason its ending
     /// gives; a transient domain is gone then, a persistent one takes its persistent
@@ -149,5 +161,7 @@ extension QEMUDriver {
         domain.rebootRequested = false
         domain.expectedReason = nil
         domains.keepStopped(domain)
+        // A transient domain is gone, and its snapshots' metadata with it, as in libvirt.
+        if domains[name] == nil { store.removeAllSnapshots(domain: name) }
     }
 }

@@ -51,8 +51,18 @@ public final class QEMUDriver: RootedDriver {
         }
         driver.domains.withLock { $0 = found }
         await driver.adoptRunningDomains()
+        try driver.loadSnapshots()
         await driver.autostartDomains()
         return driver
+    }
+
+    /// Reads every domain's snapshot metadata.
+    private func loadSnapshots() throws(VirError) {
+        let names = domains.withLock { Array($0.keys) }
+        for name in names {
+            let tree = try store.loadSnapshots(domain: name)
+            domains.withLock { $0[name]?.snapshots = tree }
+        }
     }
 
     /// Whether `root` has QEMUs to adopt or domains to autostart.

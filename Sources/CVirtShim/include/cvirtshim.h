@@ -74,6 +74,10 @@ int cvs_thread_set_ids(uid_t uid, gid_t gid);
  *  with errno. */
 int cvs_sealed_copy(int fd, const char *name);
 
+/** An anonymous, close-on-exec memfd named `name`: a file in memory, e.g. for a child's
+ *  output. -1 with errno. */
+int cvs_memfd(const char *name);
+
 /* ---- UTS names of a running process ------------------------------------------------- */
 
 /** Sets the host name and/or domain name (either may be NULL) in the UTS namespace of the

@@ -46,6 +46,8 @@ public struct DomainStateReason: RawRepresentable, Hashable, Sendable {
     public static let pausedUnknown = Self(rawValue: 0)
     /// `VIR_DOMAIN_PAUSED_SHUTTING_DOWN`: paused while the guest shuts down.
     public static let pausedShuttingDown = Self(rawValue: 8)
+    /// `VIR_DOMAIN_PAUSED_SNAPSHOT`: paused while a snapshot is taken.
+    public static let pausedSnapshot = Self(rawValue: 9)
     /// `VIR_DOMAIN_PAUSED_SAVE`
     public static let pausedSave = Self(rawValue: 3)
     /// `VIR_DOMAIN_PAUSED_FROM_SNAPSHOT`

@@ -6,7 +6,21 @@ extension DomainSnapshotDefinition {
     /// With `redefine` (`VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE`) the name, state and creation
     /// time are required and the embedded domain is read, as libvirt does.
     public static func parse(_ xml: String, redefine: Bool = false) throws(VirError) -> DomainSnapshotDefinition {
-        let root = try XMLParser.parse(xml, documentName: "(domain_snapshot)", errorDomain: .domainSnapshot).root
+        try parse(root: try document(xml), redefine: redefine)
+    }
+
+    /// Parses libvirt's on-disk snapshot metadata (`VIR_DOMAIN_SNAPSHOT_PARSE_INTERNAL`): a
+    /// redefinition plus `<active>`, whether it is the domain's current snapshot.
+    public static func parseMetadata(_ xml: String) throws(VirError) -> (snapshot: DomainSnapshotDefinition, isCurrent: Bool) {
+        let root = try document(xml)
+        return (try parse(root: root, redefine: true), root.child("active")?.text.trimmingBlanks == "1")
+    }
+
+    private static func document(_ xml: String) throws(VirError) -> XMLElement {
+        try XMLParser.parse(xml, documentName: "(domain_snapshot)", errorDomain: .domainSnapshot).root
+    }
+
+    private static func parse(root: XMLElement, redefine: Bool) throws(VirError) -> DomainSnapshotDefinition {
         guard root.name == "domainsnapshot" else {
             throw error(.xmlError, "expecting root element of 'domainsnapshot', not '\(root.name)'")
         }

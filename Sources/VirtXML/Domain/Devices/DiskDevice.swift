@@ -16,6 +16,12 @@ public struct DiskDevice: Sendable, Equatable {
     public var source: String? = nil
     /// Other `<source>` attributes and children (network hosts, pool/volume, …).
     public var sourceExtras = XMLExtras()
+    /// `<backingStore>`: the images under the source, nearest first. Nothing is probed: an
+    /// image may only have the backing files listed here.
+    public var backingChain: [DiskImage] = []
+    /// Whether an empty `<backingStore/>` closes the chain: its last image (the source itself,
+    /// when the chain is empty) is declared to have no backing file.
+    public var backingChainEnds = false
     /// `<target dev=…>`: the guest device name, e.g. `vda`.
     public var target: String
     /// `<target bus=…>`: `virtio`, `ide`, `scsi`, `sata`, `usb`, …
@@ -40,6 +46,23 @@ public struct DiskDevice: Sendable, Equatable {
         self.source = source
         self.target = target
         self.bus = bus
+    }
+}
+
+/// One image of a disk's backing chain: `<backingStore type=…><format type=…/><source …/>`.
+public struct DiskImage: Sendable, Equatable {
+    /// `type`: `file` or `block`.
+    public var type: String
+    /// `<format type=…>`, e.g. `qcow2` or `raw`.
+    public var format: String?
+    /// The path: `<source file=…>` or `<source dev=…>`.
+    public var source: String
+
+    /// A `type` image at `source` in `format`.
+    public init(type: String = "file", format: String?, source: String) {
+        self.type = type
+        self.format = format
+        self.source = source
     }
 }
 
@@ -78,6 +101,7 @@ extension DiskDevice: DomainDevice {
         (driverName, driverType, driverExtras) = (driver.values[0], driver.values[1], driver.extras)
         let source = r.subelement("source", kind.sourceAttribute.map { [$0] } ?? [])
         (self.source, sourceExtras) = (source.values.first ?? nil, source.extras)
+        (backingChain, backingChainEnds) = try Self.backingChain(under: r.child("backingStore"))
         let target = r.subelement("target", ["dev", "bus"])
         guard let dev = target.values[0] else {
             throw VirError(.noTarget, self.source ?? "<disk>", domain: .domain)
@@ -99,11 +123,43 @@ extension DiskDevice: DomainDevice {
         return [
             subelement("driver", [("name", driverName), ("type", driverType)], extras: driverExtras),
             subelement("source", [(sourceAttribute, source)], extras: sourceExtras),
+            backingStoreElement(from: 0),
             XMLElement("target", [("dev", target), ("bus", bus)], extras: targetExtras),
             readonly ? XMLElement("readonly") : nil,
             shareable ? XMLElement("shareable") : nil,
             serial.map { XMLElement("serial", text: $0) },
             address?.xml,
         ].compactMap { $0 }
+    }
+}
+
+extension DiskDevice {
+    /// The images of nested `<backingStore>` elements, and whether an empty one ends them.
+    static func backingChain(under element: XMLElement?) throws(VirError) -> ([DiskImage], Bool) {
+        var chain: [DiskImage] = []
+        var cursor = element
+        while let e = cursor {
+            var r = ElementReader(e)
+            guard let typeName = r.attribute("type") else { return (chain, true) }
+            guard let type = DiskType(rawValue: typeName), let attribute = type.sourceAttribute, type != .dir else {
+                throw VirError(.configUnsupported, "unsupported backing store type '\(typeName)'", domain: .domain)
+            }
+            guard let path = r.child("source")?.attribute(attribute) else {
+                throw VirError(.xmlError, "missing source of a <backingStore type='\(typeName)'>", domain: .domain)
+            }
+            chain.append(DiskImage(type: typeName, format: r.child("format")?.attribute("type"), source: path))
+            cursor = r.child("backingStore")
+        }
+        return (chain, false)
+    }
+
+    /// `<backingStore>` for the chain from image `index` on, nil where nothing is declared.
+    func backingStoreElement(from index: Int) -> XMLElement? {
+        guard index < backingChain.count else { return backingChainEnds ? XMLElement("backingStore") : nil }
+        let image = backingChain[index]
+        let sourceAttribute = DiskType(rawValue: image.type)?.sourceAttribute ?? "file"
+        let children = [image.format.map { XMLElement("format", [("type", $0)]) }, XMLElement("source", [(sourceAttribute, image.source)]),
+                        backingStoreElement(from: index + 1)].compactMap { $0 }
+        return XMLElement("backingStore", [("type", image.type)], children: children)
     }
 }

@@ -1,22 +1,17 @@
-import VirtCore
 import VirtXML
-
-/// What the test driver stores per snapshot: the complete definition, with name, state,
-/// creation time and embedded domain filled in.
-typealias SnapshotPayload = DomainSnapshotDefinition
 
 extension DomainSnapshotDefinition {
     /// Online snapshots captured a running or paused guest (libvirt's `virDomainSnapshotIsOnline`).
-    var isOnline: Bool { state == .running || state == .paused || state == .blocked || state == .pmSuspended }
+    public var isOnline: Bool { state == .running || state == .paused || state == .blocked || state == .pmSuspended }
 
     /// External if the memory or any disk went to a separate file (`virDomainSnapshotIsExternal`).
-    var isExternal: Bool { memory == .external || disks.contains { $0.snapshot == .external } }
+    public var isExternal: Bool { memory == .external || disks.contains { $0.snapshot == .external } }
 
     /// Whether it passes the filter groups of `virDomainListAllSnapshots`; `hasChildren`
     /// decides the leaves group. In the state and location groups the set bits are
     /// alternatives and a group with none or all of them set does not filter; `LEAVES` and
     /// `NO_LEAVES` are each a condition, so both together match nothing, as in libvirt.
-    func matches(_ flags: SnapshotListFlags, hasChildren: Bool) -> Bool {
+    public func matches(_ flags: SnapshotListFlags, hasChildren: Bool) -> Bool {
         func group(_ members: [(SnapshotListFlags, Bool)]) -> Bool {
             let chosen = members.filter { flags.contains($0.0) }
             guard !chosen.isEmpty, chosen.count < members.count else { return true }

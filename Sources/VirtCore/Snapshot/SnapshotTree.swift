@@ -1,32 +1,48 @@
+import VirtXML
+
 /// A domain's snapshots as libvirt keeps them (`virDomainMomentObjList`): a forest linked by
 /// parent names, plus which one is current. Siblings are kept newest-linked first, as libvirt
-/// links a new child at the front of its parent's list. Pure data, no I/O.
-struct SnapshotTree: Sendable {
-    struct Node: Sendable {
-        var name: String
-        var parent: String?
+/// links a new child at the front of its parent's list. Pure data, no I/O; every driver with
+/// snapshots keeps one per domain.
+public struct SnapshotTree: Sendable {
+    /// One snapshot and its place in the tree.
+    public struct Node: Sendable {
+        /// The snapshot's name.
+        public var name: String
+        /// Its parent's name; nil for a root.
+        public var parent: String?
         /// Children, newest-linked first.
-        var children: [String] = []
-        var payload: SnapshotPayload
+        public var children: [String] = []
+        /// The complete definition: name, state, creation time, disks and embedded domain.
+        public var payload: DomainSnapshotDefinition
     }
 
     private(set) var nodes: [String: Node] = [:]
     /// Snapshots without a parent, newest-linked first.
-    private(set) var roots: [String] = []
-    var current: String?
+    public private(set) var roots: [String] = []
+    /// The current snapshot (`virDomainSnapshotCurrent`).
+    public var current: String?
 
-    var count: Int { nodes.count }
+    /// An empty tree.
+    public init() {}
 
-    func node(_ name: String) -> Node? { nodes[name] }
+    /// How many snapshots there are.
+    public var count: Int { nodes.count }
+
+    /// The snapshot called `name`.
+    public func node(_ name: String) -> Node? { nodes[name] }
+
+    /// Every snapshot, in no particular order.
+    public var all: Dictionary<String, Node>.Values { nodes.values }
 
     /// Adds a snapshot under `parent` (which must exist, or be `nil` for a root).
-    mutating func insert(_ name: String, parent: String?, payload: SnapshotPayload) {
+    public mutating func insert(_ name: String, parent: String?, payload: DomainSnapshotDefinition) {
         nodes[name] = Node(name: name, parent: parent, payload: payload)
         link(name, under: parent)
     }
 
     /// Replaces the payload of an existing snapshot and re-links it under `parent`.
-    mutating func update(_ name: String, parent: String?, payload: SnapshotPayload) {
+    public mutating func update(_ name: String, parent: String?, payload: DomainSnapshotDefinition) {
         guard let old = nodes[name] else { return }
         unlink(name, from: old.parent)
         nodes[name]?.parent = parent
@@ -35,18 +51,18 @@ struct SnapshotTree: Sendable {
     }
 
     /// Direct children of `name`, newest first.
-    func children(of name: String) -> [String] { nodes[name]?.children ?? [] }
+    public func children(of name: String) -> [String] { nodes[name]?.children ?? [] }
 
     /// Every descendant of `name` in depth-first pre-order, siblings newest first.
-    func descendants(of name: String) -> [String] {
+    public func descendants(of name: String) -> [String] {
         children(of: name).flatMap { [$0] + descendants(of: $0) }
     }
 
     /// Every snapshot, parents before children (`VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL`).
-    var topological: [String] { roots.flatMap { [$0] + descendants(of: $0) } }
+    public var topological: [String] { roots.flatMap { [$0] + descendants(of: $0) } }
 
     /// Whether `ancestor` is `name` or one of its ancestors.
-    func isAncestor(_ ancestor: String, of name: String) -> Bool {
+    public func isAncestor(_ ancestor: String, of name: String) -> Bool {
         var cursor: String? = name
         while let current = cursor {
             if current == ancestor { return true }
@@ -57,7 +73,7 @@ struct SnapshotTree: Sendable {
 
     /// Removes `name` only. Its children move to the front of its parent's list, keeping
     /// their order, and the current snapshot moves to the parent if it was `name`.
-    mutating func remove(_ name: String) {
+    public mutating func remove(_ name: String) {
         guard let removed = nodes.removeValue(forKey: name) else { return }
         unlink(name, from: removed.parent)
         for child in removed.children { nodes[child]?.parent = removed.parent }
@@ -70,7 +86,7 @@ struct SnapshotTree: Sendable {
     }
 
     /// Removes every descendant of `name`; the current snapshot moves to `name` if it was one.
-    mutating func removeDescendants(of name: String) {
+    public mutating func removeDescendants(of name: String) {
         let doomed = descendants(of: name)
         for child in doomed { nodes[child] = nil }
         nodes[name]?.children = []
@@ -90,6 +106,26 @@ struct SnapshotTree: Sendable {
             nodes[parent]?.children.removeAll { $0 == name }
         } else {
             roots.removeAll { $0 == name }
+        }
+    }
+
+    /// `virDomainListAllSnapshots`: every snapshot parents first, or only the roots with
+    /// `ROOTS`, that passes the filter groups of `flags`.
+    public func list(_ flags: SnapshotListFlags) -> [String] {
+        filter(flags.contains(.roots) ? roots : topological, flags)
+    }
+
+    /// `virDomainSnapshotListAllChildren`: the children of `name`, or all its descendants
+    /// with `DESCENDANTS`, that pass `flags`; nil when there is no such snapshot.
+    public func children(of name: String, _ flags: SnapshotListFlags) -> [String]? {
+        guard nodes[name] != nil else { return nil }
+        return filter(flags.contains(.descendants) ? descendants(of: name) : children(of: name), flags)
+    }
+
+    private func filter(_ names: [String], _ flags: SnapshotListFlags) -> [String] {
+        names.filter { name in
+            guard let node = nodes[name] else { return false }
+            return node.payload.matches(flags, hasChildren: !node.children.isEmpty)
         }
     }
 }
