@@ -93,7 +93,7 @@ extension QEMUDriver {
     /// Makes `definition` the shut-off domain's own: saved if it is persistent.
     private func restoreDefinition(_ definition: DomainDefinition, of name: String) throws(VirError) {
         try domains.withLock { (domains) throws(VirError) in
-            guard var domain = domains[name] else { return }
+            guard var domain = domains[name], domain.definition != definition || domain.pendingDefinition != nil else { return }
             if domain.isPersistent { try store.saveConfig(definition) }
             domain.definition = definition
             domain.pendingDefinition = nil

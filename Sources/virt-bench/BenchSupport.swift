@@ -38,6 +38,21 @@ enum Bench {
         return (medianOf(creates), medianOf(destroys))
     }
 
+    /// The median, in milliseconds, of each of `phases`, run in turn each round (given the
+    /// round's number), over `rounds` after `warmup` rounds.
+    static func phaseMedians(rounds: Int, warmup: Int, _ phases: [(Int) async throws -> Void]) async throws -> [Double] {
+        var samples = phases.map { _ in [Double]() }
+        let clock = ContinuousClock()
+        for round in 0..<(rounds + warmup) {
+            for (index, phase) in phases.enumerated() {
+                let start = clock.now
+                try await phase(round)
+                if round >= warmup { samples[index].append(seconds(clock.now - start) * 1000) }
+            }
+        }
+        return samples.map(medianOf)
+    }
+
     /// The medians, in milliseconds, of suspend and resume of `domain`, over `rounds`.
     static func suspendAndResume(_ domain: Domain, rounds: Int) async throws -> (suspend: Double, resume: Double) {
         var suspends: [Double] = [], resumes: [Double] = []

@@ -3,8 +3,10 @@ import SwiftVirt
 
 /// `virt-bench qemu`: `qemu:///embed` against libvirt's QEMU driver (a private libvirtd
 /// under a child subreaper, scripts/reference/qemu_reference.py) and raw QEMU over QMP, in
-/// one run, on the same guest: KVM, 256 MiB, SeaBIOS, a serial console, no disk. Needs
-/// root, /dev/kvm and scripts/install-test-deps.
+/// one run, on the same guest: KVM, 256 MiB, SeaBIOS, a serial console, no disk. Snapshot
+/// create, revert and delete are measured on that guest, shut off, with one 16 MiB qcow2
+/// disk, against libvirt and against the qemu-img commands underneath. Needs root,
+/// /dev/kvm and scripts/install-test-deps.
 enum QEMUBench {
     static let rounds = 20
 
@@ -18,6 +20,12 @@ enum QEMUBench {
         """
 
     static func xml(_ name: String) -> String { xmlTemplate.replacingOccurrences(of: "{name}", with: name) }
+
+    /// The guest with a qcow2 disk at `image`, for the snapshot figures.
+    static func xml(_ name: String, disk image: String) -> String {
+        xml(name).replacingOccurrences(of: "<serial ", with: "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+            + "<source file='\(image)'/><target dev='vda' bus='virtio'/></disk><serial ")
+    }
 
     static func run() async throws {
         let swift = try await measureSwiftVirt()
@@ -42,11 +50,18 @@ enum QEMUBench {
             Comparison(name: "resume vs libvirt QEMU", unit: "ms", swiftVirt: swift.resume, reference: libvirt["resume_ms"] ?? .nan, higherIsBetter: false, target: ""),
             Comparison(name: "monitor query-status vs libvirt QEMU", unit: "ms", swiftVirt: swift.monitor, reference: libvirt["monitor_query_status_ms"] ?? .nan, higherIsBetter: false, target: ""),
             Comparison(name: "monitor query-status vs raw QMP", unit: "ms", swiftVirt: swift.monitor, reference: raw["query_status_ms"] ?? .nan, higherIsBetter: false, target: ">= 0.77x (within 1.3x)"),
-        ])
+        ] + zip(["create", "revert", "delete"], zip(swift.snapshot, ["-c", "-a", "-d"])).flatMap { name, pair in [
+            Comparison(name: "snapshot \(name) (shut off, qcow2) vs libvirt QEMU", unit: "ms", swiftVirt: pair.0,
+                       reference: libvirt["snapshot_\(name)_ms"] ?? .nan, higherIsBetter: false, target: ""),
+            Comparison(name: "snapshot \(name) vs qemu-img snapshot \(pair.1)", unit: "ms", swiftVirt: pair.0,
+                       reference: raw["qemu_img_snapshot_\(name)_ms"] ?? .nan, higherIsBetter: false, target: ">= 0.83x (within 1.2x)"),
+        ] })
     }
 
     struct SwiftVirtFigures {
         var create = 0.0, destroy = 0.0, suspend = 0.0, resume = 0.0, monitor = 0.0
+        /// Snapshot create, revert and delete.
+        var snapshot: [Double] = []
     }
 
     static func measureSwiftVirt() async throws -> SwiftVirtFigures {
@@ -55,6 +70,7 @@ enum QEMUBench {
         var figures = SwiftVirtFigures()
         do {
             figures = try await measure(on: connection)
+            figures.snapshot = try await measureSnapshots(on: connection, in: root)
         } catch {
             for domain in (try? await connection.listAllDomains(flags: .active)) ?? [] { try? await domain.destroy() }
             await connection.close()
@@ -76,5 +92,21 @@ enum QEMUBench {
         } * 1000
         try await domain.destroy()
         return figures
+    }
+
+    /// Snapshot create, revert and delete of a shut-off domain with a qcow2 disk.
+    private static func measureSnapshots(on connection: Connection, in root: String) async throws -> [Double] {
+        let image = root + "/bench.qcow2"
+        let made = Bench.spawnAndWait(["/usr/bin/qemu-img", "create", "-q", "-f", "qcow2", image, "16M"])
+        guard made.status == 0 else { throw BenchError.commandFailed("qemu-img create", made.status) }
+        let domain = try await connection.defineDomain(xml: xml("bench-snap", disk: image))
+        var snapshot: DomainSnapshot? = nil
+        let medians = try await Bench.phaseMedians(rounds: rounds, warmup: 3, [
+            { round in snapshot = try await domain.createSnapshot(xml: "<domainsnapshot><name>s\(round)</name></domainsnapshot>") },
+            { _ in try await snapshot?.revert() },
+            { _ in try await snapshot?.delete() },
+        ])
+        try await domain.undefine(flags: .snapshotsMetadata)
+        return medians
     }
 }

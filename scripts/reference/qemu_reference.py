@@ -8,7 +8,9 @@ diskless KVM guest: 256 MiB, SeaBIOS, a serial console):
           private mount namespace and state directories, under a child subreaper), with
           only the QEMU driver module loaded;
   Part 2  raw QEMU: the same machine started by hand (-S, QMP on a unix socket, cont),
-          quit, and query-status round trips on its QMP socket.
+          quit, and query-status round trips on its QMP socket;
+  and, in both parts, snapshot create, revert and delete of a shut-off domain with one
+  qcow2 disk: through libvirt, and as the qemu-img snapshot -c/-a/-d commands underneath.
 
 Prints ONE JSON object of medians (milliseconds) on stdout; diagnostics go to stderr.
 Usage: /usr/bin/python3 qemu_reference.py XML-FILE [ROUNDS]. Must run as root.
@@ -28,6 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lxc_reference as ref  # noqa: E402
 
 QEMU = "/usr/bin/qemu-system-x86_64"
+QEMU_IMG = "/usr/bin/qemu-img"
 DOM_PREFIX = ref.DOM_PREFIX
 
 
@@ -95,6 +98,20 @@ class QemuLibvirtBench(ref.LibvirtBench):
         self.res = {"create_ms": median_ms(creates), "destroy_ms": median_ms(destroys),
                     "suspend_ms": median_ms(suspends), "resume_ms": median_ms(resumes),
                     "monitor_query_status_ms": median_ms(monitor)}
+        self.res.update(self.snapshots())
+
+    def snapshots(self):
+        """create, revert and delete of a snapshot of a shut-off domain with a qcow2 disk"""
+        image = new_image(self.rundir)
+        dom = self.conn.defineXML(with_disk(self.args.xml.format(name=DOM_PREFIX + "snap"), image))
+        try:
+            def take(i):
+                return dom.snapshotCreateXML("<domainsnapshot><name>s%d</name></domainsnapshot>" % i, 0)
+            rounds = three_phases(self.args, take, lambda snap: dom.revertToSnapshot(snap), lambda snap: snap.delete())
+        finally:
+            dom.undefineFlags(2)  # VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
+            os.unlink(image)
+        return {"snapshot_%s_ms" % name: median_ms(values) for name, values in zip(("create", "revert", "delete"), rounds)}
 
     def result(self):
         return self.res
@@ -146,6 +163,50 @@ class RawQMP:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def new_image(directory):
+    image = os.path.join(directory, "snapshot-bench.qcow2")
+    subprocess.run([QEMU_IMG, "create", "-q", "-f", "qcow2", image, "16M"], check=True)
+    return image
+
+
+def with_disk(xml, image):
+    disk = ("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='%s'/>"
+            "<target dev='vda' bus='virtio'/></disk>" % image)
+    return xml.replace("<serial ", disk + "<serial ", 1)
+
+
+def three_phases(args, first, second, third):
+    """the durations of first(round), second(its result) and third(its result), over
+    the rounds after the warm-up ones"""
+    results = ([], [], [])
+    for i in range(args.warmup + args.rounds):
+        t0 = time.perf_counter()
+        value = first(i)
+        t1 = time.perf_counter()
+        second(value)
+        t2 = time.perf_counter()
+        third(value)
+        t3 = time.perf_counter()
+        if i >= args.warmup:
+            for series, seconds in zip(results, (t1 - t0, t2 - t1, t3 - t2)):
+                series.append(seconds)
+    return results
+
+
+def raw_qemu_img(args):
+    directory = tempfile.mkdtemp(prefix="swiftvirt-qemu-img-")
+    image = new_image(directory)
+    try:
+        def snapshot(flag, name):
+            subprocess.run([QEMU_IMG, "snapshot", flag, name, image], check=True)
+        rounds = three_phases(args, lambda i: snapshot("-c", "s%d" % i) or "s%d" % i,
+                              lambda name: snapshot("-a", name), lambda name: snapshot("-d", name))
+    finally:
+        os.unlink(image)
+        os.rmdir(directory)
+    return {"qemu_img_snapshot_%s_ms" % name: median_ms(values) for name, values in zip(("create", "revert", "delete"), rounds)}
 
 
 def raw_qemu(args):
@@ -215,7 +276,9 @@ def main():
         clean = bench.stop()
     if clean:
         state.clear()
-    out = {"libvirt": bench.result(), "raw": raw_qemu(args), "notes": notes}
+    raw = raw_qemu(args)
+    raw.update(raw_qemu_img(args))
+    out = {"libvirt": bench.result(), "raw": raw, "notes": notes}
     print(json.dumps(out, indent=1))
     return 0
 
