@@ -56,11 +56,12 @@ public final class QMPMonitor: Sendable {
 
     /// Sends the command `name` with `arguments` and returns its `return` member; an
     /// `error` reply becomes libvirt's "unable to execute QEMU command" error. Waits at most
-    /// `timeout` (nil: as long as the monitor lives).
-    public func execute(_ name: String, arguments: JSONValue? = nil, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
+    /// `timeout` (nil: as long as the monitor lives). `descriptor` goes with the command
+    /// (`SCM_RIGHTS`), for `getfd` and `add-fd`; the caller's copy stays open.
+    public func execute(_ name: String, arguments: JSONValue? = nil, passing descriptor: Int32? = nil, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
         var request: [JSONValue.Member] = [.init("execute", .string(name))]
         if let arguments { request.append(.init("arguments", arguments)) }
-        let reply = try await send(request, timeout: timeout, what: "'\(name)'")
+        let reply = try await send(request, timeout: timeout, what: "'\(name)'", passing: descriptor)
         if let error = reply["error"] {
             let description = error["desc"]?.stringValue ?? error.serialized
             throw VirError(.internalError, "unable to execute QEMU command '\(name)': \(description)", domain: .qemu)
@@ -97,11 +98,11 @@ public final class QMPMonitor: Sendable {
     /// Whether the monitor has ended (QEMU closed it, or ``close()``).
     public var hasEnded: Bool { waiters.ended != nil }
 
-    private func send(_ request: [JSONValue.Member], timeout: Duration?, what: String) async throws(VirError) -> JSONValue {
+    private func send(_ request: [JSONValue.Member], timeout: Duration?, what: String, passing descriptor: Int32? = nil) async throws(VirError) -> JSONValue {
         let id = try waiters.nextID(prefix: "libvirt-")
         let line = Array((JSONValue.object(request + [.init("id", .string(id))]).serialized + "\r\n").utf8)
         return try await waiters.awaitReply(key: id, timeout: timeout, timeoutError: Self.timedOut(what, after: timeout ?? .zero)) { () throws(VirError) in
-            guard try socket.write(line) else { throw waiters.ended ?? Self.endOfFile }
+            guard try socket.write(line, passing: descriptor) else { throw waiters.ended ?? Self.endOfFile }
         }
     }
 

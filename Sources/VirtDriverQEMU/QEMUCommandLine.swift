@@ -13,10 +13,15 @@ public enum QEMUCommandLine {
     public struct Launch: Sendable, Equatable {
         /// The descriptor number (in QEMU) of the monitor's listening socket.
         public var monitorDescriptor: Int32
+        /// The descriptor number (in QEMU) of a saved state to take in (`-incoming fd:N`),
+        /// for a restore.
+        public var incomingDescriptor: Int32?
 
-        /// A launch whose monitor socket is descriptor `monitorDescriptor`.
-        public init(monitorDescriptor: Int32 = 3) {
+        /// A launch whose monitor socket is descriptor `monitorDescriptor`, restoring the
+        /// state at `incomingDescriptor` if given.
+        public init(monitorDescriptor: Int32 = 3, incomingDescriptor: Int32? = nil) {
             self.monitorDescriptor = monitorDescriptor
+            self.incomingDescriptor = incomingDescriptor
         }
     }
 
@@ -41,6 +46,7 @@ public enum QEMUCommandLine {
         line.append("-mon", "chardev=charmonitor,id=monitor,mode=control")
         try appendClock(definition, to: &line)
         line.append("-no-shutdown")
+        if let incoming = launch.incomingDescriptor { line.append("-incoming", "fd:\(incoming)") }
         if definition.onReboot == .destroy { line.append("-no-reboot") }
         try appendBoot(definition, to: &line)
         try QEMUDisks.append(definition.devices.disks, bootOrder: definition.os.bootDevices, to: &line)

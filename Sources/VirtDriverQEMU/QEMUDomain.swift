@@ -69,6 +69,8 @@ final class QEMURunningDomain: Sendable {
     let jobs = DomainJobLock()
     /// Follows the monitor's events and waits for the process to end.
     let watcher = Mutex<Task<Void, Never>?>(nil)
+    /// The progress of its background job (a save), while one runs.
+    let jobProgress = Mutex<DomainJobInfo?>(nil)
 
     init(id: Int32, qemu: QEMUProcess) {
         self.id = id

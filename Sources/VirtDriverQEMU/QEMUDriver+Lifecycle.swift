@@ -37,7 +37,15 @@ extension QEMUDriver {
     /// libvirt's `virDomainObjAssignDef` does.
     public func createDomain(xml: String, flags: CreateFlags) async throws -> DomainIdentity {
         try flags.check(supported: [.paused, .validate], function: "qemuDomainCreateXML", domain: .qemu)
-        let definition = try await prepare(xml)
+        return try await startTransient(try await prepare(xml), paused: flags.contains(.paused))
+    }
+
+    /// Starts `definition` as createXML does: a defined domain of the same name and UUID runs
+    /// with it and keeps its own for later, as libvirt's `virDomainObjAssignDef` does; a new
+    /// one is transient, and gone again if the start fails. `incoming` is a saved state to
+    /// start from (``boot(_:paused:reason:incoming:)``).
+    func startTransient(_ definition: DomainDefinition, paused: Bool, reason: (DomainStateReason, DomainEventDetail) = (.runningBooted, .startedBooted),
+                        incoming: Int32? = nil) async throws(VirError) -> DomainIdentity {
         let existed = try mutate { (domains, _) throws(VirError) -> Bool in
             var domain = QEMUDomain(definition: definition, isPersistent: false)
             let existing = try domains.existing(for: definition)
@@ -47,13 +55,14 @@ extension QEMUDriver {
                 }
                 domain.isPersistent = existing.isPersistent
                 domain.pendingDefinition = existing.isPersistent ? existing.definition : nil
+                domain.snapshots = existing.snapshots
             }
             domain.isStarting = true
             domains[definition.name] = domain
             return existing != nil
         }
         do throws(VirError) {
-            return try await boot(definition.name, paused: flags.contains(.paused))
+            return try await boot(definition.name, paused: paused, reason: reason, incoming: incoming)
         } catch {
             if !existed { mutate { (domains, _) in if domains[definition.name]?.isActive == false { domains[definition.name] = nil } } }
             throw error
@@ -93,14 +102,17 @@ extension QEMUDriver {
     /// Launches the QEMU of `name` (marked as starting), connects its monitor, records what
     /// runs (its consoles' ptys in the live definition), lets its vCPUs run unless `paused`,
     /// and watches it. A failure leaves the domain as it was, with nothing running.
-    func boot(_ name: String, paused: Bool, reason: (DomainStateReason, DomainEventDetail) = (.runningBooted, .startedBooted)) async throws(VirError) -> DomainIdentity {
+    /// With `incoming`, QEMU takes in the saved state read from that descriptor; the caller
+    /// waits for it (``QEMUProcess/waitForMigration(progress:)``) before letting it run.
+    func boot(_ name: String, paused: Bool, reason: (DomainStateReason, DomainEventDetail) = (.runningBooted, .startedBooted),
+              incoming: Int32? = nil) async throws(VirError) -> DomainIdentity {
         do throws(VirError) {
             let (found, others) = domains.withLock { domains in
                 (domains[name]?.definition, domains.values.filter { $0.running != nil || $0.isStarting }.map(\.definition).filter { $0.name != name })
             }
             guard let definition = found else { throw Self.starting }
             try definition.checkDisks(against: others)
-            let qemu = try await QEMUProcess.launch(definition, capabilities: try await capabilities(for: definition), paths: store.paths(of: name))
+            let qemu = try await QEMUProcess.launch(definition, capabilities: try await capabilities(for: definition), paths: store.paths(of: name), incoming: incoming)
             let id = nextID.withLock { next in
                 defer { next += 1 }
                 return next

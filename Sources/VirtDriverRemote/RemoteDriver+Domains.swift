@@ -88,6 +88,15 @@ extension RemoteDriver {
         try await perform(.domainCoreDump, RemoteDomainCoreDumpArgs(dom: RemoteNonnullDomain(domain), to: path, flags: signedFlags(flags.rawValue)))
     }
 
+    /// Corresponds to `virDomainGetJobInfo`.
+    public func jobInfo(_ domain: DomainIdentity) async throws -> DomainJobInfo {
+        let job = try await call(.domainGetJobInfo, RemoteDomainGetJobInfoArgs(dom: RemoteNonnullDomain(domain)), returning: RemoteDomainGetJobInfoRet.self)
+        var info = DomainJobInfo(elapsed: job.timeElapsed, memoryProcessed: job.memProcessed, memoryRemaining: job.memRemaining, memoryTotal: job.memTotal)
+        info.type = DomainJobInfo.JobType(rawValue: job.type) ?? .unbounded
+        (info.dataTotal, info.dataProcessed, info.dataRemaining) = (job.dataTotal, job.dataProcessed, job.dataRemaining)
+        return info
+    }
+
     /// Corresponds to `virDomainGetInfo`.
     public func info(_ domain: DomainIdentity) async throws -> DomainInfo {
         let info = try await call(.domainGetInfo, RemoteDomainGetInfoArgs(dom: RemoteNonnullDomain(domain)), returning: RemoteDomainGetInfoRet.self)

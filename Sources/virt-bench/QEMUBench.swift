@@ -50,6 +50,8 @@ enum QEMUBench {
             Comparison(name: "resume vs libvirt QEMU", unit: "ms", swiftVirt: swift.resume, reference: libvirt["resume_ms"] ?? .nan, higherIsBetter: false, target: ""),
             Comparison(name: "monitor query-status vs libvirt QEMU", unit: "ms", swiftVirt: swift.monitor, reference: libvirt["monitor_query_status_ms"] ?? .nan, higherIsBetter: false, target: ""),
             Comparison(name: "monitor query-status vs raw QMP", unit: "ms", swiftVirt: swift.monitor, reference: raw["query_status_ms"] ?? .nan, higherIsBetter: false, target: ">= 0.77x (within 1.3x)"),
+            Comparison(name: "save (running, 256 MiB) vs libvirt QEMU", unit: "ms", swiftVirt: swift.save, reference: libvirt["save_ms"] ?? .nan, higherIsBetter: false, target: ""),
+            Comparison(name: "restore vs libvirt QEMU", unit: "ms", swiftVirt: swift.restore, reference: libvirt["restore_ms"] ?? .nan, higherIsBetter: false, target: ""),
         ] + zip(["create", "revert", "delete"], zip(swift.snapshot, ["-c", "-a", "-d"])).flatMap { name, pair in [
             Comparison(name: "snapshot \(name) (shut off, qcow2) vs libvirt QEMU", unit: "ms", swiftVirt: pair.0,
                        reference: libvirt["snapshot_\(name)_ms"] ?? .nan, higherIsBetter: false, target: ""),
@@ -62,6 +64,8 @@ enum QEMUBench {
         var create = 0.0, destroy = 0.0, suspend = 0.0, resume = 0.0, monitor = 0.0
         /// Snapshot create, revert and delete.
         var snapshot: [Double] = []
+        /// Save and restore of the running guest.
+        var save = 0.0, restore = 0.0
     }
 
     static func measureSwiftVirt() async throws -> SwiftVirtFigures {
@@ -90,6 +94,13 @@ enum QEMUBench {
         figures.monitor = try await Bench.median(rounds: 10 * rounds) {
             _ = try await domain.qemuMonitorCommand(#"{"execute":"query-status"}"#)
         } * 1000
+        let saved = FileManager.default.temporaryDirectory.appendingPathComponent("swiftvirt-qemu-bench-\(UUID().uuidString).save").path
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let saveAndRestore = try await Bench.phaseMedians(rounds: 5, warmup: 1, [
+            { _ in try await domain.save(to: saved) },
+            { _ in try await connection.restoreDomain(from: saved) },
+        ])
+        (figures.save, figures.restore) = (saveAndRestore[0], saveAndRestore[1])
         try await domain.destroy()
         return figures
     }

@@ -6,7 +6,8 @@ Measures, on this host, for the guest whose domain XML is given (virt-bench pass
 diskless KVM guest: 256 MiB, SeaBIOS, a serial console):
   Part 1  libvirt 9.0's QEMU driver: a private libvirtd (lxc_reference.py's machinery:
           private mount namespace and state directories, under a child subreaper), with
-          only the QEMU driver module loaded;
+          only the QEMU driver module loaded (create, destroy, suspend, resume, monitor
+          pass-through, save and restore of the running guest);
   Part 2  raw QEMU: the same machine started by hand (-S, QMP on a unix socket, cont),
           quit, and query-status round trips on its QMP socket;
   and, in both parts, snapshot create, revert and delete of a shut-off domain with one
@@ -94,8 +95,21 @@ class QemuLibvirtBench(ref.LibvirtBench):
             libvirt_qemu.qemuMonitorCommand(dom, '{"execute":"query-status"}', 0)
             if i >= a.warmup:
                 monitor.append(time.perf_counter() - t0)
+        saved = os.path.join(self.rundir, "bench.save")
+        saves, restores = [], []
+        for i in range(1 + 5):
+            t0 = time.perf_counter()
+            dom.save(saved)
+            t1 = time.perf_counter()
+            self.conn.restore(saved)
+            t2 = time.perf_counter()
+            if i >= 1:
+                saves.append(t1 - t0)
+                restores.append(t2 - t1)
+        os.unlink(saved)
+        dom = self.conn.lookupByName(DOM_PREFIX + "sr")
         dom.destroy()
-        self.res = {"create_ms": median_ms(creates), "destroy_ms": median_ms(destroys),
+        self.res = {"save_ms": median_ms(saves), "restore_ms": median_ms(restores),"create_ms": median_ms(creates), "destroy_ms": median_ms(destroys),
                     "suspend_ms": median_ms(suspends), "resume_ms": median_ms(resumes),
                     "monitor_query_status_ms": median_ms(monitor)}
         self.res.update(self.snapshots())

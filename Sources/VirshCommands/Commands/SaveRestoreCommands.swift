@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import SwiftVirt
 
 /// `save` and `restore`: a running domain's state to a file and back; `dump`, its core.
@@ -22,7 +24,10 @@ enum SaveRestoreCommands {
         let file = try ctx.required("file")
         let xml = try ctx.string("xml").map(Files.read)
         try await VirshError.context("Failed to save domain '\(label)' to \(file)") {
-            try await domain.save(to: file, xml: xml, flags: flags(ctx))
+            let saveFlags = flags(ctx)
+            try await withProgress(of: domain, label: "Save", shown: ctx.flag("verbose"), ctx) {
+                try await domain.save(to: file, xml: xml, flags: saveFlags)
+            }
         }
         ctx.info("\nDomain '\(label)' saved to \(file)\n")
         ctx.result(DomainReport.json(domain, action: "saved", extra: [("file", .string(file))]))
@@ -85,5 +90,32 @@ enum SaveRestoreCommands {
             ("bypass-cache", .bypassCache), ("running", .running), ("paused", .paused), ("reset-nvram", .resetNvram),
         ]
         return ctx.flags(bits)
+    }
+
+    /// Runs `job` and, when `shown`, prints its progress on stderr as virsh's
+    /// `virshPrintJobProgress` does (`\rSave: [ 42 %]`), polling `virDomainGetJobInfo`
+    /// every 50 ms while it runs, then 100 % once it has succeeded.
+    static func withProgress(of domain: Domain, label: String, shown: Bool, _ ctx: CommandContext,
+                             _ job: @escaping @Sendable () async throws -> Void) async throws {
+        guard shown else { return try await job() }
+        let finished = Mutex(false)
+        let work = Task {
+            defer { finished.withLock { $0 = true } }
+            try await job()
+        }
+        while !finished.withLock({ $0 }) {
+            if let info = try? await domain.jobInfo(), info.type != .none, info.dataTotal > 0 {
+                ctx.printError(progressLine(label, remaining: info.dataRemaining, total: info.dataTotal))
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        try await work.value
+        ctx.printError(progressLine(label, remaining: 0, total: 1))
+    }
+
+    /// One progress update, as virsh 9.0 words it: whole percents, never 100 before the end.
+    static func progressLine(_ label: String, remaining: UInt64, total: UInt64) -> String {
+        let done = remaining == 0 ? 100 : min(99, 100 - Int(min(remaining, total) * 100 / max(total, 1)))
+        return "\r\(label): [" + String(format: "%3d", done) + " %]"
     }
 }

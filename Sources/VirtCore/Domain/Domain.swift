@@ -116,6 +116,12 @@ extension Domain {
 // MARK: - Queries
 
 extension Domain {
+    /// Corresponds to `virDomainGetJobInfo`: what the current background job (a save) has
+    /// done so far; type `.none` when there is none.
+    public func jobInfo() async throws(VirError) -> DomainJobInfo {
+        try await call("virDomainGetJobInfo") { try await $0.jobInfo(identity) }
+    }
+
     /// Corresponds to `virDomainGetInfo`.
     public func info() async throws(VirError) -> DomainInfo {
         try await call("virDomainGetInfo") { try await $0.info(identity) }

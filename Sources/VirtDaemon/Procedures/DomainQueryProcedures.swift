@@ -48,6 +48,13 @@ enum DomainQueryProcedures {
             return RemoteDomainGetInfoRet(state: info.state.rawValue, maxMem: info.maxMemory, memory: info.memory,
                                           nrVirtCPU: Int32(info.virtualCPUs), cpuTime: info.cpuTime)
         },
+        .domainGetJobInfo: .query { (args: RemoteDomainGetJobInfoArgs, connection) throws(VirError) in
+            let job = try await connection.domain(args.dom).jobInfo()
+            return RemoteDomainGetJobInfoRet(type: job.type.rawValue, timeElapsed: job.timeElapsed, timeRemaining: 0,
+                                             dataTotal: job.dataTotal, dataProcessed: job.dataProcessed, dataRemaining: job.dataRemaining,
+                                             memTotal: job.memoryTotal, memProcessed: job.memoryProcessed, memRemaining: job.memoryRemaining,
+                                             fileTotal: 0, fileProcessed: 0, fileRemaining: 0)
+        },
         .domainGetXmlDesc: .query { (args: RemoteDomainGetXmlDescArgs, connection) throws(VirError) in
             let flags = DomainXMLFlags(rawValue: unsignedFlags(args.flags))
             return RemoteDomainGetXmlDescRet(xml: try await connection.domain(args.dom).xmlDescription(flags: flags))

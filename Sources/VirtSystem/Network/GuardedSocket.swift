@@ -13,11 +13,12 @@ public final class GuardedSocket: Sendable {
     /// Guards `socket`, which it now owns.
     public init(_ socket: StreamSocket) { self.socket = socket }
 
-    /// Writes all of `bytes`; false if the socket was closed already.
-    public func write(_ bytes: [UInt8]) throws(VirError) -> Bool {
+    /// Writes all of `bytes`, `descriptor` attached if given; false if the socket was
+    /// closed already.
+    public func write(_ bytes: [UInt8], passing descriptor: Int32? = nil) throws(VirError) -> Bool {
         try closed.withLock { (closed) throws(VirError) -> Bool in
             guard !closed else { return false }
-            try socket.writeAll(bytes)
+            try socket.writeAll(bytes, passing: descriptor)
             return true
         }
     }

@@ -43,9 +43,16 @@ public struct StreamSocket: Sendable {
         }
     }
 
-    /// Writes all of `bytes` (without SIGPIPE: a vanished peer is an error, not a signal).
-    public func writeAll(_ bytes: [UInt8]) throws(VirError) {
+    /// Writes all of `bytes` (without SIGPIPE: a vanished peer is an error, not a signal),
+    /// with `descriptor` (`SCM_RIGHTS`) attached to the first part when one is given, as
+    /// QEMU's `getfd` wants it. The caller's copy stays open.
+    public func writeAll(_ bytes: [UInt8], passing attached: Int32? = nil) throws(VirError) {
         var offset = 0
+        if var passed = attached, !bytes.isEmpty {
+            offset = try Syscall.call("send descriptor \(passed) over socket \(self.descriptor)", domain: .rpc) {
+                bytes.withUnsafeBytes { cvs_send_fds(self.descriptor, $0.baseAddress, $0.count, &passed, 1) }
+            }
+        }
         while offset < bytes.count {
             let written = try Syscall.call("write to socket \(descriptor)", domain: .rpc) {
                 bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }

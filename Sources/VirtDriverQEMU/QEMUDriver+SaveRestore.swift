@@ -1,0 +1,93 @@
+import Glibc
+import VirtCore
+import VirtError
+import VirtXML
+
+extension QEMUDriver {
+    /// Corresponds to `virDomainSaveFlags`: the guest paused, its state streamed by QEMU
+    /// into `path` after libvirt's header and the domain XML (`xml` replaces it, for the
+    /// same name and UUID), with the bandwidth raised; then QEMU ends, the domain shut off
+    /// as saved. A failed save removes the file and lets the guest run on.
+    public func save(_ identity: DomainIdentity, to path: String, xml: String?, flags: SaveRestoreFlags) async throws {
+        try flags.check(supported: [.bypassCache, .running, .paused], function: "qemuDomainSaveFlags", domain: .qemu)
+        var replacement: DomainDefinition? = nil
+        if let xml { replacement = try await prepare(xml) }
+        try await job(identity) { (vm) throws(VirError) in
+            let domain = try domains.withLock { (domains) throws(VirError) in try domains.find(identity) }
+            if let replacement { try Self.checkSameDomain(replacement, as: domain.definition) }
+            let wasRunning = flags.contains(.running) || !flags.contains(.paused) && domain.state == .running
+            let fd = try QEMUSaveFile(xml: (replacement ?? domain.definition).format(), wasRunning: wasRunning).create(path)
+            defer { Glibc.close(fd) }
+            let pausedHere = domain.state == .running
+            do throws(VirError) {
+                if pausedHere {
+                    mutate { (domains, _) in domains[identity.name]?.expectedReason = .pausedSave }
+                    _ = try await vm.qemu.monitor.execute("stop")
+                    transition(identity.name, vm, to: .paused, otherwise: .pausedSave)
+                }
+                defer { vm.jobProgress.withLock { $0 = nil } }
+                vm.jobProgress.withLock { $0 = DomainJobInfo(elapsed: 0, memoryProcessed: 0, memoryRemaining: 0, memoryTotal: 0) }
+                try await vm.qemu.migrate(to: fd) { progress in vm.jobProgress.withLock { $0 = progress } }
+                guard fsync(fd) == 0 else { throw VirError(.systemError, "cannot sync save file '\(path)': \(String(cString: strerror(errno)))", domain: .qemu) }
+            } catch {
+                unlink(path)
+                if pausedHere {
+                    mutate { (domains, _) in domains[identity.name]?.expectedReason = .runningUnpaused }
+                    _ = try? await vm.qemu.monitor.execute("cont")
+                    transition(identity.name, vm, to: .running, otherwise: .runningUnpaused)
+                }
+                throw error
+            }
+            await end(vm, of: identity.name, as: .saved)
+        }
+    }
+
+    /// Corresponds to `virDomainRestoreFlags`: starts the domain in the save image at `path`
+    /// (its XML, or `xml` for the same name and UUID) from the state in it, running or
+    /// paused as it was saved, unless `RUNNING` or `PAUSED` say otherwise.
+    public func restore(from path: String, xml: String?, flags: SaveRestoreFlags) async throws {
+        try flags.check(supported: [.bypassCache, .running, .paused], function: "qemuDomainRestoreFlags", domain: .qemu)
+        let (image, fd) = try QEMUSaveFile.open(path)
+        defer { Glibc.close(fd) }
+        var definition = try await prepare(image.xml)
+        if let xml {
+            let replacement = try await prepare(xml)
+            try Self.checkSameDomain(replacement, as: definition)
+            definition = replacement
+        }
+        let identity = try await startTransient(definition, paused: true, reason: (.runningRestored, .startedRestored), incoming: fd)
+        let runs = flags.contains(.running) || !flags.contains(.paused) && image.wasRunning
+        do throws(VirError) {
+            try await job(identity) { (vm) throws(VirError) in
+                try await vm.qemu.waitForMigration()
+                if runs {
+                    mutate { (domains, _) in domains[identity.name]?.expectedReason = .runningRestored }
+                    _ = try await vm.qemu.monitor.execute("cont")
+                    transition(identity.name, vm, to: .running, otherwise: .runningRestored)
+                } else {
+                    mutate { (domains, _) in domains[identity.name]?.reason = .pausedSave }
+                }
+            }
+        } catch {
+            if let vm = try? running(identity) { await end(vm, of: identity.name, as: .destroyed) }
+            throw error
+        }
+    }
+
+    /// Corresponds to `virDomainGetJobInfo`: the progress of a save under way.
+    public func jobInfo(_ identity: DomainIdentity) async throws -> DomainJobInfo {
+        let vm = try domains.withLock { (domains) throws(VirError) in try domains.find(identity).running }
+        return vm?.jobProgress.withLock { $0 } ?? DomainJobInfo()
+    }
+
+    /// libvirt's ABI check, in the part that matters here: the replacement definition of a
+    /// save or restore is for the same domain.
+    static func checkSameDomain(_ replacement: DomainDefinition, as original: DomainDefinition) throws(VirError) {
+        guard replacement.name == original.name else {
+            throw VirError(.configUnsupported, "Target domain name '\(replacement.name)' does not match source '\(original.name)'", domain: .domain)
+        }
+        guard replacement.uuid == original.uuid else {
+            throw VirError(.configUnsupported, "Target domain uuid \(replacement.uuid) does not match source \(original.uuid)", domain: .domain)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import SwiftVirt
+import Testing
+
+/// Save and restore of a running guest: libvirt's save image (header, XML, QEMU's
+/// migration stream) and a guest that goes on where it was.
+@Suite("qemu:///embed: save and restore", .enabled(if: RealQEMU.available, RealQEMU.why), .serialized)
+struct SaveRestoreTests {
+    @Test("a saved guest is restored with its memory, paused or running, and goes on answering")
+    func saveAndRestore() async throws {
+        try await EmbeddedQEMU.with { embedded, conn in
+            let guest = try BootSectorGuest(in: embedded.root, name: "kept")
+            let domain = try await conn.defineDomain(xml: try guest.xml("kept")).create()
+            try guest.serial().waitUntilReady()
+            let file = embedded.root + "/kept.save"
+            let events = EventLog(try await conn.lifecycleEvents(), count: 2)
+            try await domain.save(to: file)
+            #expect(await events.events().map(\.1) == [.suspendedPaused, .stoppedSaved])
+            #expect(try await domain.state() == (.shutoff, .shutoffSaved))
+            #expect(try await domain.jobInfo().type == DomainJobInfo.JobType.none)
+            let header = try #require(FileHandle(forReadingAtPath: file)?.readData(ofLength: 16))
+            #expect(String(decoding: header, as: UTF8.self) == "LibvirtQemudSave")
+
+            try await conn.restoreDomain(from: file, flags: .paused)
+            #expect(try await domain.state() == (.paused, .pausedSave))
+            // Nothing has run since the restore, yet the boot sector is in memory: it came
+            // from the file, not from a new boot.
+            let memory = try await domain.qemuMonitorCommand("xp /2bx 0x7dfe", flags: .hmp)
+            #expect(memory.contains("0x55 0xaa"), "\(memory)")
+            try await domain.resume()
+            let serial = try guest.serial()
+            serial.send("1")
+            #expect(await eventually { try await domain.state() == (.shutoff, .shutoffShutdown) })
+
+            // Without flags, a guest saved running runs again.
+            _ = try await domain.create()
+            try guest.serial().waitUntilReady()
+            try await domain.save(to: file)
+            try await conn.restoreDomain(from: file)
+            #expect(try await domain.state() == (.running, .runningRestored))
+            let twice = await #expect(throws: VirError.self) { try await conn.restoreDomain(from: file) }
+            #expect(twice?.code == .operationInvalid, "\(twice?.message ?? "")")
+        }
+    }
+
+    @Test("bad saves and restores get libvirt's errors and change nothing")
+    func refusals() async throws {
+        try await EmbeddedQEMU.with { embedded, conn in
+            let domain = try await conn.defineDomain(xml: try EmbeddedQEMU.guestXML("plain"))
+            let file = embedded.root + "/plain.save"
+            let notRunning = await #expect(throws: VirError.self) { try await domain.save(to: file) }
+            #expect(notRunning?.code == .operationInvalid)
+            #expect(!FileManager.default.fileExists(atPath: file))
+
+            _ = try await domain.create()
+            let other = try EmbeddedQEMU.guestXML("other")
+            let renamed = await #expect(throws: VirError.self) { try await domain.save(to: file, xml: other) }
+            #expect(renamed?.code == .configUnsupported, "\(renamed?.message ?? "")")
+            let nowhere = await #expect(throws: VirError.self) { try await domain.save(to: embedded.root + "/no/such/dir/x.save") }
+            #expect(nowhere?.code == .systemError)
+            #expect(try await domain.state() == (.running, .runningBooted))
+
+            let missing = await #expect(throws: VirError.self) { try await conn.restoreDomain(from: embedded.root + "/missing.save") }
+            #expect(missing?.code == .systemError)
+            let junk = embedded.root + "/junk.save"
+            try Data(repeating: 7, count: 200).write(to: URL(fileURLWithPath: junk))
+            let badMagic = await #expect(throws: VirError.self) { try await conn.restoreDomain(from: junk) }
+            #expect(badMagic?.code == .operationFailed && badMagic?.message.contains("image magic is incorrect") == true)
+            #expect(try await conn.listAllDomains().count == 1)
+        }
+    }
+}
