@@ -17,8 +17,7 @@ extension LXCDriver {
             if flags.contains(.maximum) {
                 guard !live else { throw VirError(.operationInvalid, "cannot resize the maximum memory on an active domain", domain: .lxc) }
                 var persistent = domain.persistentDefinition
-                persistent.memory = kib
-                persistent.currentMemory = min(persistent.currentMemory, kib)
+                persistent.setMaximumMemory(kib)
                 try commit(persistent, to: &domain)
             } else {
                 if live {
@@ -34,8 +33,7 @@ extension LXCDriver {
                 }
                 if config {
                     var persistent = domain.persistentDefinition
-                    guard kib <= persistent.memory else { throw VirError.invalidArg("cannot set memory higher than max memory", domain: .lxc) }
-                    persistent.currentMemory = kib
+                    try persistent.setCurrentMemory(kib, errorDomain: .lxc)
                     try commit(persistent, to: &domain)
                 }
             }

@@ -22,24 +22,13 @@ extension LXCDriver {
             var domain = try domains.find(identity)
             let targets = try targets(of: domain, live: flags.contains(.live), config: flags.contains(.config))
             if targets.live {
-                guard count <= domain.definition.vcpu.maximum else {
-                    throw VirError(.invalidArg, "requested cpu amount exceeds maximum (\(count) > \(domain.definition.vcpu.maximum))", domain: .lxc)
-                }
                 var live = domain.definition
-                live.vcpu.current = count
+                try live.setVcpus(count, maximum: false, errorDomain: .lxc)
                 try apply(live, to: &domain)
             }
             if targets.config {
                 var persistent = domain.persistentDefinition
-                if flags.contains(.maximum) {
-                    persistent.vcpu.maximum = count
-                    persistent.vcpu.current = min(persistent.vcpu.current, count)
-                } else {
-                    guard count <= persistent.vcpu.maximum else {
-                        throw VirError(.invalidArg, "requested cpu amount exceeds maximum (\(count) > \(persistent.vcpu.maximum))", domain: .lxc)
-                    }
-                    persistent.vcpu.current = count
-                }
+                try persistent.setVcpus(count, maximum: flags.contains(.maximum), errorDomain: .lxc)
                 try commit(persistent, to: &domain)
             }
             domains[identity.name] = domain
@@ -87,14 +76,12 @@ extension LXCDriver {
             let targets = try targets(of: domain, live: flags.contains(.live), config: flags.contains(.config))
             if targets.live {
                 var live = domain.definition
-                try Self.checkPresent(vcpu, in: live, which: "live")
-                live.cputune.vcpuPins[vcpu] = pin
+                try live.pinVcpu(vcpu, to: pin, which: "live", errorDomain: .lxc)
                 try apply(live, to: &domain)
             }
             if targets.config {
                 var persistent = domain.persistentDefinition
-                try Self.checkPresent(vcpu, in: persistent, which: "persistent")
-                persistent.cputune.vcpuPins[vcpu] = pin
+                try persistent.pinVcpu(vcpu, to: pin, which: "persistent", errorDomain: .lxc)
                 try commit(persistent, to: &domain)
             }
             domains[identity.name] = domain
@@ -132,12 +119,5 @@ extension LXCDriver {
         }
         domain.definition = live
         try store.saveRun(live, LXCRunStatus(xid: xid))
-    }
-
-    /// Fails unless vcpu `index` is one of `definition`'s online vcpus.
-    private static func checkPresent(_ index: UInt32, in definition: DomainDefinition, which: String) throws(VirError) {
-        guard index < definition.vcpu.current else {
-            throw VirError(.invalidArg, "vcpu \(index) is out of range of \(which) cpu count \(definition.vcpu.current)", domain: .lxc)
-        }
     }
 }

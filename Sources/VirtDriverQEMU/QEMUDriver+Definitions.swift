@@ -22,7 +22,21 @@ extension QEMUDriver {
         guard definition.type == "kvm" || definition.type == "qemu" else {
             throw VirError(.configUnsupported, "domain type '\(definition.type)': this driver runs 'kvm' and 'qemu' domains", domain: .qemu)
         }
-        _ = try QEMUCommandLine.build(definition, capabilities: try await capabilities(for: definition))
+        _ = try QEMUCommandLine.build(withAgentSocket(definition), capabilities: try await capabilities(for: definition))
+    }
+
+    /// `definition` with the socket libvirt would give the guest agent's channel when it
+    /// names none: `ROOT/run/NAME.agent`, which QEMU listens on. Only running definitions
+    /// have it.
+    func withAgentSocket(_ definition: DomainDefinition) -> DomainDefinition {
+        var definition = definition
+        for index in definition.devices.channels.indices {
+            let channel = definition.devices.channels[index]
+            guard channel.targetName == QEMUAgent.channelName, channel.type == "unix", channel.sourcePath == nil else { continue }
+            definition.devices.channels[index].sourcePath = store.runDirectory + "/\(definition.name).agent"
+            definition.devices.channels[index].sourceMode = "bind"
+        }
+        return definition
     }
 
     /// The capabilities of the definition's emulator.

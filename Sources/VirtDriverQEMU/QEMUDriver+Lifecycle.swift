@@ -1,3 +1,4 @@
+import Glibc
 import VirtCore
 import VirtError
 import VirtXML
@@ -110,8 +111,9 @@ extension QEMUDriver {
             let (found, others) = domains.withLock { domains in
                 (domains[name]?.definition, domains.values.filter { $0.running != nil || $0.isStarting }.map(\.definition).filter { $0.name != name })
             }
-            guard let definition = found else { throw Self.starting }
+            guard var definition = found else { throw Self.starting }
             try definition.checkDisks(against: others)
+            definition = withAgentSocket(definition)
             let qemu = try await QEMUProcess.launch(definition, capabilities: try await capabilities(for: definition), paths: store.paths(of: name), incoming: incoming)
             let id = nextID.withLock { next in
                 defer { next += 1 }
@@ -120,6 +122,7 @@ extension QEMUDriver {
             let live: DomainDefinition
             do throws(VirError) {
                 live = try await QEMUConsoles.withPtyPaths(definition, monitor: qemu.monitor)
+                try await applyVcpuPins(of: live, to: qemu)
                 try store.saveRun(live, QEMURunStatus(id: id, pid: qemu.process.pid, identity: try qemu.process.identity()))
                 if !paused { _ = try await qemu.monitor.execute("cont") }
             } catch {
@@ -166,6 +169,7 @@ extension QEMUDriver {
         let (detail, reason) = domain.ending?.outcome ?? (.stoppedFailed, .shutoffCrashed)
         events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: detail))
         store.removeRun(name)
+        unlink(store.runDirectory + "/\(name).agent")
         domain.running = nil
         domain.state = .shutoff
         domain.reason = reason

@@ -20,3 +20,32 @@ extension QEMUDriver {
         }
     }
 }
+
+extension QEMUDriver {
+    /// Corresponds to `virDomainQemuAgentCommand`: sends `command` to qemu-ga in the guest
+    /// over its `org.qemu.guest_agent.0` channel and returns the agent's answer, waiting as
+    /// `timeout` says (seconds; `QemuAgentTimeout.block` and `.default` without bound,
+    /// `.noWait` not at all, nil then). A guest whose end of the channel is closed, or an
+    /// agent that does not answer `guest-sync` within 5 s, is `VIR_ERR_AGENT_UNRESPONSIVE`.
+    public func qemuAgentCommand(_ identity: DomainIdentity, command: String, timeout: Int32, flags: UInt32) async throws -> String? {
+        guard flags == 0 else { throw VirError(.invalidArg, "qemuDomainQemuAgentCommand: unsupported flags (0x\(String(flags, radix: 16)))", domain: .qemu) }
+        guard timeout >= QemuAgentTimeout.block else {
+            throw VirError(.invalidArg, "guest agent timeout '\(timeout)' is less than VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK(-2)", domain: .qemu)
+        }
+        let request = try JSONValue(parsing: command)
+        let (vm, definition) = try domains.withLock { (domains) throws(VirError) in
+            let domain = try domains.find(identity)
+            guard let vm = domain.running else { throw VirError(.operationInvalid, "domain is not running", domain: .qemu) }
+            return (vm, domain.definition)
+        }
+        guard let index = definition.devices.channels.firstIndex(where: { $0.targetName == QEMUAgent.channelName }),
+              definition.devices.channels[index].type == "unix", let path = definition.devices.channels[index].sourcePath else {
+            throw VirError(.argumentUnsupported, "QEMU guest agent is not configured", domain: .qemu)
+        }
+        let chardevs = try await vm.qemu.monitor.execute("query-chardev").arrayValue ?? []
+        guard chardevs.first(where: { $0["label"]?.stringValue == "charchannel\(index)" })?["frontend-open"]?.boolValue == true else {
+            throw VirError(.agentUnresponsive, "QEMU guest agent is not connected", domain: .qemu)
+        }
+        return try await QEMUAgent.execute(request, socketPath: path, timeout: timeout)
+    }
+}

@@ -305,6 +305,10 @@ int cvs_eventfd_nonblocking(void);
 /** Runs the calling thread on CPU `cpu` only. Returns 0, or -1 with errno. */
 int cvs_pin_thread(int cpu);
 
+/** Lets thread `thread` (any process's) run on the `count` CPUs in `cpus` only
+ *  (sched_setaffinity). Returns 0, or -1 with errno. */
+int cvs_set_affinity(pid_t thread, const int *cpus, int count);
+
 /** One ready descriptor of cvs_epoll_wait: the token it was registered with and its EPOLL* bits. */
 struct cvs_poll_event {
     uint64_t token;

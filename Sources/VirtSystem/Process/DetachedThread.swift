@@ -24,3 +24,18 @@ public enum DetachedThread {
         pthread_detach(handle)
     }
 }
+
+extension DetachedThread {
+    /// Runs `body`, which blocks (a wait on a socket, say), on a thread of its own rather than
+    /// on the concurrency pool, and returns what it returns.
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws(VirError) -> T) async throws(VirError) -> T {
+        let result: Result<T, VirError> = await withCheckedContinuation { continuation in
+            do throws(VirError) {
+                try start { continuation.resume(returning: Result { () throws(VirError) -> T in try body() }) }
+            } catch {
+                continuation.resume(returning: .failure(error))
+            }
+        }
+        return try result.get()
+    }
+}
