@@ -79,7 +79,8 @@ extension QEMUDriver {
     }
 
     /// Corresponds to `virDomainGetVcpus`: each vCPU of QEMU (`query-cpus-fast`), with its
-    /// thread's CPU time and the CPU it last ran on (/proc), and the CPUs its thread may use.
+    /// thread's CPU time and the CPU it last ran on (/proc; the first it may use, if it has
+    /// not run since it was pinned elsewhere), and the CPUs its thread may use.
     public func vcpus(_ identity: DomainIdentity) async throws -> [VcpuInfo] {
         guard let vm = try find(identity).running else {
             throw VirError(.operationInvalid, "cannot list vcpus for an inactive domain", domain: .qemu)
@@ -89,8 +90,11 @@ extension QEMUDriver {
             let stat = try? ProcessStat.read(pid: thread)
             let allowed = (try? SystemFile.read("/proc/\(thread)/status"))?.split(separator: "\n")
                 .first { $0.hasPrefix("Cpus_allowed_list:") }?.split(separator: "\t").last.flatMap { CPUMap.parse(String($0)) }
-            return VcpuInfo(number: index, state: .running, cpuTime: stat?.cpuNanoseconds ?? 0, cpu: stat?.lastCPU ?? -1,
-                            affinity: (allowed ?? CPUMap(cpus: 0)).resized(to: length))
+            // A thread pinned elsewhere since it last ran (an idle vCPU) will run where it may.
+            let affinity = (allowed ?? CPUMap(cpus: 0)).resized(to: length)
+            let last = stat?.lastCPU ?? -1
+            let cpu = last >= 0 && affinity.isUsable(Int(last)) ? last : Int32(affinity.cpus.first ?? -1)
+            return VcpuInfo(number: index, state: .running, cpuTime: stat?.cpuNanoseconds ?? 0, cpu: cpu, affinity: affinity)
         }
     }
 

@@ -74,9 +74,9 @@ struct ContextMigrateTests {
         // The first process lives long enough for the entry to finish even on a machine
         // loaded by other suites (CI boots QEMU guests meanwhile); the entered one outlives
         // the check by far.
-        let running = try sandbox.start(["/bin/sleep", "1"], options: options)
-        let child = try running.context.migrate(command: ["/bin/sleep", "3"], environment: [])
-        try await Task.sleep(for: .milliseconds(1500))
+        let running = try sandbox.start(["/bin/sleep", "3"], options: options)
+        let child = try running.context.migrate(command: ["/bin/sleep", "6"], environment: [])
+        try await Task.sleep(for: .milliseconds(4500))
         #expect(sandbox.system.list().contains(running.context.xid), "the first process has ended, the entered one has not")
         #expect(try await child.wait() == .exited(0))
         let exit = try await running.context.wait()

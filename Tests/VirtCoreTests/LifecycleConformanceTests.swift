@@ -21,10 +21,19 @@ struct LifecycleConformanceTests {
 
             try await started.suspend()
             #expect(try await started.state() == (.paused, .pausedUser))
-            await expectVirError(.operationInvalid, target.wrongStateCodes) { try await started.suspend() }
+            if target.features.contains(.refusesRepeatedPauseAndResume) {
+                await expectVirError(.operationInvalid, target.wrongStateCodes) { try await started.suspend() }
+            } else {
+                try await started.suspend()
+            }
             try await started.resume()
             #expect(try await started.state() == (.running, .runningUnpaused))
-            await expectVirError(.operationInvalid, target.wrongStateCodes) { try await started.resume() }
+            if target.features.contains(.refusesRepeatedPauseAndResume) {
+                await expectVirError(.operationInvalid, target.wrongStateCodes) { try await started.resume() }
+            } else {
+                try await started.resume()
+                #expect(try await started.state() == (.running, .runningUnpaused))
+            }
 
             if target.features.contains(.reset) {
                 try await started.reset()
@@ -124,13 +133,14 @@ struct LifecycleConformanceTests {
         }
     }
 
-    @Test(arguments: ConformanceTarget.all)
+    @Test(arguments: ConformanceTarget.having(.guestPowerControl))
     func shutdownAndRebootFollowPolicies(target: ConformanceTarget) async throws {
         try await target.withConnection { conn in
             func settles(_ domain: Domain, at expected: (DomainState, DomainStateReason)) async throws -> Bool {
                 try await target.eventually { try await domain.state() == expected }
             }
             let plain = try await conn.defineDomain(xml: target.demoXML("policy-default")).create()
+            try await target.waitUntilBooted(plain)
             try await plain.reboot()
             #expect(try await plain.state().state == .running)
             if target.keepsIDOnReboot { #expect(try await conn.lookupDomain(name: "policy-default").id == plain.id) }
@@ -144,10 +154,12 @@ struct LifecycleConformanceTests {
             #expect(try await settles(restarting, at: (.running, .runningBooted)))
 
             let stopping = try await conn.defineDomain(xml: target.demoXML("policy-destroy", onReboot: "destroy")).create()
+            try await target.waitUntilBooted(stopping)
             try await stopping.reboot()
             #expect(try await settles(stopping, at: (.shutoff, .shutoffShutdown)))
 
             let preserving = try await conn.defineDomain(xml: target.demoXML("policy-preserve", onReboot: "preserve")).create()
+            try await target.waitUntilBooted(preserving)
             try await preserving.reboot()
             #expect(try await target.eventually { try await preserving.state().state == .shutoff })
         }
@@ -210,7 +222,8 @@ struct LifecycleConformanceTests {
 
             let garbage = directory.appendingPathComponent("garbage").path
             try Data("not a save file at all".utf8).write(to: URL(fileURLWithPath: garbage))
-            await expectVirError(.internalError) { try await conn.restoreDomain(from: garbage) }
+            // libvirt's test driver says internal error; its QEMU driver, operation failed.
+            await expectVirError(.internalError, [.internalError, .operationFailed]) { try await conn.restoreDomain(from: garbage) }
             await expectVirError(.systemError) { try await conn.restoreDomain(from: directory.appendingPathComponent("missing").path) }
             await expectVirError(.systemError) { try await restored.save(to: "/nonexistent-dir/x.save") }
             #expect(try await restored.state().state == .running)

@@ -32,24 +32,12 @@ final class DaemonFixture: @unchecked Sendable {
 
     deinit {
         process.stop()
-        endQEMUs()
+        endQEMUs(underRoot: qemuRoot)
         if FileManager.default.fileExists(atPath: lxcRoot) {
             (try? ContextSystem(root: lxcRoot + "/contexts"))?.destroyEverything()
             try? FileManager.default.removeItem(atPath: lxcRoot)
         }
         try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    /// Ends the QEMUs this virtd started that still run (they outlive virtd by design): the
-    /// pids its run files record, each checked first to be a QEMU writing its log here.
-    private func endQEMUs() {
-        let run = qemuRoot + "/run"
-        for file in (try? FileManager.default.contentsOfDirectory(atPath: run)) ?? [] where file.hasSuffix(".json") {
-            guard let data = FileManager.default.contents(atPath: run + "/" + file),
-                  let status = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let pid = (status["pid"] as? NSNumber)?.int32Value,
-                  let log = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/1"), log.hasPrefix(qemuRoot) else { continue }
-            kill(pid, SIGKILL)
-        }
     }
 
     /// Stops virtd (SIGTERM) and starts it again on the same sockets and roots.
