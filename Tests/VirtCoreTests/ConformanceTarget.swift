@@ -132,38 +132,33 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
     /// works as on a machine.
     static let lxcDriver = ConformanceTarget(name: "lxc", makeNode: {
         let root = ContextSystem.runBase + "/conformance-\(UUID().uuidString)"
-        let uri = "lxc:///embed?root=\(root)"
-        let cleanup: @Sendable () -> Void = {
+        return try await startingTheTestDomain(uri: "lxc:///embed?root=\(root)", type: "lxc", os: lxcOS, devices: "") {
             (try? ContextSystem(root: root + "/contexts"))?.destroyEverything()
             try? FileManager.default.removeItem(atPath: root)
         }
-        do {
-            let connection = try await Connection.open(uri)
-            let test = definition(type: "lxc", os: lxcOS, devices: "", "test", uuid: "6695eb01-f6a4-8304-79aa-97f2502e193f", memoryKiB: 8_388_608)
-                .replacingOccurrences(of: "</memory>", with: "</memory><currentMemory unit='KiB'>2097152</currentMemory>")
-            _ = try await connection.defineDomain(xml: test).create()
-            await connection.close()
-        } catch {
-            cleanup()
-            throw error
-        }
-        return (uri, cleanup)
     }, wrongStateCodes: [.operationInvalid], features: [.refusesHiddenNames, .refusesRepeatedPauseAndResume, .guestPowerControl, .liveVcpuUnplug, .refusesNvramFlag],
        domainType: "lxc", osType: "exe",
        reportsBalloon: false, keepsIDOnReboot: false, osXML: lxcOS)
 
-    /// The QEMU driver, embedded, on a root of its own: real KVM machines (SeaBIOS with
-    /// nothing to boot), where QEMU and /dev/kvm are there.
+    /// The QEMU driver, embedded, on a root of its own: real KVM machines (microvm, whose
+    /// firmware finds nothing to boot and halts), where QEMU and /dev/kvm are there.
     static let qemuDriver = ConformanceTarget(name: "qemu", makeNode: {
         let root = "/tmp/swiftvirt-conformance-qemu-\(UUID().uuidString)"
-        let uri = "qemu:///embed?root=\(root)"
-        let cleanup: @Sendable () -> Void = {
+        return try await startingTheTestDomain(uri: "qemu:///embed?root=\(root)", type: "kvm", os: qemuOS, devices: qemuDevices) {
             endQEMUs(underRoot: root)
             try? FileManager.default.removeItem(atPath: root)
         }
+    }, wrongStateCodes: [.operationInvalid], features: [.reset, .saveRestore, .refusesHiddenNames], domainType: "kvm", osType: "hvm",
+       reportsBalloon: true, keepsIDOnReboot: true, osXML: qemuOS, devicesXML: qemuDevices)
+
+    /// Defines and starts the conformance suite's "test" domain (8 GiB, 2 GiB current, as
+    /// `test:///default`'s) of `type` on a stateful driver's fresh root at `uri`; the node
+    /// and its clean-up, which also runs if the start fails.
+    private static func startingTheTestDomain(uri: String, type: String, os: String, devices: String,
+                                              cleanup: @escaping @Sendable () -> Void) async throws -> (uri: String, cleanup: @Sendable () -> Void) {
         do {
             let connection = try await Connection.open(uri)
-            let test = definition(type: "kvm", os: qemuOS, devices: qemuDevices, "test", uuid: "6695eb01-f6a4-8304-79aa-97f2502e193f", memoryKiB: 8_388_608)
+            let test = definition(type: type, os: os, devices: devices, "test", uuid: "6695eb01-f6a4-8304-79aa-97f2502e193f", memoryKiB: 8_388_608)
                 .replacingOccurrences(of: "</memory>", with: "</memory><currentMemory unit='KiB'>2097152</currentMemory>")
             _ = try await connection.defineDomain(xml: test).create()
             await connection.close()
@@ -172,10 +167,9 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
             throw error
         }
         return (uri, cleanup)
-    }, wrongStateCodes: [.operationInvalid], features: [.reset, .saveRestore, .refusesHiddenNames], domainType: "kvm", osType: "hvm",
-       reportsBalloon: true, keepsIDOnReboot: true, osXML: qemuOS, devicesXML: qemuDevices)
+    }
 
-    static let qemuOS = "<os><type arch='x86_64' machine='pc'>hvm</type></os>"
+    static let qemuOS = "<os><type arch='x86_64' machine='microvm'>hvm</type></os>"
     /// A balloon, for the memory calls.
     static let qemuDevices = "<memballoon model='virtio'/>"
     /// Whether QEMU and a usable /dev/kvm are there.
@@ -201,8 +195,8 @@ struct ConformanceTarget: Sendable, CustomTestStringConvertible {
         try await withNode(readOnly: readOnly, body)
     }
 
-    /// Whether its nodes are costly enough to run one at a time: an idle SeaBIOS guest
-    /// keeps a CPU of this PVM host 60 % busy, and the suite runs its cases in parallel.
+    /// Whether its nodes are costly enough to run one at a time: a machine per case, when the
+    /// suite runs its cases in parallel, would crowd the two CPUs of this host.
     var runsOneAtATime: Bool { domainType == "kvm" }
     /// The turn of the targets that run one node at a time.
     private static let oneAtATime = DomainJobLock()
