@@ -4,7 +4,7 @@ import VirtError
 
 extension QEMUDriver {
     /// Corresponds to `virDomainQemuMonitorCommand`: sends `command`, a QMP command object,
-    /// and returns QEMU's whole reply (an error reply too), or with
+    /// and returns QEMU's whole reply (an error reply too) as QEMU wrote it, or with
     /// `VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP` runs a human-monitor command
     /// (`human-monitor-command`) and returns its output. A job like any other: it waits for
     /// the domain's running jobs.
@@ -16,7 +16,7 @@ extension QEMUDriver {
                 let output = try await vm.qemu.monitor.execute("human-monitor-command", arguments: .object(["command-line": .string(command)]))
                 return output.stringValue ?? ""
             }
-            return try await vm.qemu.monitor.passThrough(request).serialized
+            return try await vm.qemu.monitor.passThrough(request).text
         }
     }
 }

@@ -60,7 +60,7 @@ struct LinuxGuestTests {
             // The guest's balloon driver gives memory back to the host.
             try await domain.setMemory(kib: 196608, flags: .live)
             #expect(await eventually {
-                try await domain.qemuMonitorCommand(#"{"execute":"query-balloon"}"#).contains(#""actual":\#(196608 * 1024)"#)
+                try await domain.qemuMonitorCommand(#"{"execute":"query-balloon"}"#).contains(#""actual": \#(196608 * 1024)"#)
             })
 
             // An internal snapshot with its memory, and a revert to it: the guest lives on.

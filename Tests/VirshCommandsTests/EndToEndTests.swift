@@ -199,11 +199,13 @@ func json(_ line: Substring) throws -> Any {
 
     @Test func eventsArePrintedAsTheyHappen() async throws {
         let connection = try await Connection.open("test:///default")
+        // virtsh must have registered before the event: 1.5 s leaves room for its start on a
+        // machine loaded by the QEMU suites.
         let trigger = Task {
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(1500))
             try await connection.lookupDomain(name: "test").destroy()
         }
-        let run = await virtsh("event --all --loop --timeout 2")
+        let run = await virtsh("event --all --loop --timeout 4")
         try await trigger.value
         await connection.close()
         #expect(run.out == "event 'lifecycle' for domain 'test': Stopped Destroyed\nevent loop timed out\nevents received: 1\n\n")

@@ -32,7 +32,7 @@ struct DaemonQEMUTests {
             domstate vm --reason; snapshot-delete vm s1; destroy vm; undefine vm
             """])
         #expect(run.status == 0, "\(run.output)")
-        for expected in ["Domain 'vm' started", "running (booted)", #""status":"running""#, "VM status: running", "Domain snapshot s1 created",
+        for expected in ["Domain 'vm' started", "running (booted)", #""status": "running""#, "VM status: running", "Domain snapshot s1 created",
                          "Save: [100 %]", "Domain 'vm' saved to \(saved)", "shut off (saved)", "Domain restored from \(saved)",
                          "running (restored)", "running (from snapshot)", "Domain snapshot s1 deleted", "Domain 'vm' has been undefined"] {
             #expect(run.output.contains(expected), "missing \(expected) in \(run.output)")
