@@ -70,3 +70,32 @@ struct SaveRestoreTests {
         }
     }
 }
+
+/// Core dumps of a running QEMU: the guest's memory as an ELF core.
+@Suite("qemu:///embed: core dumps", .enabled(if: RealQEMU.available, RealQEMU.why), .serialized)
+struct CoreDumpTests {
+    @Test("dump-guest-memory writes an ELF core; the guest runs on, or is reset, or stops crashed")
+    func coreDump() async throws {
+        try await EmbeddedQEMU.with { embedded, conn in
+            let domain = try await conn.defineDomain(xml: try EmbeddedQEMU.guestXML("dumped")).create()
+            let core = embedded.root + "/dumped.core"
+            try await domain.coreDump(to: core, flags: .memoryOnly)
+            let magic = try #require(FileHandle(forReadingAtPath: core)?.readData(ofLength: 4))
+            #expect(Array(magic) == [0x7f, 0x45, 0x4c, 0x46])
+            let size = try FileManager.default.attributesOfItem(atPath: core)[.size] as? Int ?? 0
+            #expect(size > 256 << 20, "the whole 256 MiB of memory: \(size)")
+            #expect(try await domain.state() == (.running, .runningUnpaused))
+            try await domain.coreDump(to: core, flags: [.live, .reset])
+            #expect(try await domain.state().state == .running)
+
+            let nowhere = await #expect(throws: VirError.self) { try await domain.coreDump(to: embedded.root + "/no/such/dir/core") }
+            #expect(nowhere?.code == .systemError)
+            #expect(try await domain.state().state == .running)
+
+            try await domain.coreDump(to: core, flags: .crash)
+            #expect(try await domain.state() == (.shutoff, .shutoffCrashed))
+            let stopped = await #expect(throws: VirError.self) { try await domain.coreDump(to: core) }
+            #expect(stopped?.code == .operationInvalid)
+        }
+    }
+}

@@ -50,6 +50,8 @@ public struct DomainStateReason: RawRepresentable, Hashable, Sendable {
     public static let pausedSnapshot = Self(rawValue: 9)
     /// `VIR_DOMAIN_PAUSED_SAVE`
     public static let pausedSave = Self(rawValue: 3)
+    /// `VIR_DOMAIN_PAUSED_DUMP`: paused while its core is dumped.
+    public static let pausedDump = Self(rawValue: 4)
     /// `VIR_DOMAIN_PAUSED_FROM_SNAPSHOT`
     public static let pausedFromSnapshot = Self(rawValue: 7)
     /// `VIR_DOMAIN_PAUSED_CRASHED`
