@@ -133,14 +133,4 @@ struct XMLParserTests {
         let metadata = XMLElement("m:x", attributes: [XMLAttribute("a", "'\"\n"), XMLAttribute("xmlns:m", "u")], text: "'\"")
         #expect(XMLWriter.format(metadata, style: .libxml) == "<m:x xmlns:m=\"u\" a=\"'&quot;&#10;\">'\"</m:x>\n")
     }
-
-    @Test func parsesTypicalDomainQuickly() throws {
-        let text = try GoldenFiles.read("xml2xml/kvm-full.xml")
-        _ = try DomainDefinition.parse(text)
-        let clock = ContinuousClock()
-        let rounds = 200
-        let elapsed = try clock.measure { for _ in 0..<rounds { _ = try XMLParser.parse(text) } }
-        // Generous bound so debug builds pass; release parsing of ~5 KB is far below 100 µs.
-        #expect(elapsed / rounds < .milliseconds(2))
-    }
 }
