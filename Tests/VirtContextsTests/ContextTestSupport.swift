@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VirtError
 import VirtSystem
@@ -19,12 +20,19 @@ final class ContextSandbox: @unchecked Sendable {
         system = try ContextSystem(root: root)
     }
 
-    /// A fresh xid nobody else uses.
+    /// A fresh xid nobody else uses: this process hands them out in turn from a random
+    /// start below the dynamic range, so that two tests never draw the same one (random draws
+    /// did collide, with each other or with a context still being torn down).
     func freshXID() -> UInt32 {
-        let xid = UInt32.random(in: 20000...60000)
+        let xid = Self.nextXID.withLock { next in
+            defer { next = next >= 45000 ? 20000 : next + 1 }
+            return next
+        }
         created.append(xid)
         return xid
     }
+
+    private static let nextXID = Mutex(UInt32.random(in: 20000...40000))
 
     /// Runs `command` in a new context and returns its standard output and end.
     func run(_ command: [String], options: ContextOptions = ContextOptions()) async throws -> (output: String, exit: ContextExit, xid: UInt32) {
