@@ -123,7 +123,7 @@ extension QEMUDriver {
             do throws(VirError) {
                 live = try await QEMUConsoles.withPtyPaths(definition, monitor: qemu.monitor)
                 try await applyVcpuPins(of: live, to: qemu)
-                try store.saveRun(live, QEMURunStatus(id: id, pid: qemu.process.pid, identity: try qemu.process.identity()))
+                try store.saveRun(live, id: id, qemu: qemu)
                 if !paused { _ = try await qemu.monitor.execute("cont") }
             } catch {
                 await qemu.terminate()

@@ -188,35 +188,8 @@ extension QEMUDriver {
         }
     }
 
-    /// The domain behind `identity`, as it is now.
-    private func find(_ identity: DomainIdentity) throws(VirError) -> QEMUDomain {
-        try domains.withLock { (domains) throws(VirError) in try domains.find(identity) }
-    }
-
     /// Which of `domain`'s definitions a change applies to (``ModificationTargets``).
     private func targets(of domain: QEMUDomain, live: Bool, config: Bool) throws(VirError) -> ModificationTargets {
         try ModificationTargets(live: live, config: config, isActive: domain.isActive, isPersistent: domain.isPersistent)
-    }
-
-    /// Changes the live definition of `vm`'s domain with `change`, and its run file.
-    private func editLive(_ identity: DomainIdentity, _ vm: QEMURunningDomain, _ change: (inout DomainDefinition) -> Void) throws(VirError) {
-        try domains.withLock { (domains) throws(VirError) in
-            guard var domain = domains[identity.name], domain.running === vm else { return }
-            change(&domain.definition)
-            try store.saveRun(domain.definition, QEMURunStatus(id: vm.id, pid: vm.qemu.process.pid, identity: try vm.qemu.process.identity()))
-            domains[identity.name] = domain
-        }
-    }
-
-    /// Changes the persistent definition with `change`, durably.
-    private func editPersistent(_ identity: DomainIdentity, _ change: (inout DomainDefinition) throws(VirError) -> Void) throws(VirError) {
-        try domains.withLock { (domains) throws(VirError) in
-            var domain = try domains.find(identity)
-            var persistent = domain.persistentDefinition
-            try change(&persistent)
-            try store.saveConfig(persistent)
-            if domain.isActive { domain.pendingDefinition = persistent } else { domain.definition = persistent }
-            domains[identity.name] = domain
-        }
     }
 }

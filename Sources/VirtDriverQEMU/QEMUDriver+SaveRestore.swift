@@ -13,7 +13,7 @@ extension QEMUDriver {
         var replacement: DomainDefinition? = nil
         if let xml { replacement = try await prepare(xml) }
         try await job(identity) { (vm) throws(VirError) in
-            let domain = try domains.withLock { (domains) throws(VirError) in try domains.find(identity) }
+            let domain = try find(identity)
             if let replacement { try Self.checkSameDomain(replacement, as: domain.definition) }
             let wasRunning = flags.contains(.running) || !flags.contains(.paused) && domain.state == .running
             let fd = try QEMUSaveFile(xml: (replacement ?? domain.definition).format(), wasRunning: wasRunning).create(path)
@@ -82,7 +82,7 @@ extension QEMUDriver {
     public func coreDump(_ identity: DomainIdentity, to path: String, flags: DumpFlags) async throws {
         try flags.check(supported: [.crash, .live, .bypassCache, .reset, .memoryOnly], function: "qemuDomainCoreDumpWithFormat", domain: .qemu)
         try await job(identity) { (vm) throws(VirError) in
-            let state = try domains.withLock { (domains) throws(VirError) in try domains.find(identity).state }
+            let state = try find(identity).state
             let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw VirError(.systemError, "Failed to create file '\(path)': \(String(cString: strerror(errno)))", domain: .qemu) }
             defer { Glibc.close(fd) }
@@ -116,7 +116,7 @@ extension QEMUDriver {
 
     /// Corresponds to `virDomainGetJobInfo`: the progress of a save under way.
     public func jobInfo(_ identity: DomainIdentity) async throws -> DomainJobInfo {
-        let vm = try domains.withLock { (domains) throws(VirError) in try domains.find(identity).running }
+        let vm = try find(identity).running
         return vm?.jobProgress.withLock { $0 } ?? DomainJobInfo()
     }
 

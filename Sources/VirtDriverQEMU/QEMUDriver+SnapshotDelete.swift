@@ -30,7 +30,7 @@ extension QEMUDriver {
 
     /// Removes what snapshot `victim` keeps in the images of `identity`'s disks.
     private func discard(_ victim: String, of identity: DomainIdentity, _ vm: QEMURunningDomain?) async throws(VirError) {
-        let domain = try domains.withLock { (domains) throws(VirError) -> QEMUDomain in try domains.find(identity) }
+        let domain = try find(identity)
         guard let snapshot = domain.snapshots.node(victim)?.payload else { throw Self.noSnapshot(victim) }
         if snapshot.isExternal {
             try await commitBack(victim, snapshot, of: domain, vm)
@@ -66,7 +66,7 @@ extension QEMUDriver {
             } else {
                 try await QEMUImages.commit(top)
             }
-            try changeDisks(of: domain.definition.name, live: vm != nil) { current in
+            try changeDisks(of: domain.identity, vm) { current in
                 guard current.target == disk.target, let below = current.backingChain.first else { return current }
                 var merged = current
                 merged.source = below.source

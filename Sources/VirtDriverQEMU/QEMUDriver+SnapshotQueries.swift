@@ -9,7 +9,7 @@ extension QEMUDriver {
 
     /// The snapshots of the domain behind `identity`.
     func snapshotTree(_ identity: DomainIdentity) throws(VirError) -> SnapshotTree {
-        try domains.withLock { (domains) throws(VirError) -> SnapshotTree in try domains.find(identity).snapshots }
+        try find(identity).snapshots
     }
 
     /// Snapshot `name` of the domain behind `identity`, and the tree it is in.
@@ -84,13 +84,13 @@ extension QEMUDriver {
         }
         if let vm {
             return try await vm.jobs.run { () async throws(VirError) -> R in
-                let domain = try domains.withLock { (domains) throws(VirError) -> QEMUDomain in try domains.find(identity) }
+                let domain = try find(identity)
                 guard domain.running === vm else { throw VirError(.operationInvalid, "domain is not running", domain: .qemu) }
                 return try await body(vm, domain)
             }
         }
         defer { mutate { (domains, _) in domains[identity.name]?.hasOfflineJob = false } }
-        return try await body(nil, try domains.withLock { (domains) throws(VirError) -> QEMUDomain in try domains.find(identity) })
+        return try await body(nil, try find(identity))
     }
 
     /// Changes the snapshots of `name` with `body`, then writes the metadata of those it

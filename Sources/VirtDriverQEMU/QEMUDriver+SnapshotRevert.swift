@@ -83,7 +83,7 @@ extension QEMUDriver {
         _ = try await boot(identity.name, paused: true, reason: (.runningFromSnapshot, .startedFromSnapshot))
         try await job(identity) { (vm) throws(VirError) in
             if target.isOnline && !target.isExternal {
-                let saved = try domains.withLock { (domains) throws(VirError) in try domains.find(identity).definition }
+                let saved = try find(identity).definition
                 try await QEMUSnapshotImages.internalLive("snapshot-load", name, disks: try QEMUSnapshotImages.internalDisks(of: target, in: saved), qemu: vm.qemu)
             }
             try await settle(vm, of: identity.name, in: finalState)

@@ -87,7 +87,7 @@ extension QEMUDriver {
             } else {
                 for (disk, _) in disks { try disk.checkImages() }
             }
-            try changeDisks(of: domain.definition.name, live: vm != nil) { disk in
+            try changeDisks(of: domain.identity, vm) { disk in
                 disks.first { $0.disk.target == disk.target }.map { QEMUSnapshotImages.overlaid(disk, with: $0.overlay) } ?? disk
             }
         } catch {
@@ -96,34 +96,18 @@ extension QEMUDriver {
         }
     }
 
-    /// Applies `change` to every disk of `name`'s persistent definition (saved) and, with
-    /// `live`, of its running definition (its run file rewritten).
-    func changeDisks(of name: String, live: Bool, _ change: (DiskDevice) -> DiskDevice) throws(VirError) {
-        try domains.withLock { (domains) throws(VirError) in
-            guard var domain = domains[name] else { return }
-            func changed(_ definition: DomainDefinition) -> DomainDefinition {
-                var definition = definition
-                definition.devices.disks = definition.devices.disks.map(change)
-                return definition
-            }
-            if domain.isPersistent {
-                let updated = changed(domain.persistentDefinition)
-                try store.saveConfig(updated)
-                if domain.isActive { domain.pendingDefinition = updated } else { domain.definition = updated }
-            }
-            if live, domain.isActive, let vm = domain.running {
-                domain.definition = changed(domain.definition)
-                try store.saveRun(domain.definition, QEMURunStatus(id: vm.id, pid: vm.qemu.process.pid, identity: try vm.qemu.process.identity()))
-            } else if !domain.isPersistent {
-                domain.definition = changed(domain.definition)
-            }
-            domains[name] = domain
+    /// Applies `change` to every disk of the persistent definition of `identity`'s domain
+    /// and, with a running `vm`, of its live definition.
+    func changeDisks(of identity: DomainIdentity, _ vm: QEMURunningDomain?, _ change: @escaping (DiskDevice) -> DiskDevice) throws(VirError) {
+        if try find(identity).isPersistent {
+            try editPersistent(identity) { (definition) throws(VirError) in definition.devices.disks = definition.devices.disks.map(change) }
         }
+        if let vm { try editLive(identity, vm) { definition in definition.devices.disks = definition.devices.disks.map(change) } }
     }
 
     /// `VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE`: metadata only, with libvirt's checks.
     private func redefineSnapshot(_ requested: DomainSnapshotDefinition, of identity: DomainIdentity, makeCurrent: Bool) throws(VirError) -> String {
-        let uuid = try domains.withLock { (domains) throws(VirError) in try domains.find(identity).definition.uuid }
+        let uuid = try find(identity).definition.uuid
         var name = ""
         try updateSnapshots(of: identity.name) { (tree) throws(VirError) in
             name = try tree.redefine(requested, makeCurrent: makeCurrent, uuid: uuid)

@@ -1,5 +1,7 @@
 import VirtCore
 import VirtSystem
+import VirtXML
+import VirtError
 
 /// Where a `qemu:///embed?root=ROOT` driver keeps its domains: a ``DomainStore`` whose run
 /// files record each QEMU's process, plus `ROOT/run/NAME.monitor` (its monitor's socket),
@@ -23,6 +25,11 @@ extension DomainStore where RunStatus == QEMURunStatus {
     var logDirectory: String { root + "/log" }
     /// `ROOT/cache`: the capabilities probed of each QEMU binary.
     var cacheDirectory: String { root + "/cache" }
+
+    /// Records `definition` as the live definition of the QEMU `qemu`, domain id `id`.
+    func saveRun(_ definition: DomainDefinition, id: Int32, qemu: QEMUProcess) throws(VirError) {
+        try saveRun(definition, QEMURunStatus(id: id, pid: qemu.process.pid, identity: try qemu.process.identity()))
+    }
 
     /// The files of `name`'s QEMU.
     func paths(of name: String) -> QEMUProcess.Paths {
