@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["VirtSystem"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "VirtContextsTests", dependencies: ["VirtContexts", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LXCDriverTests", dependencies: ["SwiftVirt", "VirtContexts", "VirtSystem", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "VirshCommandsTests", dependencies: ["VirshCommands", "VirtContexts", "JSON"], swiftSettings: strict),
+        .testTarget(name: "VirshCommandsTests", dependencies: ["VirshCommands", "VirtContexts", "JSON", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DifferentialTests", dependencies: ["TestSupport"], exclude: ["Scripts", "Fixtures"], swiftSettings: strict),
     ]
 )

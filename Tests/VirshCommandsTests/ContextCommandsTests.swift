@@ -1,5 +1,6 @@
 import JSON
 import Foundation
+import TestSupport
 import Testing
 @testable import VirshCommands
 import VirtContexts
@@ -11,7 +12,7 @@ final class VXSandbox: @unchecked Sendable {
 
     /// A fresh xid, cleaned up at the end.
     func xid() -> UInt32 {
-        UInt32.random(in: 20000...60000)
+        TestXIDs.fresh()
     }
 
     /// Runs `virtsh COMMAND --root ROOT ARGUMENTS...` without a connection.

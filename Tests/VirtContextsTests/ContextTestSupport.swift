@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TestSupport
 import Testing
 import VirtError
 import VirtSystem
@@ -20,19 +20,12 @@ final class ContextSandbox: @unchecked Sendable {
         system = try ContextSystem(root: root)
     }
 
-    /// A fresh xid nobody else uses: this process hands them out in turn from a random
-    /// start below the dynamic range, so that two tests never draw the same one (random draws
-    /// did collide, with each other or with a context still being torn down).
+    /// A fresh xid nobody else uses (``TestXIDs``).
     func freshXID() -> UInt32 {
-        let xid = Self.nextXID.withLock { next in
-            defer { next = next >= 45000 ? 20000 : next + 1 }
-            return next
-        }
+        let xid = TestXIDs.fresh()
         created.append(xid)
         return xid
     }
-
-    private static let nextXID = Mutex(UInt32.random(in: 20000...40000))
 
     /// Runs `command` in a new context and returns its standard output and end.
     func run(_ command: [String], options: ContextOptions = ContextOptions()) async throws -> (output: String, exit: ContextExit, xid: UInt32) {
