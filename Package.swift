@@ -63,7 +63,7 @@ let package = Package(
                     exclude: ["Scripts"], swiftSettings: strict),
         .testTarget(name: "VirtRPCTests", dependencies: ["VirtRPC", "XDR"], swiftSettings: strict),
         .testTarget(name: "VirtSystemTests", dependencies: ["VirtSystem"], swiftSettings: strict),
-        .testTarget(name: "QEMUDriverTests", dependencies: ["VirtDriverQEMU", "SwiftVirt", "JSON", "QMP", "VirtXML", "VirtCore", "VirtSystem", "VirtError"], exclude: ["Golden", "Guest", "Agent"], swiftSettings: strict),
+        .testTarget(name: "QEMUDriverTests", dependencies: ["VirtDriverQEMU", "SwiftVirt", "JSON", "QMP", "VirtXML", "VirtCore", "VirtSystem", "VirtError", "TestSupport"], exclude: ["Golden", "Guest", "Agent"], swiftSettings: strict),
         .testTarget(name: "QMPTests", dependencies: ["QMP", "JSON", "VirtSystem", "VirtError"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "VirtError"], swiftSettings: strict),
         // Helpers that several test targets share.

@@ -24,25 +24,10 @@ enum LXCInterfaces {
 
     /// Checks what a definition's interfaces say, as libvirt does when it parses them.
     static func validate(_ interfaces: [InterfaceDevice]) throws(VirError) {
-        for interface in interfaces {
-            if interface.extras.elements.contains(where: { $0.name == "script" }) {
-                throw VirError(.configUnsupported, "scripts are not supported on LXC network interfaces", domain: .lxc)
-            }
-            if let text = interface.mac {
-                guard let mac = MACAddress(text) else { throw VirError.xml("unable to parse mac address '\(text)'") }
-                if mac.isMulticast { throw VirError.xml("expected unicast mac address, found multicast '\(text)'") }
-            }
-            if interface.type == "bridge", interface.source == nil {
-                throw VirError.xml("Missing required attribute 'bridge' in element 'source'")
-            }
-            if let state = interface.linkState, state != "up", state != "down" {
-                throw VirError.xml("Invalid value for attribute 'state' in element 'link': '\(state)'.")
-            }
-            let bridge = interface.type == "bridge" ? interface.source : nil
-            for name in [interface.targetDev, interface.guestDev, bridge].compactMap({ $0 }) where !RouteNetlink.isValid(interfaceName: name) {
-                throw VirError(.configUnsupported, "'\(name)' is not a valid network interface name", domain: .lxc)
-            }
+        for interface in interfaces where interface.extras.elements.contains(where: { $0.name == "script" }) {
+            throw VirError(.configUnsupported, "scripts are not supported on LXC network interfaces", domain: .lxc)
         }
+        try HostInterfaces.validate(interfaces, domain: .lxc)
         let guestNames = guestNames(of: interfaces)
         if let twice = guestNames.first(where: { name in guestNames.filter { $0 == name }.count > 1 }) {
             throw VirError(.configUnsupported, "two interfaces are named '\(twice)' inside the container", domain: .lxc)
@@ -99,7 +84,7 @@ enum LXCInterfaces {
                 made.append(name)
                 let index = try host.linkIndex(name)
                 if interface.type == "bridge", let bridge = interface.source {
-                    try attach(index, named: name, to: bridge, host: host)
+                    try HostInterfaces.attach(index, named: name, to: bridge, host: host, domain: .lxc)
                 }
                 try host.setLink(index, up: true)
                 try configure(index, addresses: interface.hostIPs, routes: interface.hostRoutes, in: host)
@@ -154,23 +139,6 @@ enum LXCInterfaces {
             }
             number += 1
         }
-    }
-
-    /// Puts the host end `index` into `bridge`, with libvirt's message when that fails.
-    private static func attach(_ index: Int32, named name: String, to bridge: String, host: RouteNetlink) throws(VirError) {
-        let code: Int32
-        if access("/sys/class/net/\(bridge)", F_OK) != 0 {
-            code = ENODEV
-        } else if access("/sys/class/net/\(bridge)/bridge", F_OK) != 0 {
-            code = EOPNOTSUPP
-        } else {
-            do throws(VirError) {
-                return try host.setLink(index, master: try host.linkIndex(bridge))
-            } catch {
-                code = error.int1 != 0 ? error.int1 : EINVAL
-            }
-        }
-        throw Syscall.error("Unable to add bridge \(bridge) port \(name)", errno: code, domain: .lxc)
     }
 
     /// Gives the link `index` its addresses, then its routes, in the order of the XML.

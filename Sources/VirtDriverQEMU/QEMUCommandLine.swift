@@ -16,12 +16,16 @@ public enum QEMUCommandLine {
         /// The descriptor number (in QEMU) of a saved state to take in (`-incoming fd:N`),
         /// for a restore.
         public var incomingDescriptor: Int32?
+        /// The descriptor number (in QEMU) of the first tap device: the K-th bridge or
+        /// ethernet interface's tap is this plus K.
+        public var firstTapDescriptor: Int32
 
         /// A launch whose monitor socket is descriptor `monitorDescriptor`, restoring the
-        /// state at `incomingDescriptor` if given.
-        public init(monitorDescriptor: Int32 = 3, incomingDescriptor: Int32? = nil) {
+        /// state at `incomingDescriptor` if given, with its taps from `firstTapDescriptor` on.
+        public init(monitorDescriptor: Int32 = 3, incomingDescriptor: Int32? = nil, firstTapDescriptor: Int32 = 5) {
             self.monitorDescriptor = monitorDescriptor
             self.incomingDescriptor = incomingDescriptor
+            self.firstTapDescriptor = firstTapDescriptor
         }
     }
 
@@ -50,7 +54,7 @@ public enum QEMUCommandLine {
         if definition.onReboot == .destroy { line.append("-no-reboot") }
         try appendBoot(definition, to: &line)
         try QEMUDisks.append(definition.devices.disks, bootOrder: definition.os.bootDevices, to: &line)
-        try QEMUNetworks.append(definition.devices.interfaces, bootOrder: definition.os.bootDevices, to: &line)
+        try QEMUNetworks.append(definition.devices.interfaces, bootOrder: definition.os.bootDevices, firstTap: launch.firstTapDescriptor, to: &line)
         try QEMUCharacterDevices.append(definition.devices, to: &line)
         try QEMUOtherDevices.append(definition.devices, to: &line)
         line.append("-msg", "timestamp=on")

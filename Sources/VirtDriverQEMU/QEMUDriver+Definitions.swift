@@ -17,11 +17,13 @@ extension QEMUDriver {
         return definition
     }
 
-    /// Checks that `definition` can run: its emulator is a QEMU that takes its command line.
+    /// Checks that `definition` can run: its interfaces are well formed, and its emulator is
+    /// a QEMU that takes its command line.
     func check(_ definition: DomainDefinition) async throws(VirError) {
         guard definition.type == "kvm" || definition.type == "qemu" else {
             throw VirError(.configUnsupported, "domain type '\(definition.type)': this driver runs 'kvm' and 'qemu' domains", domain: .qemu)
         }
+        try HostInterfaces.validate(definition.devices.interfaces, domain: .qemu)
         _ = try QEMUCommandLine.build(withAgentSocket(definition), capabilities: try await capabilities(for: definition))
     }
 

@@ -101,7 +101,7 @@ extension QEMUDriver {
     }
 
     /// Launches the QEMU of `name` (marked as starting), connects its monitor, records what
-    /// runs (its consoles' ptys in the live definition), lets its vCPUs run unless `paused`,
+    /// runs (its consoles' ptys and taps in the live definition), lets its vCPUs run unless `paused`,
     /// and watches it. A failure leaves the domain as it was, with nothing running.
     /// With `incoming`, QEMU takes in the saved state read from that descriptor; the caller
     /// waits for it (``QEMUProcess/waitForMigration(progress:)``) before letting it run.
@@ -114,7 +114,10 @@ extension QEMUDriver {
             guard var definition = found else { throw Self.starting }
             try definition.checkDisks(against: others)
             definition = withAgentSocket(definition)
-            let qemu = try await QEMUProcess.launch(definition, capabilities: try await capabilities(for: definition), paths: store.paths(of: name), incoming: incoming)
+            let capabilities = try await capabilities(for: definition)
+            let taps = try QEMUTaps.open(for: &definition)
+            defer { taps.close() }
+            let qemu = try await QEMUProcess.launch(definition, capabilities: capabilities, paths: store.paths(of: name), incoming: incoming, taps: taps.devices)
             let id = nextID.withLock { next in
                 defer { next += 1 }
                 return next

@@ -2,17 +2,19 @@ import VirtError
 import VirtXML
 
 /// `<interface>` on the command line: a `-netdev` back end (user networking, or a tap device
-/// that the driver adds to the bridge) and a NIC front end.
+/// that the driver opened and passes, ``QEMUTaps``) and a NIC front end.
 enum QEMUNetworks {
-    static func append(_ interfaces: [InterfaceDevice], bootOrder: [String], to line: inout ArgumentList) throws(VirError) {
+    /// Appends the interfaces; the K-th one on a tap (bridge or ethernet) takes its tap as
+    /// descriptor `firstTap` + K.
+    static func append(_ interfaces: [InterfaceDevice], bootOrder: [String], firstTap: Int32, to line: inout ArgumentList) throws(VirError) {
+        var taps: Int32 = 0
         for (index, interface) in interfaces.enumerated() {
             switch interface.type {
             case "user":
                 line.append("-netdev", "user,id=hostnet\(index)")
-            case "bridge", "ethernet":
-                guard let tap = interface.targetDev else { throw QEMUCommandLine.unsupported("interface \(index) has no tap device name") }
-                guard interface.type == "ethernet" || interface.source != nil else { throw QEMUCommandLine.unsupported("bridge interface \(index) names no bridge") }
-                line.append("-netdev", "tap,id=hostnet\(index),ifname=\(QEMUCommandLine.escaped(tap)),script=no,downscript=no")
+            case _ where usesTap(interface):
+                line.append("-netdev", "tap,id=hostnet\(index),fd=\(firstTap + taps)")
+                taps += 1
             default:
                 throw QEMUCommandLine.unsupported("interface type '\(interface.type)'")
             }
@@ -23,8 +25,13 @@ enum QEMUNetworks {
         }
     }
 
+    /// Whether `interface` is backed by a tap device.
+    static func usesTap(_ interface: InterfaceDevice) -> Bool {
+        interface.type == "bridge" || interface.type == "ethernet"
+    }
+
     /// The NIC's QEMU type: virtio, e1000 or rtl8139 (libvirt's default on x86 PCs).
-    private static func model(of interface: InterfaceDevice, machine: QEMUMachine) throws(VirError) -> String {
+    static func model(of interface: InterfaceDevice, machine: QEMUMachine) throws(VirError) -> String {
         switch interface.model ?? (machine.family == .microvm ? "virtio" : "rtl8139") {
         case "virtio": return machine.virtio("net")
         case "e1000" where machine.family != .microvm: return "e1000"

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftVirt
+import TestSupport
 import Testing
 
 /// The Linux guest scripts/install-test-deps builds from Debian's packages
@@ -12,19 +13,49 @@ enum LinuxGuest {
     static let why: Comment = "needs QEMU, /dev/kvm and the Linux guest of scripts/install-test-deps (run it as root)"
 
     /// Its definition: TCG, 256 MiB, direct kernel boot, the agent's channel (socket chosen
-    /// by the driver), a virtio balloon, and `disk` if given.
-    static func xml(_ name: String, disk: String? = nil) throws -> String {
+    /// by the driver), a virtio balloon, and `disk` if given; `vcpus` is `<vcpu>`'s
+    /// attributes and content, `devices` more devices' XML.
+    static func xml(_ name: String, disk: String? = nil, vcpus: String = "1", devices: String = "") throws -> String {
         let diskXML = disk.map {
             "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='\($0)'/><target dev='vda' bus='virtio'/></disk>"
         } ?? ""
         return """
-            <domain type='qemu'><name>\(name)</name><uuid>\(UUID().uuidString.lowercased())</uuid><memory unit='KiB'>262144</memory><vcpu>1</vcpu>
+            <domain type='qemu'><name>\(name)</name><uuid>\(UUID().uuidString.lowercased())</uuid><memory unit='KiB'>262144</memory><vcpu\(vcpus.hasPrefix(" ") ? "" : ">")\(vcpus)</vcpu>
               <os><type arch='x86_64' machine='pc'>hvm</type><kernel>\(directory)/vmlinux</kernel><initrd>\(directory)/initramfs.gz</initrd>
                 <cmdline>console=ttyS0 quiet</cmdline></os>
               <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>\(diskXML)<serial type='pty'><target port='0'/></serial>
-                <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel><memballoon model='virtio'/></devices>
+                <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel><memballoon model='virtio'/>\(devices)</devices>
             </domain>
             """
+    }
+
+    /// Runs `arguments` in the guest through the agent (`guest-exec`), not waiting for it.
+    static func exec(_ domain: Domain, _ arguments: [String]) async throws {
+        let args = arguments.dropFirst().map { "\"\($0)\"" }.joined(separator: ",")
+        _ = try await domain.qemuAgentCommand(#"{"execute":"guest-exec","arguments":{"path":"\#(arguments[0])","arg":[\#(args)]}}"#, timeout: 10)
+    }
+
+    /// Whether the guest's /tmp/marker exists: the test makes it, and a reset of the guest
+    /// (whose root is an initramfs) loses it.
+    static func hasMarker(_ domain: Domain) async -> Bool {
+        guard let reply = try? await domain.qemuAgentCommand(#"{"execute":"guest-file-open","arguments":{"path":"/tmp/marker","mode":"r"}}"#, timeout: 10),
+              let handle = reply.split(separator: ":").last?.filter(\.isNumber) else { return false }
+        _ = try? await domain.qemuAgentCommand(#"{"execute":"guest-file-close","arguments":{"handle":\#(handle)}}"#, timeout: 10)
+        return true
+    }
+
+    /// Makes the guest's /tmp/marker.
+    static func makeMarker(_ domain: Domain) async throws {
+        let reply = try #require(try await domain.qemuAgentCommand(#"{"execute":"guest-file-open","arguments":{"path":"/tmp/marker","mode":"w"}}"#, timeout: 10))
+        let handle = String(reply.split(separator: ":").last ?? "").filter { $0.isNumber }
+        _ = try await domain.qemuAgentCommand(#"{"execute":"guest-file-close","arguments":{"handle":\#(handle)}}"#, timeout: 10)
+        #expect(await hasMarker(domain))
+    }
+
+    /// The number of vCPUs the guest sees (`guest-get-vcpus`).
+    static func guestVcpus(_ domain: Domain) async throws -> Int {
+        let reply = try #require(try await domain.qemuAgentCommand(#"{"execute":"guest-get-vcpus"}"#, timeout: 10))
+        return reply.components(separatedBy: "logical-id").count - 1
     }
 
     /// Waits (up to 60 s: TCG is slow on a loaded host) until the agent answers a ping.
@@ -76,6 +107,50 @@ struct LinuxGuestTests {
 
             try await domain.shutdown()
             #expect(await eventually { try await domain.state() == (.shutoff, .shutoffShutdown) })
+        }
+    }
+
+    @Test("the NIC sends on its tap; reboot and the guest's own reset run it again; vCPUs plug and unplug; a kernel panic stops it, crashed")
+    func linuxGuestLifecycle() async throws {
+        let bridge = try TestBridge()
+        try await EmbeddedQEMU.with { _, conn in
+            let devices = "<interface type='bridge'><source bridge='\(bridge.name)'/><model type='virtio'/></interface><panic model='isa'/>"
+            let xml = try LinuxGuest.xml("linux", vcpus: " placement='static' current='1'>2", devices: devices)
+            let domain = try await conn.defineDomain(xml: xml.replacingOccurrences(of: "</devices>", with: "</devices><on_crash>destroy</on_crash>"))
+            _ = try await domain.create()
+            try await LinuxGuest.waitForAgent(domain)
+
+            // The guest's NIC is up: its first frames (IPv6 neighbour discovery) reach the tap.
+            let tap = try #require(try await domain.definition().devices.interfaces.first?.targetDev)
+            #expect(await eventually { (Int((try? String(contentsOfFile: "/sys/class/net/\(tap)/statistics/rx_packets", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0) > 0 })
+
+            // virDomainReboot: the power button, then a reset once the guest has powered off.
+            try await LinuxGuest.makeMarker(domain)
+            try await domain.reboot()
+            try await LinuxGuest.waitForAgent(domain)
+            #expect(await !LinuxGuest.hasMarker(domain))
+            #expect(try await domain.state() == (.running, .runningBooted))
+
+            // The guest's own reset, under on_reboot restart: it runs on.
+            try await LinuxGuest.makeMarker(domain)
+            try await LinuxGuest.exec(domain, ["/bin/busybox", "reboot", "-f"])
+            #expect(await eventually { await !LinuxGuest.hasMarker(domain) })
+            try await LinuxGuest.waitForAgent(domain)
+            #expect(try await domain.state() == (.running, .runningBooted))
+
+            // vCPU hotplug, then unplug, which the guest's ACPI acknowledges.
+            try await domain.setVcpus(2, flags: .live)
+            #expect(try await domain.vcpus().count == 2)
+            #expect(await eventually { (try? await LinuxGuest.guestVcpus(domain)) == 2 })
+            try await domain.setVcpus(1, flags: .live)
+            #expect(try await domain.vcpus().count == 1)
+            #expect(await eventually { (try? await LinuxGuest.guestVcpus(domain)) == 1 })
+
+            // A kernel panic: pvpanic tells QEMU, and on_crash destroy stops the domain.
+            try await LinuxGuest.exec(domain, ["/bin/busybox", "sh", "-c", "echo c > /proc/sysrq-trigger"])
+            #expect(await eventually { try await domain.state() == (.shutoff, .shutoffCrashed) })
+            #expect(!hostHasLink(tap))
         }
     }
 }

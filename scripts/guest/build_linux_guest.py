@@ -3,10 +3,11 @@
 
   DIR/vmlinux        Debian's kernel (linux-image-amd64's), uncompressed from its bzImage:
                      an ELF that QEMU boots through its PVH entry, with no firmware.
-  DIR/initramfs.gz   busybox-static; the virtio, balloon and ACPI button modules; and
-                     Debian's qemu-guest-agent with the libraries it links. Its /init
-                     starts qemu-ga on the org.qemu.guest_agent.0 port and powers the guest
-                     off when the ACPI power button is pressed (busybox acpid).
+  DIR/initramfs.gz   busybox-static; the virtio (console, balloon, net), pvpanic and ACPI
+                     button modules; and Debian's qemu-guest-agent with the libraries it
+                     links. Its /init brings the NICs up, starts qemu-ga on the
+                     org.qemu.guest_agent.0 port and powers the guest off when the ACPI
+                     power button is pressed (busybox acpid).
 
 Usage: build_linux_guest.py DIR. Idempotent: a DIR built from the same packages by the same
 recipe (this file) is kept.
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 
-MODULES = ["virtio_pci", "virtio_console", "virtio_balloon", "button", "evdev"]
+MODULES = ["virtio_pci", "virtio_console", "virtio_balloon", "virtio_net", "pvpanic_mmio", "button", "evdev"]
 INIT = r"""#!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -35,6 +36,7 @@ mkdir -p /tmp /var/run /run /etc/acpi/PWRF
 printf '#!/bin/sh\npoweroff -f\n' > /etc/acpi/PWRF/00000080
 chmod +x /etc/acpi/PWRF/00000080
 acpid -c /etc/acpi -l /tmp/acpid.log -p /tmp/acpid.pid
+for link in /sys/class/net/eth*; do [ -e "$link" ] && ip link set "${link##*/}" up; done
 for port in /sys/class/virtio-ports/*; do
     [ "$(cat $port/name 2>/dev/null)" = org.qemu.guest_agent.0 ] && agent=/dev/${port##*/}
 done

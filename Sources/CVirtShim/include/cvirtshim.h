@@ -113,6 +113,12 @@ int cvs_accept_cloexec(int sock);
  *  loop. Returns the descriptor, or -1 with errno (EAGAIN when nobody waits). */
 int cvs_accept_nonblocking(int sock);
 
+/** Opens /dev/net/tun as the tap device `name` (TUNSETIFF with IFF_TAP | IFF_NO_PI, plus
+ *  IFF_VNET_HDR if `vnet_header`), creating it if it does not exist; a name with "%d" takes
+ *  the kernel's first free number. The device's name is written to `actual` (IFNAMSIZ
+ *  bytes). Returns the close-on-exec descriptor, or -1 with errno. */
+int cvs_open_tap(const char *name, int vnet_header, char *actual);
+
 /** The most descriptors one cvs_send_fds/cvs_recv_fds message carries. */
 #define CVS_MAX_FDS 16
 

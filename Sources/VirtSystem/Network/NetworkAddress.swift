@@ -61,7 +61,7 @@ public struct NetworkAddress: Sendable, Hashable, CustomStringConvertible {
 /// A link-layer (Ethernet) address such as `52:54:00:12:34:56`.
 public struct MACAddress: Sendable, Hashable, CustomStringConvertible {
     /// Its six bytes.
-    public let bytes: [UInt8]
+    public private(set) var bytes: [UInt8]
 
     /// Reads six colon-separated hexadecimal bytes. `nil` for anything else.
     public init?(_ text: String) {
@@ -73,6 +73,13 @@ public struct MACAddress: Sendable, Hashable, CustomStringConvertible {
             bytes.append(byte)
         }
         self.bytes = bytes
+    }
+
+    /// The same address with another first byte.
+    public func withFirstByte(_ first: UInt8) -> MACAddress {
+        var copy = self
+        copy.bytes[0] = first
+        return copy
     }
 
     /// Whether it is a multicast address (the low bit of its first byte), which no

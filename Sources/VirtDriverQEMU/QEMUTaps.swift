@@ -1,0 +1,54 @@
+import VirtCore
+import VirtError
+import VirtSystem
+import VirtXML
+
+/// The tap devices behind a domain's bridge and ethernet interfaces, opened by the driver
+/// before QEMU starts and passed to it as descriptors, as libvirt's
+/// `qemuInterfaceBridgeConnect` does. A tap is not persistent: it disappears, and leaves
+/// its bridge, when QEMU's descriptor closes, however QEMU ends.
+struct QEMUTaps {
+    /// The taps, in the order of the interfaces on them.
+    let devices: [TapDevice]
+
+    /// Opens a tap for each tap interface of `definition` (``QEMUNetworks/usesTap(_:)``):
+    /// `<target dev>`, or the first free `vnetN`, which becomes the interface's `<target
+    /// dev>` in `definition` (the live XML). Each has the guest's MAC with its first byte
+    /// made 0xFE (so that a bridge never takes the guest's address as its own), joins its
+    /// bridge and is up. On failure, the taps opened so far are closed (and so gone).
+    static func open(for definition: inout DomainDefinition) throws(VirError) -> QEMUTaps {
+        var devices: [TapDevice] = []
+        do throws(VirError) {
+            let indices = definition.devices.interfaces.indices.filter { QEMUNetworks.usesTap(definition.devices.interfaces[$0]) }
+            guard !indices.isEmpty else { return QEMUTaps(devices: []) }
+            let host = try RouteNetlink()
+            for index in indices {
+                let interface = definition.devices.interfaces[index]
+                let tap = try TapDevice.open(named: interface.targetDev, vnetHeader: interface.model == "virtio", domain: .qemu)
+                devices.append(tap)
+                let link = try host.linkIndex(tap.name)
+                try host.setLink(link, mac: interface.mac.flatMap(MACAddress.init).map(hostSide))
+                if interface.type == "bridge", let bridge = interface.source {
+                    try HostInterfaces.attach(link, named: tap.name, to: bridge, host: host, domain: .qemu)
+                }
+                try host.setLink(link, up: true)
+                definition.devices.interfaces[index].targetDev = tap.name
+            }
+            return QEMUTaps(devices: devices)
+        } catch {
+            QEMUTaps(devices: devices).close()
+            throw error
+        }
+    }
+
+    /// Closes this process's descriptors: once QEMU has its own, or to remove the taps.
+    func close() {
+        for device in devices { device.close() }
+    }
+
+    /// The tap's own MAC for a guest whose NIC has `mac`: the same but for the first byte,
+    /// 0xFE (0xFA if the guest's is 0xFE), as libvirt's `virNetDevTapCreateInBridgePort`.
+    private static func hostSide(_ mac: MACAddress) -> MACAddress {
+        mac.withFirstByte(mac.bytes[0] == 0xFE ? 0xFA : 0xFE)
+    }
+}

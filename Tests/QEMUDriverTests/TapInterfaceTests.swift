@@ -1,0 +1,87 @@
+import Foundation
+import SwiftVirt
+import TestSupport
+import Testing
+
+/// `<interface type='bridge'>` and `<interface type='ethernet'>`: tap devices the driver
+/// opens, gives QEMU as descriptors and, for a bridge, adds to it; on bridges of the test's
+/// own, which no address or uplink connects to anything.
+@Suite("qemu:///embed: tap interfaces", .enabled(if: RealQEMU.available, RealQEMU.why), .serialized)
+struct TapInterfaceTests {
+    /// The diskless guest with `interfaces` (their XML).
+    private func xml(_ name: String, _ interfaces: String) throws -> String {
+        try EmbeddedQEMU.guestXML(name).replacingOccurrences(of: "</devices>", with: interfaces + "</devices>")
+    }
+
+    /// The `vnet*` links of this host.
+    private func vnetLinks() throws -> Set<String> {
+        Set(try FileManager.default.contentsOfDirectory(atPath: "/sys/class/net").filter { $0.hasPrefix("vnet") })
+    }
+
+    private func sysfs(_ link: String, _ file: String) -> String {
+        ((try? String(contentsOfFile: "/sys/class/net/\(link)/\(file)", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("a bridge interface is a tap in the bridge, with the guest's MAC but for 0xFE, that QEMU holds and that goes with it")
+    func bridgeInterface() async throws {
+        let bridge = try TestBridge()
+        try await EmbeddedQEMU.with { _, conn in
+            let interfaces = "<interface type='bridge'><mac address='52:54:00:aa:bb:cc'/><source bridge='\(bridge.name)'/><model type='virtio'/></interface>"
+                + "<interface type='ethernet'><mac address='52:54:00:aa:bb:cd'/><model type='e1000'/></interface>"
+            let domain = try await conn.defineDomain(xml: try xml("tapped", interfaces))
+            _ = try await domain.create()
+
+            let live = try await domain.definition().devices.interfaces
+            let taps = live.compactMap(\.targetDev)
+            try #require(taps.count == 2 && taps.allSatisfy { $0.hasPrefix("vnet") }, "\(taps)")
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: "/sys/class/net/\(taps[0])/master"))?.hasSuffix("/" + bridge.name) == true)
+            #expect(!hostHasLink(taps[1] + "/master"), "an ethernet tap joins no bridge")
+            #expect(sysfs(taps[0], "address") == "fe:54:00:aa:bb:cc")
+            #expect(sysfs(taps[1], "address") == "fe:54:00:aa:bb:cd")
+            // IFF_TAP | IFF_NO_PI, and the virtio-net header for the virtio NIC only.
+            #expect(sysfs(taps[0], "tun_flags") == "0x5002")
+            #expect(sysfs(taps[1], "tun_flags") == "0x1002")
+            for tap in taps { #expect((Int(sysfs(tap, "flags").dropFirst(2), radix: 16) ?? 0) & 1 == 1, "\(tap) is up") }
+            let network = try await domain.qemuMonitorCommand("info network", flags: .hmp)
+            #expect(network.contains("hostnet0: index=0,type=tap,fd=5") && network.contains("hostnet1: index=0,type=tap,fd=6"), "\(network)")
+            // The persistent definition names no tap.
+            let inactive = try await domain.definition(flags: .inactive).devices.interfaces
+            #expect(inactive.map(\.targetDev) == [nil, nil])
+
+            try await domain.destroy()
+            #expect(await eventually { !hostHasLink(taps[0]) && !hostHasLink(taps[1]) })
+        }
+    }
+
+    @Test("a missing bridge, a device that is no tap or a bad name fails the start or the definition, and leaves no tap")
+    func badInterfaces() async throws {
+        let bridge = try TestBridge()
+        let before = try vnetLinks()
+        try await EmbeddedQEMU.with { _, conn in
+            let missing = testLinkName("svtno")
+            let noBridge = try await conn.defineDomain(xml: try xml("nobridge", "<interface type='bridge'><source bridge='\(missing)'/></interface>"))
+            let error = await #expect(throws: VirError.self) { _ = try await noBridge.create() }
+            #expect(error?.code == .systemError)
+            #expect(error?.message.hasPrefix("Unable to add bridge \(missing) port vnet") == true && error?.message.hasSuffix("No such device") == true, "\(error?.message ?? "")")
+            #expect(try await noBridge.state().0 == .shutoff)
+
+            // "lo" is no bridge; the bridge is no tap, and is left alone.
+            let notABridge = try await conn.defineDomain(xml: try xml("notabridge", "<interface type='bridge'><source bridge='lo'/></interface>"))
+            let loError = await #expect(throws: VirError.self) { _ = try await notABridge.create() }
+            #expect(loError?.code == .systemError && loError?.message.hasSuffix("Operation not supported") == true, "\(loError?.message ?? "")")
+            let taken = try await conn.defineDomain(xml: try xml("taken", "<interface type='ethernet'><target dev='\(bridge.name)'/></interface>"))
+            let takenError = await #expect(throws: VirError.self) { _ = try await taken.create() }
+            #expect(takenError?.code == .systemError && takenError?.message.contains("Unable to create tap device \(bridge.name)") == true, "\(takenError?.message ?? "")")
+            #expect(hostHasLink(bridge.name + "/bridge"))
+
+            let unnamed = await #expect(throws: VirError.self) { try await conn.defineDomain(xml: try xml("unnamed", "<interface type='bridge'/>")) }
+            #expect(unnamed?.code == .xmlError)
+            let badName = await #expect(throws: VirError.self) {
+                try await conn.defineDomain(xml: try xml("badname", "<interface type='ethernet'><target dev='a/b'/></interface>"))
+            }
+            #expect(badName?.code == .configUnsupported)
+            #expect(try await conn.listAllDomains(flags: .active).isEmpty)
+        }
+        #expect(try vnetLinks().subtracting(before).isEmpty)
+    }
+}
