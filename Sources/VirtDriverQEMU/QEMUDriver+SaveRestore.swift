@@ -44,11 +44,16 @@ extension QEMUDriver {
 
     /// Corresponds to `virDomainRestoreFlags`: starts the domain in the save image at `path`
     /// (its XML, or `xml` for the same name and UUID) from the state in it, running or
-    /// paused as it was saved, unless `RUNNING` or `PAUSED` say otherwise.
+    /// paused as it was saved, unless `RUNNING` or `PAUSED` say otherwise. While QEMU reads
+    /// the state, the domain's job info reports how much of the file it has read.
     public func restore(from path: String, xml: String?, flags: SaveRestoreFlags) async throws {
         try flags.check(supported: [.bypassCache, .running, .paused], function: "qemuDomainRestoreFlags", domain: .qemu)
         let (image, fd) = try QEMUSaveFile.open(path)
         defer { Glibc.close(fd) }
+        let stateStart = Self.offset(of: fd)
+        var status = stat()
+        let fileSize = fstat(fd, &status) == 0 ? UInt64(max(status.st_size, 0)) : 0
+        let stateSize = max(fileSize, stateStart) - stateStart
         var definition = try await prepare(image.xml)
         if let xml {
             let replacement = try await prepare(xml)
@@ -59,7 +64,12 @@ extension QEMUDriver {
         let runs = flags.contains(.running) || !flags.contains(.paused) && image.wasRunning
         do throws(VirError) {
             try await job(identity) { (vm) throws(VirError) in
-                try await vm.qemu.waitForMigration()
+                defer { vm.jobProgress.withLock { $0 = nil } }
+                // QEMU's descriptor shares this one's file offset: how far it has read.
+                try await vm.qemu.waitForMigration { progress in
+                    let read = min(max(Self.offset(of: fd), stateStart) - stateStart, stateSize)
+                    vm.jobProgress.withLock { $0 = DomainJobInfo(elapsed: progress.timeElapsed, memoryProcessed: read, memoryRemaining: stateSize - read, memoryTotal: stateSize) }
+                }
                 if runs {
                     mutate { (domains, _) in domains[identity.name]?.expectedReason = .runningRestored }
                     _ = try await vm.qemu.monitor.execute("cont")
@@ -72,6 +82,14 @@ extension QEMUDriver {
             if let vm = try? running(identity) { await end(vm, of: identity.name, as: .destroyed) }
             throw error
         }
+    }
+
+    /// Corresponds to `virDomainSaveImageGetXMLDesc`: the XML in the save image at `path`.
+    public func saveImageXML(path: String, flags: DomainXMLFlags) async throws -> String {
+        try flags.check(supported: .secure, function: "qemuDomainSaveImageGetXMLDesc", domain: .qemu)
+        let (image, fd) = try QEMUSaveFile.open(path)
+        Glibc.close(fd)
+        return image.xml
     }
 
     /// Corresponds to `virDomainCoreDump`: the guest's memory as an ELF core file (QEMU's
@@ -118,6 +136,11 @@ extension QEMUDriver {
     public func jobInfo(_ identity: DomainIdentity) async throws -> DomainJobInfo {
         let vm = try find(identity).running
         return vm?.jobProgress.withLock { $0 } ?? DomainJobInfo()
+    }
+
+    /// The file offset of `descriptor` (0 if it has none).
+    private static func offset(of descriptor: Int32) -> UInt64 {
+        UInt64(max(lseek(descriptor, 0, SEEK_CUR), 0))
     }
 
     /// libvirt's ABI check, in the part that matters here: the replacement definition of a

@@ -83,6 +83,11 @@ extension RemoteDriver {
         try await perform(.domainRestoreFlags, RemoteDomainRestoreFlagsArgs(from: path, dxml: xml, flags: flags.rawValue))
     }
 
+    /// Corresponds to `virDomainSaveImageGetXMLDesc`.
+    public func saveImageXML(path: String, flags: DomainXMLFlags) async throws -> String {
+        try await call(.domainSaveImageGetXmlDesc, RemoteDomainSaveImageGetXmlDescArgs(file: path, flags: flags.rawValue), returning: RemoteDomainSaveImageGetXmlDescRet.self).xml
+    }
+
     /// Corresponds to `virDomainCoreDump`.
     public func coreDump(_ domain: DomainIdentity, to path: String, flags: DumpFlags) async throws {
         try await perform(.domainCoreDump, RemoteDomainCoreDumpArgs(dom: RemoteNonnullDomain(domain), to: path, flags: signedFlags(flags.rawValue)))

@@ -29,6 +29,13 @@ extension TestDriver {
 }
 
 extension TestDriver {
+    /// Corresponds to `virDomainSaveImageGetXMLDesc`: the definition in the save image at
+    /// `path`, parsed and formatted again as libvirt's test driver does (with no id).
+    public func saveImageXML(path: String, flags: DomainXMLFlags) async throws -> String {
+        try flags.check(supported: .secure, function: "testDomainSaveImageGetXMLDesc")
+        return try TestDefaults.parse(try SaveImage.read(from: path)).format(DomainFormatOptions(secure: flags.contains(.secure)))
+    }
+
     /// Corresponds to `virDomainCoreDump`. With `VIR_DUMP_CRASH` the guest crashes after the
     /// dump and its `on_crash` policy applies: `destroy` stops it (STOPPED/CRASHED, as
     /// libvirt's test driver always does), `preserve` leaves it crashed for inspection,

@@ -36,7 +36,24 @@ struct SaveRestoreTests {
             _ = try await domain.create()
             try guest.serial().waitUntilReady()
             try await domain.save(to: file)
+            let imageXML = try await conn.saveImageXML(path: file)
+            #expect(try DomainDefinition.parse(imageXML).name == "kept" && !imageXML.contains("id="), "\(imageXML)")
+            // While QEMU reads the state, the job reports how much of the file it has read.
+            let stateSize = UInt64(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0)
+            let watcher = Task {
+                var seen: [DomainJobInfo] = []
+                while !Task.isCancelled {
+                    if let info = try? await conn.lookupDomain(name: "kept").jobInfo(), info.type != .none { seen.append(info) }
+                    try? await Task.sleep(for: .milliseconds(1))
+                }
+                return seen
+            }
             try await conn.restoreDomain(from: file)
+            watcher.cancel()
+            for info in await watcher.value {
+                #expect(info.dataTotal > 0 && info.dataTotal < stateSize && info.dataProcessed + info.dataRemaining == info.dataTotal, "\(info)")
+            }
+            #expect(try await domain.jobInfo().type == DomainJobInfo.JobType.none)
             #expect(try await domain.state() == (.running, .runningRestored))
             let twice = await #expect(throws: VirError.self) { try await conn.restoreDomain(from: file) }
             #expect(twice?.code == .operationInvalid, "\(twice?.message ?? "")")
@@ -62,10 +79,14 @@ struct SaveRestoreTests {
 
             let missing = await #expect(throws: VirError.self) { try await conn.restoreDomain(from: embedded.root + "/missing.save") }
             #expect(missing?.code == .systemError)
+            let missingXML = await #expect(throws: VirError.self) { try await conn.saveImageXML(path: embedded.root + "/missing.save") }
+            #expect(missingXML?.code == .systemError)
             let junk = embedded.root + "/junk.save"
             try Data(repeating: 7, count: 200).write(to: URL(fileURLWithPath: junk))
             let badMagic = await #expect(throws: VirError.self) { try await conn.restoreDomain(from: junk) }
             #expect(badMagic?.code == .operationFailed && badMagic?.message.contains("image magic is incorrect") == true)
+            let junkXML = await #expect(throws: VirError.self) { try await conn.saveImageXML(path: junk) }
+            #expect(junkXML?.code == .operationFailed)
             #expect(try await conn.listAllDomains().count == 1)
         }
     }

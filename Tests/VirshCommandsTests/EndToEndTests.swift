@@ -135,6 +135,18 @@ func json(_ line: Substring) throws -> Any {
         #expect(run.status == 0)
     }
 
+    /// `restore --verbose` (virsh 9.0 has no restore progress): the image's domain is found
+    /// by the name in its XML, and the line ends at 100 %.
+    @Test func restoreShowsProgress() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString + ".sav").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let run = await virtsh("save test \(file); restore \(file) --verbose; domstate test --reason; restore /nonexistent/x.sav --verbose")
+        #expect(run.out.contains("\nDomain restored from \(file)\n") && run.out.contains("running (restored)"), "\(run.out)")
+        #expect(run.err.hasPrefix("\rRestore: [100 %]"), "\(run.err)")
+        #expect(run.err.contains("error: Failed to restore domain from /nonexistent/x.sav"), "\(run.err)")
+        #expect(run.status == 1)
+    }
+
     @Test func wrongStateErrors() async {
         let run = await virtsh("resume test; start test; destroy test; destroy test")
         #expect(run.err == """

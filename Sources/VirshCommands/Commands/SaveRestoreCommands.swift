@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 import SwiftVirt
 
-/// `save` and `restore`: a running domain's state to a file and back; `dump`, its core.
+/// `save` and `restore`: a running domain's state to a file and back, and
+/// `save-image-dumpxml`, the file's definition; `dump`, a domain's core.
 enum SaveRestoreCommands {
-    static let all: [Command] = [save, restore, dump]
+    static let all: [Command] = [save, restore, saveImageDumpXML, dump]
 
     /// `save <domain> <file> [--bypass-cache] [--xml FILE] [--running] [--paused] [--verbose]`
     static let save = Command(CommandSpec(
@@ -25,7 +26,7 @@ enum SaveRestoreCommands {
         let xml = try ctx.string("xml").map(Files.read)
         try await VirshError.context("Failed to save domain '\(label)' to \(file)") {
             let saveFlags = flags(ctx)
-            try await withProgress(of: domain, label: "Save", shown: ctx.flag("verbose"), ctx) {
+            try await withProgress(of: { domain }, label: "Save", shown: ctx.flag("verbose"), ctx) {
                 try await domain.save(to: file, xml: xml, flags: saveFlags)
             }
         }
@@ -33,7 +34,8 @@ enum SaveRestoreCommands {
         ctx.result(DomainReport.json(domain, action: "saved", extra: [("file", .string(file))]))
     }
 
-    /// `restore <file> [--bypass-cache] [--xml FILE] [--running] [--paused] [--reset-nvram]`
+    /// `restore <file> [--bypass-cache] [--xml FILE] [--running] [--paused] [--reset-nvram] [--verbose]`
+    /// (`--verbose` is SwiftVirt's: virsh 9.0 shows no restore progress).
     static let restore = Command(CommandSpec(
         "restore", "restore a domain from a saved state in a file", description: "Restore a domain.",
         options: [
@@ -43,15 +45,44 @@ enum SaveRestoreCommands {
             .flag("running", "restore domain into running state"),
             .flag("paused", "restore domain into paused state"),
             .flag("reset-nvram", "re-initialize NVRAM from its pristine template"),
+            .flag("verbose", "display the progress of restore"),
         ]
     )) { ctx in
         let file = try ctx.required("file")
         let xml = try ctx.string("xml").map(Files.read)
+        let connection = try await ctx.connection()
         try await VirshError.context("Failed to restore domain from \(file)") {
-            try await ctx.connection().restoreDomain(from: file, xml: xml, flags: flags(ctx))
+            let restoreFlags = flags(ctx), verbose = ctx.flag("verbose")
+            // The domain appears once the restore has started it; its name is in the image.
+            var name = ""
+            if verbose {
+                let imageXML: String
+                if let xml { imageXML = xml } else { imageXML = try await connection.saveImageXML(path: file) }
+                name = try DomainDefinition.parse(imageXML).name
+            }
+            try await withProgress(of: { [name] in try? await connection.lookupDomain(name: name) }, label: "Restore", shown: verbose, ctx) {
+                try await connection.restoreDomain(from: file, xml: xml, flags: restoreFlags)
+            }
         }
-        ctx.info("Domain restored from \(file)\n")
+        ctx.info((ctx.flag("verbose") ? "\n" : "") + "Domain restored from \(file)\n")
         ctx.result(.object([("action", .string("restored")), ("file", .string(file))]))
+    }
+
+    /// `save-image-dumpxml <file> [--security-info] [--xpath EXPRESSION] [--wrap]`
+    static let saveImageDumpXML = Command(CommandSpec(
+        "save-image-dumpxml", "saved state domain information in XML",
+        description: "Dump XML of domain information for a saved state file to stdout.",
+        options: [
+            .data("file", "saved state file to read"),
+            .flag("security-info", "include security sensitive information in XML dump"),
+            .string("xpath", namedOnly: true, "xpath expression to filter the XML document"),
+            .flag("wrap", "wrap xpath results in an common root element"),
+        ]
+    )) { ctx in
+        let file = try ctx.required("file")
+        let flags: DomainXMLFlags = ctx.flag("security-info") ? .secure : []
+        let xml = try await VirshError.context(nil) { try await ctx.connection().saveImageXML(path: file, flags: flags) }
+        try XMLOutput.print(xml, xpath: ctx.string("xpath"), wrap: ctx.flag("wrap"), to: ctx)
     }
 
     /// `dump <domain> <file> [--live] [--crash] [--bypass-cache] [--reset] [--verbose] [--memory-only] [--format F]`
@@ -94,8 +125,9 @@ enum SaveRestoreCommands {
 
     /// Runs `job` and, when `shown`, prints its progress on stderr as virsh's
     /// `virshPrintJobProgress` does (`\rSave: [ 42 %]`), polling `virDomainGetJobInfo`
-    /// every 50 ms while it runs, then 100 % once it has succeeded.
-    static func withProgress(of domain: Domain, label: String, shown: Bool, _ ctx: CommandContext,
+    /// every 50 ms while it runs, then 100 % once it has succeeded. `domain` finds the
+    /// domain whose job it is (a restore's, once the restore has started it).
+    static func withProgress(of domain: @escaping @Sendable () async -> Domain?, label: String, shown: Bool, _ ctx: CommandContext,
                              _ job: @escaping @Sendable () async throws -> Void) async throws {
         guard shown else { return try await job() }
         let finished = Mutex(false)
@@ -104,7 +136,7 @@ enum SaveRestoreCommands {
             try await job()
         }
         while !finished.withLock({ $0 }) {
-            if let info = try? await domain.jobInfo(), info.type != .none, info.dataTotal > 0 {
+            if let info = try? await domain()?.jobInfo(), info.type != .none, info.dataTotal > 0 {
                 ctx.printError(progressLine(label, remaining: info.dataRemaining, total: info.dataTotal))
             }
             try? await Task.sleep(for: .milliseconds(50))

@@ -235,6 +235,13 @@ extension Connection {
         try exclusive(flags, .running, "VIR_DOMAIN_SAVE_RUNNING", .paused, "VIR_DOMAIN_SAVE_PAUSED", domain: .domain)
         try await call(function, mutating: true) { try await $0.restore(from: path, xml: xml, flags: flags) }
     }
+
+    /// Corresponds to `virDomainSaveImageGetXMLDesc`: the definition a save file holds,
+    /// which a restore of it starts (`SECURE` is the only flag).
+    public func saveImageXML(path: String, flags: DomainXMLFlags = []) async throws(VirError) -> String {
+        guard !path.isEmpty else { throw VirError.invalidArg("file in virDomainSaveImageGetXMLDesc must not be NULL") }
+        return try await call("virDomainSaveImageGetXMLDesc") { try await $0.saveImageXML(path: path, flags: flags) }
+    }
 }
 
 // MARK: - Events

@@ -46,6 +46,9 @@ public protocol DomainDriver: Sendable {
     func save(_ domain: DomainIdentity, to path: String, xml: String?, flags: SaveRestoreFlags) async throws
     /// `virDomainRestoreFlags`: starts a domain from a file written by ``save(_:to:xml:flags:)``.
     func restore(from path: String, xml: String?, flags: SaveRestoreFlags) async throws
+    /// `virDomainSaveImageGetXMLDesc`: the definition inside a file written by
+    /// ``save(_:to:xml:flags:)``.
+    func saveImageXML(path: String, flags: DomainXMLFlags) async throws -> String
     /// `virDomainGetJobInfo`: the domain's current background job.
     func jobInfo(_ domain: DomainIdentity) async throws -> DomainJobInfo
     /// `virDomainCoreDump`
@@ -128,6 +131,8 @@ extension DomainDriver {
     public func save(_ domain: DomainIdentity, to path: String, xml: String?, flags: SaveRestoreFlags) async throws { throw VirError.noSupport("virDomainSaveFlags") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func restore(from path: String, xml: String?, flags: SaveRestoreFlags) async throws { throw VirError.noSupport("virDomainRestoreFlags") }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func saveImageXML(path: String, flags: DomainXMLFlags) async throws -> String { throw VirError.noSupport("virDomainSaveImageGetXMLDesc") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func jobInfo(_ domain: DomainIdentity) async throws -> DomainJobInfo { throw VirError.noSupport("virDomainGetJobInfo") }
     /// Default: `VIR_ERR_NO_SUPPORT`.
