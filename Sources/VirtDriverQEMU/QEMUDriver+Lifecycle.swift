@@ -165,11 +165,12 @@ extension QEMUDriver {
     static let busy = VirError(.operationInvalid, "domain is being started, or a snapshot job works on its images", domain: .qemu)
 
     /// Records that `name`'s QEMU has ended, with the stop event and reason its ending
-    /// gives; a transient domain is gone then, a persistent one takes its persistent
-    /// definition back.
+    /// gives; a transient domain is gone then (unless a revert to a snapshot ended it, to
+    /// start it again), a persistent one takes its persistent definition back.
     func markStopped(_ name: String, in domains: inout [String: QEMUDomain], events: inout [DomainEvent]) {
         guard var domain = domains[name] else { return }
         let (detail, reason) = domain.ending?.outcome ?? (.stoppedFailed, .shutoffCrashed)
+        let reverting = if case .fromSnapshot = domain.ending { true } else { false }
         events.append(DomainEvent(domain: domain.identity, type: .stopped, detail: detail))
         store.removeRun(name)
         unlink(store.runDirectory + "/\(name).agent")
@@ -179,7 +180,8 @@ extension QEMUDriver {
         domain.ending = nil
         domain.rebootRequested = false
         domain.expectedReason = nil
-        domains.keepStopped(domain)
+        let stopped = domains.keepStopped(domain)
+        if reverting { domains[name] = stopped }
         // A transient domain is gone, and its snapshots' metadata with it, as in libvirt.
         if domains[name] == nil { store.removeAllSnapshots(domain: name) }
     }

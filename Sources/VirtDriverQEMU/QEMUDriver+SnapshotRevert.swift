@@ -34,12 +34,17 @@ extension QEMUDriver {
                     mutate { (domains, _) in domains[identity.name]?.hasOfflineJob = true }
                 }
                 defer { mutate { (domains, _) in domains[identity.name]?.hasOfflineJob = false } }
-                let restored = target.isExternal ? try await overlayFrozenImages(of: target, saved: saved, domain: domain) : saved
-                if !target.isExternal && !target.isOnline {
-                    try await QEMUSnapshotImages.internalOffline(.apply, name, disks: try QEMUSnapshotImages.internalDisks(of: target, in: restored))
+                do throws(VirError) {
+                    let restored = target.isExternal ? try await overlayFrozenImages(of: target, saved: saved, domain: domain) : saved
+                    if !target.isExternal && !target.isOnline {
+                        try await QEMUSnapshotImages.internalOffline(.apply, name, disks: try QEMUSnapshotImages.internalDisks(of: target, in: restored))
+                    }
+                    try restoreDefinition(restored, of: identity.name)
+                    if let finalState { try await startReverted(identity, name, target, finalState: finalState) }
+                } catch {
+                    if !domain.isPersistent { removeStoppedTransient(identity.name) }
+                    throw error
                 }
-                try restoreDefinition(restored, of: identity.name)
-                if let finalState { try await startReverted(identity, name, target, finalState: finalState) }
             }
             try updateSnapshots(of: identity.name) { (tree) throws(VirError) in
                 tree.current = name
@@ -88,6 +93,17 @@ extension QEMUDriver {
             }
             try await settle(vm, of: identity.name, in: finalState)
         }
+    }
+
+    /// Removes the transient domain `name` that a failed revert left shut off, with its
+    /// snapshots' metadata, as libvirt does.
+    private func removeStoppedTransient(_ name: String) {
+        let removed = domains.withLock { domains in
+            guard let domain = domains[name], domain.running == nil, !domain.isPersistent else { return false }
+            domains[name] = nil
+            return true
+        }
+        if removed { store.removeAllSnapshots(domain: name) }
     }
 
     /// Makes `definition` the shut-off domain's own: saved if it is persistent.

@@ -242,4 +242,28 @@ struct SnapshotTests {
             #expect(try await domain.state().state == .running)
         }
     }
+
+    @Test("a running transient domain reverted to a disk-only snapshot is started again from it, not lost")
+    func transientRevert() async throws {
+        try await EmbeddedQEMU.with { embedded, conn in
+            let image = embedded.root + "/disk.qcow2"
+            try DiskImages.make(image, pattern: 0xaa)
+            let domain = try await conn.createDomain(xml: try DiskImages.guestXML("transient", disk: image))
+            let e1 = try await domain.createSnapshot(xml: "<domainsnapshot><name>e1</name></domainsnapshot>", flags: .diskOnly)
+            let events = EventLog(try await conn.lifecycleEvents(), count: 2)
+            // A disk-only snapshot is of a shut-off state: a transient domain must say how to run.
+            let inactive = await #expect(throws: VirError.self) { try await e1.revert() }
+            #expect(inactive?.code == .operationInvalid)
+            try await e1.revert(flags: .running)
+            #expect(await events.events().map(\.1) == [.stoppedFromSnapshot, .startedFromSnapshot])
+            let reverted = try await conn.lookupDomain(name: "transient")
+            #expect(try await reverted.state() == (.running, .runningFromSnapshot))
+            #expect(try await reverted.isPersistent() == false)
+            #expect(try await reverted.snapshotNames() == ["e1"])
+            #expect(try await reverted.definition().devices.disks.first?.source == embedded.root + "/disk.e1")
+            try await reverted.destroy()
+            let gone = await #expect(throws: VirError.self) { try await conn.lookupDomain(name: "transient") }
+            #expect(gone?.code == .noDomain)
+        }
+    }
 }
