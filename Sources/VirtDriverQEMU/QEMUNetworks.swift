@@ -31,7 +31,7 @@ enum QEMUNetworks {
     }
 
     /// The NIC's QEMU type: virtio, e1000 or rtl8139 (libvirt's default on x86 PCs).
-    static func model(of interface: InterfaceDevice, machine: QEMUMachine) throws(VirError) -> String {
+    private static func model(of interface: InterfaceDevice, machine: QEMUMachine) throws(VirError) -> String {
         switch interface.model ?? (machine.family == .microvm ? "virtio" : "rtl8139") {
         case "virtio": return machine.virtio("net")
         case "e1000" where machine.family != .microvm: return "e1000"

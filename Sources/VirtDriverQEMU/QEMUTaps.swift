@@ -13,9 +13,10 @@ struct QEMUTaps {
 
     /// Opens a tap for each tap interface of `definition` (``QEMUNetworks/usesTap(_:)``):
     /// `<target dev>`, or the first free `vnetN`, which becomes the interface's `<target
-    /// dev>` in `definition` (the live XML). Each has the guest's MAC with its first byte
-    /// made 0xFE (so that a bridge never takes the guest's address as its own), joins its
-    /// bridge and is up. On failure, the taps opened so far are closed (and so gone).
+    /// dev>` in `definition` (the live XML). Each joins its bridge, then takes the guest's
+    /// MAC with its first byte made 0xFE (so that a bridge never takes the guest's address
+    /// as its own) and comes up, in one netlink request. On failure, the taps opened so far
+    /// are closed (and so gone).
     static func open(for definition: inout DomainDefinition) throws(VirError) -> QEMUTaps {
         var devices: [TapDevice] = []
         do throws(VirError) {
@@ -27,11 +28,10 @@ struct QEMUTaps {
                 let tap = try TapDevice.open(named: interface.targetDev, vnetHeader: interface.model == "virtio", domain: .qemu)
                 devices.append(tap)
                 let link = try host.linkIndex(tap.name)
-                try host.setLink(link, mac: interface.mac.flatMap(MACAddress.init).map(hostSide))
                 if interface.type == "bridge", let bridge = interface.source {
                     try HostInterfaces.attach(link, named: tap.name, to: bridge, host: host, domain: .qemu)
                 }
-                try host.setLink(link, up: true)
+                try host.setLink(link, mac: interface.mac.flatMap(MACAddress.init).map(hostSide), up: true)
                 definition.devices.interfaces[index].targetDev = tap.name
             }
             return QEMUTaps(devices: devices)

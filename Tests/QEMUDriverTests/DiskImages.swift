@@ -25,6 +25,14 @@ enum DiskImages {
         try write(pattern, to: path)
     }
 
+    /// The disk most tests start from: a new `ROOT/disk.qcow2` (``make(_:pattern:)``) holding
+    /// 0xaa. Returns its path.
+    static func fresh(in root: String) throws -> String {
+        let path = root + "/disk.qcow2"
+        try make(path, pattern: 0xaa)
+        return path
+    }
+
     /// Fills the first 64 KiB of the disk whose top image is `path` with `pattern`.
     static func write(_ pattern: UInt8, to path: String) throws {
         let result = try tool("qemu-io", ["-f", "qcow2", "-c", "write -P \(pattern) 0 64k", path])

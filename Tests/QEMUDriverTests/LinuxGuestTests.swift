@@ -75,8 +75,7 @@ struct LinuxGuestTests {
     @Test("the agent answers; the balloon takes memory back; a snapshot, a save and a restore keep the guest alive; the power button shuts it down")
     func linuxGuest() async throws {
         try await EmbeddedQEMU.with { embedded, conn in
-            let image = embedded.root + "/disk.qcow2"
-            try DiskImages.make(image, pattern: 0xaa)
+            let image = try DiskImages.fresh(in: embedded.root)
             let domain = try await conn.defineDomain(xml: try LinuxGuest.xml("linux", disk: image))
             _ = try await domain.create()
             try await LinuxGuest.waitForAgent(domain)

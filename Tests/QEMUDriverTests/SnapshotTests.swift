@@ -10,8 +10,7 @@ struct SnapshotTests {
     @Test("internal snapshots of a shut-off domain: qemu-img inside the image, libvirt's tree, metadata that survives the driver")
     func internalOffline() async throws {
         try await EmbeddedQEMU.with { embedded, conn in
-            let image = embedded.root + "/disk.qcow2"
-            try DiskImages.make(image, pattern: 0xaa)
+            let image = try DiskImages.fresh(in: embedded.root)
             let domain = try await conn.defineDomain(xml: try DiskImages.guestXML("offline", disk: image))
             let s1 = try await domain.createSnapshot(xml: "<domainsnapshot><name>s1</name><description>first</description></domainsnapshot>")
             try DiskImages.write(0xbb, to: image)
@@ -79,8 +78,7 @@ struct SnapshotTests {
     @Test("external snapshots of a shut-off domain: overlays, revert to a frozen image, delete commits back")
     func externalOffline() async throws {
         try await EmbeddedQEMU.with { embedded, conn in
-            let image = embedded.root + "/disk.qcow2"
-            try DiskImages.make(image, pattern: 0xaa)
+            let image = try DiskImages.fresh(in: embedded.root)
             let domain = try await conn.defineDomain(xml: try DiskImages.guestXML("ext", disk: image))
             let e1 = try await domain.createSnapshot(xml: "<domainsnapshot><name>e1</name></domainsnapshot>", flags: .diskOnly)
             let overlay = embedded.root + "/disk.e1"
@@ -126,8 +124,7 @@ struct SnapshotTests {
     @Test("reverting between external snapshots of a chain keeps every snapshot's image; deleting with children merges them all")
     func externalChain() async throws {
         try await EmbeddedQEMU.with { embedded, conn in
-            let image = embedded.root + "/disk.qcow2"
-            try DiskImages.make(image, pattern: 0xaa)
+            let image = try DiskImages.fresh(in: embedded.root)
             let domain = try await conn.defineDomain(xml: try DiskImages.guestXML("chain", disk: image))
             let e1 = try await domain.createSnapshot(xml: "<domainsnapshot><name>e1</name></domainsnapshot>", flags: .diskOnly)
             let first = embedded.root + "/disk.e1", second = embedded.root + "/disk.e2"
@@ -188,8 +185,7 @@ struct SnapshotTests {
     @Test("snapshots of a running guest: snapshot-save, -load and -delete jobs; a live overlay committed back by block-commit")
     func running() async throws {
         try await EmbeddedQEMU.with { embedded, conn in
-            let image = embedded.root + "/disk.qcow2"
-            try DiskImages.make(image, pattern: 0xaa)
+            let image = try DiskImages.fresh(in: embedded.root)
             let domain = try await conn.defineDomain(xml: try DiskImages.guestXML("live", disk: image))
             _ = try await domain.create()
             let events = EventLog(try await conn.lifecycleEvents(), count: 2)
@@ -222,8 +218,7 @@ struct SnapshotTests {
     @Test("a disk-only snapshot of a running guest switches it to an overlay live, and delete commits it back live")
     func runningExternal() async throws {
         try await EmbeddedQEMU.with { embedded, conn in
-            let image = embedded.root + "/disk.qcow2"
-            try DiskImages.make(image, pattern: 0xaa)
+            let image = try DiskImages.fresh(in: embedded.root)
             let domain = try await conn.defineDomain(xml: try DiskImages.guestXML("livext", disk: image))
             let running = try await domain.create()
             let e1 = try await domain.createSnapshot(xml: "<domainsnapshot><name>e1</name></domainsnapshot>", flags: .diskOnly)
@@ -246,8 +241,7 @@ struct SnapshotTests {
     @Test("a running transient domain reverted to a disk-only snapshot is started again from it, not lost")
     func transientRevert() async throws {
         try await EmbeddedQEMU.with { embedded, conn in
-            let image = embedded.root + "/disk.qcow2"
-            try DiskImages.make(image, pattern: 0xaa)
+            let image = try DiskImages.fresh(in: embedded.root)
             let domain = try await conn.createDomain(xml: try DiskImages.guestXML("transient", disk: image))
             let e1 = try await domain.createSnapshot(xml: "<domainsnapshot><name>e1</name></domainsnapshot>", flags: .diskOnly)
             let events = EventLog(try await conn.lifecycleEvents(), count: 2)
