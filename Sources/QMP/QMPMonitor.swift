@@ -71,15 +71,15 @@ public final class QMPMonitor: Sendable {
 
     /// Sends `command`, an object as a user wrote it, with an `id` of ours added, and returns
     /// the whole reply, an error reply too, parsed and as QEMU wrote it, as
-    /// `virDomainQemuMonitorCommand` does.
-    public func passThrough(_ command: JSONValue, timeout: Duration? = nil) async throws(VirError) -> QMPReply {
+    /// `virDomainQemuMonitorCommand` does. `descriptor` goes with it, as with ``execute(_:arguments:passing:timeout:)``.
+    public func passThrough(_ command: JSONValue, passing descriptor: Int32? = nil, timeout: Duration? = nil) async throws(VirError) -> QMPReply {
         guard let members = command.members else {
             throw VirError(.internalError, "the QEMU monitor command must be a JSON object: \(command.serialized)", domain: .qemu)
         }
         guard !members.contains(where: { $0.key == "id" }) else {
             throw VirError(.internalError, "duplicate key 'id'", domain: .qemu)
         }
-        return try await send(members, timeout: timeout, what: command["execute"]?.serialized ?? "the command")
+        return try await send(members, timeout: timeout, what: command["execute"]?.serialized ?? "the command", passing: descriptor)
     }
 
     /// Hands every later event to `handler` instead of ``events``, on the monitor's reader

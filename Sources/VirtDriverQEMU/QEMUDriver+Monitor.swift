@@ -9,14 +9,24 @@ extension QEMUDriver {
     /// (`human-monitor-command`) and returns its output. A job like any other: it waits for
     /// the domain's running jobs.
     public func qemuMonitorCommand(_ identity: DomainIdentity, command: String, flags: QemuMonitorCommandFlags) async throws -> String {
-        try flags.check(supported: .hmp, function: "qemuDomainQemuMonitorCommand", domain: .qemu)
+        try await qemuMonitorCommandWithFiles(identity, command: command, files: [], flags: flags).result
+    }
+
+    /// Corresponds to `virDomainQemuMonitorCommandWithFiles`: as ``qemuMonitorCommand(_:command:flags:)``,
+    /// with at most one descriptor passed to QEMU along with the command (`SCM_RIGHTS`), for
+    /// `getfd` or `add-fd`; the caller's copy stays open. Nothing comes back.
+    public func qemuMonitorCommandWithFiles(_ identity: DomainIdentity, command: String, files: [Int32], flags: QemuMonitorCommandFlags) async throws
+        -> QemuMonitorCommandResult {
+        try flags.check(supported: .hmp, function: "qemuDomainQemuMonitorCommandWithFiles", domain: .qemu)
+        guard files.count <= 1 else { throw VirError(.operationUnsupported, "at most 1 fd can be passed to qemu along with a command", domain: .qemu) }
         let request = flags.contains(.hmp) ? nil : try JSONValue(parsing: command)
-        return try await job(identity) { (vm) throws(VirError) -> String in
+        return try await job(identity) { (vm) throws(VirError) -> QemuMonitorCommandResult in
             guard let request else {
-                let output = try await vm.qemu.monitor.execute("human-monitor-command", arguments: .object(["command-line": .string(command)]))
-                return output.stringValue ?? ""
+                let arguments = JSONValue.object(["command-line": .string(command)])
+                let output = try await vm.qemu.monitor.execute("human-monitor-command", arguments: arguments, passing: files.first)
+                return QemuMonitorCommandResult(result: output.stringValue ?? "")
             }
-            return try await vm.qemu.monitor.passThrough(request).text
+            return QemuMonitorCommandResult(result: try await vm.qemu.monitor.passThrough(request, passing: files.first).text)
         }
     }
 }

@@ -46,15 +46,18 @@ final class RemoteClient: Sendable {
     /// Calls `procedure` of `program` with `arguments` and waits for its reply, at most until
     /// `deadline`. An error reply is thrown as the ``VirError`` it carries.
     /// A call that opens a stream (a console) passes it as `stream`: it is tied to the call's
-    /// serial before the call goes out, and receives the daemon's STREAM packets.
-    func call(_ program: RPCProgram, _ procedure: Int32, _ arguments: some XDRCodable,
+    /// serial before the call goes out, and receives the daemon's STREAM packets. A call
+    /// with `descriptors` goes out as a `CALL_WITH_FDS`; they stay the caller's. Descriptors
+    /// in the reply are the caller's to close.
+    func call(_ program: RPCProgram, _ procedure: Int32, _ arguments: some XDRCodable, descriptors: [Int32] = [],
               deadline: ContinuousClock.Instant? = nil, stream: RemoteStream? = nil) async throws(VirError) -> Packet {
         let serial = try table.withLock { (table) throws(VirError) -> UInt32 in
             if let ended = table.ended { throw ended }
             defer { table.nextSerial &+= 1 }
             return table.nextSerial
         }
-        let packet = Packet(header: PacketHeader(program: program, procedure: procedure, type: .call, serial: serial), body: arguments)
+        let type: MessageType = descriptors.isEmpty ? .call : .callWithFDs
+        let packet = Packet(header: PacketHeader(program: program, procedure: procedure, type: type, serial: serial), body: arguments, descriptors: descriptors)
         if let stream {
             stream.bind(to: packet.header)
             streams.withLock { $0[serial] = stream }
@@ -99,9 +102,9 @@ final class RemoteClient: Sendable {
         }
     }
 
-    /// Sends a packet that expects no reply (a stream's data, its end or abort).
+    /// Sends a packet that expects no reply (a stream's data, its end or abort), or a call's.
     func send(_ packet: Packet) throws(VirError) {
-        guard try socket.write(packet.frame) else {
+        guard try socket.write(frame: packet.frame, descriptors: packet.descriptors) else {
             throw table.withLock { $0.ended } ?? Self.endOfFile
         }
     }

@@ -1,3 +1,4 @@
+import Glibc
 import VirtCore
 import VirtError
 import VirtRPC
@@ -253,6 +254,30 @@ extension RemoteDriver {
         let arguments = QemuDomainMonitorCommandArgs(dom: RemoteNonnullDomain(domain), cmd: command, flags: flags.rawValue)
         return try await packet(.qemu, QEMUProcedure.domainMonitorCommand.rawValue, arguments).decode(QemuDomainMonitorCommandRet.self).result
     }
+
+    /// Corresponds to `virDomainQemuMonitorCommandWithFiles` (the QEMU program's
+    /// DOMAIN_MONITOR_COMMAND_WITH_FILES). As libvirt's client does, it first asks whether
+    /// the daemon takes descriptors (`VIR_DRV_FEATURE_FD_PASSING`) when there are any.
+    public func qemuMonitorCommandWithFiles(_ domain: DomainIdentity, command: String, files: [Int32], flags: QemuMonitorCommandFlags) async throws
+        -> QemuMonitorCommandResult {
+        if !files.isEmpty {
+            let feature = RemoteConnectSupportsFeatureArgs(feature: Self.fdPassingFeature)
+            guard try await call(.connectSupportsFeature, feature, returning: RemoteConnectSupportsFeatureRet.self).supported != 0 else {
+                throw VirError(.argumentUnsupported, "fd passing is not supported by this connection", domain: .domain)
+            }
+        }
+        let arguments = QemuDomainMonitorCommandWithFilesArgs(dom: RemoteNonnullDomain(domain), cmd: command, flags: flags.rawValue)
+        let reply = try await packet(.qemu, QEMUProcedure.domainMonitorCommandWithFiles.rawValue, arguments, descriptors: files)
+        do throws(VirError) {
+            return QemuMonitorCommandResult(result: try reply.decode(QemuDomainMonitorCommandWithFilesRet.self).result, files: reply.descriptors)
+        } catch {
+            for descriptor in reply.descriptors { Glibc.close(descriptor) }
+            throw error
+        }
+    }
+
+    /// `VIR_DRV_FEATURE_FD_PASSING`.
+    private static let fdPassingFeature: Int32 = 8
 
     /// Corresponds to `virDomainQemuAgentCommand` (the QEMU program's DOMAIN_AGENT_COMMAND).
     public func qemuAgentCommand(_ domain: DomainIdentity, command: String, timeout: Int32, flags: UInt32) async throws -> String? {

@@ -94,9 +94,11 @@ public final class RemoteDriver: HypervisorDriver {
         _ = try await packet(.remote, procedure.rawValue, arguments)
     }
 
-    /// The reply packet of a call, within the task's ``CallDeadline``.
-    func packet(_ program: RPCProgram, _ procedure: Int32, _ arguments: some XDRCodable) async throws(VirError) -> Packet {
-        try await client().call(program, procedure, arguments, deadline: CallDeadline.current)
+    /// The reply packet of a call, within the task's ``CallDeadline``. `descriptors` go
+    /// with the call (`CALL_WITH_FDS`) and stay the caller's; those of the reply are the
+    /// caller's to close.
+    func packet(_ program: RPCProgram, _ procedure: Int32, _ arguments: some XDRCodable, descriptors: [Int32] = []) async throws(VirError) -> Packet {
+        try await client().call(program, procedure, arguments, descriptors: descriptors, deadline: CallDeadline.current)
     }
 
     /// The connection in use, made (again) if there is none.

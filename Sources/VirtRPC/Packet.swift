@@ -27,20 +27,13 @@ public struct Packet: Sendable, Equatable {
         self.descriptors = descriptors
     }
 
-    /// A `REPLY_WITH_FDS` answering the call `header` with `descriptors` and no other result:
-    /// the payload is only their count.
-    public init(replyTo header: PacketHeader, descriptors: [Int32]) {
-        let reply = header.reply(withDescriptors: true)
-        var encoder = XDREncoder(capacity: 4)
-        encoder.encode(UInt32(descriptors.count))
-        self.init(header: reply, payload: encoder.bytes, descriptors: descriptors)
-    }
-
-    /// A packet whose payload is `body`.
-    public init(header: PacketHeader, body: some XDRCodable) {
+    /// A packet whose payload is `body`, with `descriptors` going along. A `*_WITH_FDS`
+    /// packet's payload starts with their count, as libvirt encodes it.
+    public init(header: PacketHeader, body: some XDRCodable, descriptors: [Int32] = []) {
         var encoder = XDREncoder(capacity: 64)
+        if header.type.carriesDescriptors { encoder.encode(UInt32(descriptors.count)) }
         body.encode(to: &encoder)
-        self.init(header: header, payload: encoder.bytes)
+        self.init(header: header, payload: encoder.bytes, descriptors: descriptors)
     }
 
     /// The whole frame: the length word, the header, the payload.

@@ -40,4 +40,48 @@ struct DaemonQEMUTests {
         let readOnly = try await DaemonFixture.virsh(["-c", uri, "-r", "qemu-monitor-command vm '{\"execute\":\"query-status\"}'"])
         #expect(readOnly.status == 1)
     }
+
+    @Test func aFilePassesThroughVirtdToQEMU() async throws {
+        let fixture = try await DaemonFixture.start()
+        let uri = "qemu+unix:///system?socket=\(fixture.socket)"
+        let file = fixture.directory + "/vm.xml"
+        try """
+        <domain type='kvm'><name>fds</name><memory unit='KiB'>131072</memory><vcpu>1</vcpu>
+          <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><memballoon model='none'/></devices></domain>
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try await DaemonFixture.virsh(["-c", uri, "create \(file)"]).status == 0)
+        let descriptorsBefore = try fixture.openDescriptorCount()
+
+        // Stock virsh hands its descriptor 3 over (QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES).
+        let passed = fixture.directory + "/passed"
+        let addFd = #"{"execute":"add-fd","arguments":{"fdset-id":5}}"#
+        let virshWithFile = { (commands: String) in
+            try await offPool { try runTool(["/bin/sh", "-c", "exec /usr/bin/virsh -c \"$0\" \"$1\" 3<>\"$2\"", uri, commands, passed]) }
+        }
+        let run = try await virshWithFile("qemu-monitor-command fds --pass-fds 3 '\(addFd)'; qemu-monitor-command fds '{\"execute\":\"query-fdsets\"}'")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.components(separatedBy: #""fdset-id": 5"#).count == 3, "add-fd's answer and the fd set: \(run.output)")
+        let two = try await virshWithFile("qemu-monitor-command fds --pass-fds 3,3 '\(addFd)'")
+        #expect(two.status == 1 && two.output.contains("at most 1 fd can be passed to qemu along with a command"), "\(two.output)")
+
+        // SwiftVirt's remote driver does the same, having asked for VIR_DRV_FEATURE_FD_PASSING.
+        let conn = try await Connection.open(uri)
+        let domain = try await conn.lookupDomain(name: "fds")
+        let descriptor = open(passed, O_RDONLY | O_CLOEXEC)
+        defer { close(descriptor) }
+        let named = try await domain.qemuMonitorCommandWithFiles(#"{"execute":"getfd","arguments":{"fdname":"remote"}}"#, files: [descriptor])
+        #expect(named.result.contains(#""return": {}"#) && named.files.isEmpty, "\(named.result)")
+        #expect(try await domain.qemuMonitorCommand(#"{"execute":"closefd","arguments":{"fdname":"remote"}}"#).contains(#""return": {}"#))
+        let refused = await #expect(throws: VirError.self) { try await domain.qemuMonitorCommandWithFiles(addFd, files: [descriptor, descriptor]) }
+        #expect(refused?.code == .operationUnsupported)
+        await conn.close()
+        // virtd closed every descriptor it was given (and the remote client's socket, soon).
+        var descriptorsAfter = try fixture.openDescriptorCount()
+        for _ in 0..<100 where descriptorsAfter != descriptorsBefore {
+            try await Task.sleep(for: .milliseconds(20))
+            descriptorsAfter = try fixture.openDescriptorCount()
+        }
+        #expect(descriptorsAfter == descriptorsBefore)
+        #expect(try await DaemonFixture.virsh(["-c", uri, "destroy fds"]).status == 0)
+    }
 }

@@ -120,7 +120,7 @@ struct FramingTests {
 
     @Test func aReplyWithDescriptorsCarriesOnlyTheirCount() throws {
         let call = PacketHeader(program: .lxc, procedure: 1, type: .call, serial: 9)
-        let reply = Packet(replyTo: call, descriptors: [5, 6, 7])
+        let reply = Packet(header: call.reply(withDescriptors: true), body: XDRVoid(), descriptors: [5, 6, 7])
         #expect(reply.header.type == .replyWithFDs && reply.payload == [0, 0, 0, 3] && reply.descriptors == [5, 6, 7])
     }
 

@@ -98,6 +98,9 @@ public protocol DomainDriver: Sendable {
     func lxcOpenNamespace(_ domain: DomainIdentity, flags: LxcFlags) async throws -> [Int32]
     /// `virDomainQemuMonitorCommand`
     func qemuMonitorCommand(_ domain: DomainIdentity, command: String, flags: QemuMonitorCommandFlags) async throws -> String
+    /// `virDomainQemuMonitorCommandWithFiles`: `files` stay the caller's.
+    func qemuMonitorCommandWithFiles(_ domain: DomainIdentity, command: String, files: [Int32], flags: QemuMonitorCommandFlags) async throws
+        -> QemuMonitorCommandResult
     /// `virDomainQemuAgentCommand`
     func qemuAgentCommand(_ domain: DomainIdentity, command: String, timeout: Int32, flags: UInt32) async throws -> String?
 }
@@ -182,6 +185,11 @@ extension DomainDriver {
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func qemuMonitorCommand(_ domain: DomainIdentity, command: String, flags: QemuMonitorCommandFlags) async throws -> String {
         throw VirError.noSupport("virDomainQemuMonitorCommand")
+    }
+    /// Default: `VIR_ERR_NO_SUPPORT`.
+    public func qemuMonitorCommandWithFiles(_ domain: DomainIdentity, command: String, files: [Int32], flags: QemuMonitorCommandFlags) async throws
+        -> QemuMonitorCommandResult {
+        throw VirError.noSupport("virDomainQemuMonitorCommandWithFiles")
     }
     /// Default: `VIR_ERR_NO_SUPPORT`.
     public func qemuAgentCommand(_ domain: DomainIdentity, command: String, timeout: Int32, flags: UInt32) async throws -> String? {

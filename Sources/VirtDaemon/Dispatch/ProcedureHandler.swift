@@ -52,14 +52,18 @@ struct ProcedureHandler: Sendable {
         }
     }
 
-    /// A call on the client's open connection that changes state and answers with
-    /// descriptors (`REPLY_WITH_FDS`), which the session sends and then closes.
-    static func descriptors<Args: XDRCodable>(
-        _ api: String, _ body: @escaping @Sendable (Args, Connection) async throws(VirError) -> [Int32]
+    /// A call on the client's open connection that changes state and passes descriptors:
+    /// `body` gets those that came with the call (`CALL_WITH_FDS`; the dispatcher closes them
+    /// once the call is answered) and returns its result and the descriptors to send back. As
+    /// libvirtd does, the reply is a `REPLY_WITH_FDS` only when it carries some; the session
+    /// closes them once sent.
+    static func files<Args: XDRCodable, Ret: XDRCodable>(
+        _ api: String, _ body: @escaping @Sendable (Args, [Int32], Connection) async throws(VirError) -> (Ret, [Int32])
     ) -> ProcedureHandler {
         ProcedureHandler(access: .mutation(api: api), needsConnection: true) { packet, client throws(VirError) in
             let args = try packet.decode(Args.self)
-            return Packet(replyTo: packet.header, descriptors: try await body(args, try client.openConnection()))
+            let (result, descriptors) = try await body(args, packet.descriptors, try client.openConnection())
+            return Packet(header: packet.header.reply(withDescriptors: !descriptors.isEmpty), body: result, descriptors: descriptors)
         }
     }
 

@@ -27,7 +27,8 @@ enum RemoteDispatcher {
     /// descriptors owns them; the connection closes them once sent.
     static func answer(call packet: Packet, for client: ClientState) async -> Packet {
         let header = packet.header
-        // No procedure takes descriptors from the client yet: they are closed, not leaked.
+        // Descriptors from the client are lent to the call (``ProcedureHandler/files(_:_:)``),
+        // and closed once it is answered, whatever it did, so none is leaked.
         defer { for descriptor in packet.descriptors { close(descriptor) } }
         guard [.remote, .qemu, .lxc].contains(header.program), header.version == RPCProgram.version else {
             return errorReply(to: header, VirError(code: .rpc, domain: .rpc, message: "Cannot find program \(header.program) version \(header.version)"))

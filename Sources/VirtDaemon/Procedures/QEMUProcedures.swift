@@ -10,6 +10,13 @@ enum QEMUProcedures {
             let flags = QemuMonitorCommandFlags(rawValue: args.flags)
             return QemuDomainMonitorCommandRet(result: try await connection.domain(args.dom).qemuMonitorCommand(args.cmd, flags: flags))
         },
+        // The client's descriptor goes on to QEMU with the command; none comes back.
+        .domainMonitorCommandWithFiles: .files("virDomainQemuMonitorCommandWithFiles") {
+            (args: QemuDomainMonitorCommandWithFilesArgs, files, connection) throws(VirError) in
+            let flags = QemuMonitorCommandFlags(rawValue: args.flags)
+            let answer = try await connection.domain(args.dom).qemuMonitorCommandWithFiles(args.cmd, files: files, flags: flags)
+            return (QemuDomainMonitorCommandWithFilesRet(result: answer.result), answer.files)
+        },
         .domainAgentCommand: .mutation("virDomainQemuAgentCommand") { (args: QemuDomainAgentCommandArgs, connection) throws(VirError) in
             let result = try await connection.domain(args.dom).qemuAgentCommand(args.cmd, timeout: args.timeout, flags: args.flags)
             return QemuDomainAgentCommandRet(result: result)

@@ -23,6 +23,18 @@ public final class GuardedSocket: Sendable {
         }
     }
 
+    /// Writes all of `frame`, then each of `descriptors` with its carrier byte, as libvirt's
+    /// protocol passes them after a `*_WITH_FDS` frame, none of it interleaved with other
+    /// writes; false if the socket was closed already. The caller's copies stay open.
+    public func write(frame: [UInt8], descriptors: [Int32]) throws(VirError) -> Bool {
+        try closed.withLock { (closed) throws(VirError) -> Bool in
+            guard !closed else { return false }
+            try socket.writeAll(frame)
+            for descriptor in descriptors { try socket.sendDescriptor(descriptor) }
+            return true
+        }
+    }
+
     /// Shuts the socket down, waking its reader, unless it is closed already.
     public func shutdown() {
         closed.withLock { closed in if !closed { socket.shutdown() } }

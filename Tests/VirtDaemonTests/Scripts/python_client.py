@@ -7,6 +7,7 @@ import threading
 import time
 
 import libvirt
+import libvirt_qemu
 
 uri, scratch = sys.argv[1], sys.argv[2]
 libvirt.virEventRegisterDefaultImpl()
@@ -43,6 +44,10 @@ show("state", test.state)
 show("isActive", test.isActive)
 show("maxMemory", test.maxMemory)
 show("nodeInfo", conn.getInfo)
+show("qemuMonitorCommand", lambda: libvirt_qemu.qemuMonitorCommand(test, '{"execute":"query-status"}', 0))
+with open("/dev/null") as passed:
+    show("qemuMonitorCommandWithFiles", lambda: libvirt_qemu.qemuMonitorCommandWithFiles(test, '{"execute":"query-status"}', [passed.fileno()]))
+show("qemuAgentCommand", lambda: libvirt_qemu.qemuAgentCommand(test, '{"execute":"guest-ping"}', -1, 0))
 show("define", lambda: conn.defineXML(xml).name())
 dom = conn.lookupByName("py")
 show("start", dom.create)
