@@ -98,11 +98,46 @@ public enum JSONValue: Sendable, Hashable {
         return .object(members)
     }
 
-    /// The compact JSON text, with no spaces: what libvirt hands back from the monitor.
+    /// The compact JSON text, with no spaces, as libvirt writes it (yajl's: control
+    /// characters as `\u00XX` in upper case): what libvirt hands back from the monitor.
     public var serialized: String {
         var output = ""
         write(to: &output)
         return output
+    }
+
+    /// The text libvirt's pretty output gives (yajl's beautifier, as `virsh --pretty` prints
+    /// it): two spaces of indent per level, one member or element per line, `": "` after
+    /// keys, and an empty container as its opening line, an empty line and its close. No
+    /// final newline.
+    public var beautified: String {
+        var output = ""
+        writeBeautified(to: &output, depth: 0)
+        return output
+    }
+
+    private func writeBeautified(to output: inout String, depth: Int) {
+        func open(_ bracket: String, _ count: Int, _ item: (Int, inout String) -> Void, close: String) {
+            output += bracket + "\n"
+            for index in 0..<count {
+                if index > 0 { output += ",\n" }
+                output += String(repeating: "  ", count: depth + 1)
+                item(index, &output)
+            }
+            output += "\n" + String(repeating: "  ", count: depth) + close
+        }
+        switch self {
+        case .array(let values):
+            open("[", values.count, { index, output in values[index].writeBeautified(to: &output, depth: depth + 1) }, close: "]")
+        case .object(let members):
+            open("{", members.count, { index, output in
+                Self.writeString(members[index].key, to: &output)
+                output += ": "
+                members[index].value.writeBeautified(to: &output, depth: depth + 1)
+            }, close: "}")
+        default:
+            write(to: &output)
+        }
     }
 
     private func write(to output: inout String) {
@@ -142,7 +177,7 @@ public enum JSONValue: Sendable, Hashable {
             case "\u{8}": output += "\\b"
             case "\u{c}": output += "\\f"
             case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
+                let hex = String(control.value, radix: 16, uppercase: true)
                 output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: output.unicodeScalars.append(scalar)
             }

@@ -39,7 +39,7 @@ public final class QMPMonitor: Sendable {
             greeting = try await waiters.awaitReply(key: Self.greetingKey, timeout: timeout, timeoutError: Self.timedOut("the greeting", after: timeout)) { () throws(VirError) in
                 try DetachedThread.start { Self.read(reader, into: waiters, events: eventSink, handler: handler) }
                 readerStarted = true
-            }.message
+            }
             guard greeting["QMP"] != nil else { throw VirError(.internalError, "the QEMU monitor did not greet with QMP: \(greeting.serialized)", domain: .qemu) }
         } catch {
             if readerStarted { socket.shutdown() } else { socket.close() }
@@ -61,7 +61,7 @@ public final class QMPMonitor: Sendable {
     public func execute(_ name: String, arguments: JSONValue? = nil, passing descriptor: Int32? = nil, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
         var request: [JSONValue.Member] = [.init("execute", .string(name))]
         if let arguments { request.append(.init("arguments", arguments)) }
-        let reply = try await send(request, timeout: timeout, what: "'\(name)'", passing: descriptor).message
+        let reply = try await send(request, timeout: timeout, what: "'\(name)'", passing: descriptor)
         if let error = reply["error"] {
             let description = error["desc"]?.stringValue ?? error.serialized
             throw VirError(.internalError, "unable to execute QEMU command '\(name)': \(description)", domain: .qemu)
@@ -70,9 +70,8 @@ public final class QMPMonitor: Sendable {
     }
 
     /// Sends `command`, an object as a user wrote it, with an `id` of ours added, and returns
-    /// the whole reply, an error reply too, parsed and as QEMU wrote it, as
-    /// `virDomainQemuMonitorCommand` does. `descriptor` goes with it, as with ``execute(_:arguments:passing:timeout:)``.
-    public func passThrough(_ command: JSONValue, passing descriptor: Int32? = nil, timeout: Duration? = nil) async throws(VirError) -> QMPReply {
+    /// the whole reply, an error reply too, as `virDomainQemuMonitorCommand` does. `descriptor` goes with it, as with ``execute(_:arguments:passing:timeout:)``.
+    public func passThrough(_ command: JSONValue, passing descriptor: Int32? = nil, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
         guard let members = command.members else {
             throw VirError(.internalError, "the QEMU monitor command must be a JSON object: \(command.serialized)", domain: .qemu)
         }
@@ -99,7 +98,7 @@ public final class QMPMonitor: Sendable {
     /// Whether the monitor has ended (QEMU closed it, or ``close()``).
     public var hasEnded: Bool { waiters.ended != nil }
 
-    private func send(_ request: [JSONValue.Member], timeout: Duration?, what: String, passing descriptor: Int32? = nil) async throws(VirError) -> QMPReply {
+    private func send(_ request: [JSONValue.Member], timeout: Duration?, what: String, passing descriptor: Int32? = nil) async throws(VirError) -> JSONValue {
         let id = try waiters.nextID(prefix: "libvirt-")
         let line = Array((JSONValue.object(request + [.init("id", .string(id))]).serialized + "\r\n").utf8)
         return try await waiters.awaitReply(key: id, timeout: timeout, timeoutError: Self.timedOut(what, after: timeout ?? .zero)) { () throws(VirError) in
@@ -119,7 +118,7 @@ public final class QMPMonitor: Sendable {
     private static func read(_ reader: QMPReader, into waiters: ReplyWaiters, events: AsyncStream<QMPEvent>.Continuation, handler: EventHandlerSlot) {
         var greeted = false
         while true {
-            let reply: QMPReply
+            let reply: JSONValue
             do throws(VirError) {
                 guard let next = try reader.next() else {
                     waiters.end(endOfFile)
@@ -133,9 +132,9 @@ public final class QMPMonitor: Sendable {
             if !greeted {
                 greeted = true
                 waiters.resume(greetingKey, with: .success(reply))
-            } else if let event = QMPEvent(message: reply.message) {
+            } else if let event = QMPEvent(message: reply) {
                 if let handle = handler.current { handle(event) } else { events.yield(event) }
-            } else if let id = reply.message["id"]?.stringValue {
+            } else if let id = reply["id"]?.stringValue {
                 waiters.resume(id, with: .success(reply))
             }
         }

@@ -15,9 +15,9 @@ final class QMPReader: @unchecked Sendable {
 
     init(socket: GuardedSocket) { self.socket = socket }
 
-    /// The next message, parsed and as QEMU wrote it (without the line end); nil at the end
-    /// of the stream. Blank lines are skipped. Only the reader thread calls this.
-    func next() throws(VirError) -> QMPReply? {
+    /// The next message, parsed; nil at the end of the stream. Blank lines are skipped. Only
+    /// the reader thread calls this.
+    func next() throws(VirError) -> JSONValue? {
         while true {
             if let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = buffer[..<newline]
@@ -26,8 +26,7 @@ final class QMPReader: @unchecked Sendable {
                     scanned = 0
                 }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-                let text = String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
-                return QMPReply(message: try JSONValue(parsing: line), text: text)
+                return try JSONValue(parsing: line)
             }
             scanned = buffer.count
             guard buffer.count <= Self.maximumLine else {
@@ -38,13 +37,4 @@ final class QMPReader: @unchecked Sendable {
             buffer.append(contentsOf: chunk[..<count])
         }
     }
-}
-
-/// One message from QEMU: parsed, and its text as QEMU wrote it, which
-/// `virDomainQemuMonitorCommand` hands back as libvirt does.
-public struct QMPReply: Sendable {
-    /// The parsed message.
-    public let message: JSONValue
-    /// The line QEMU sent, without its line end.
-    public let text: String
 }

@@ -5,7 +5,7 @@ import VirtError
 /// The commands of a monitor (or agent channel) that wait for their replies, by key, and the
 /// reason the channel ended, once it has.
 final class ReplyWaiters: Sendable {
-    typealias Waiter = CheckedContinuation<Result<QMPReply, VirError>, Never>
+    typealias Waiter = CheckedContinuation<Result<JSONValue, VirError>, Never>
     private struct State {
         var nextID: UInt64 = 1
         var waiters: [String: Waiter] = [:]
@@ -30,7 +30,7 @@ final class ReplyWaiters: Sendable {
     /// that no reply can come before its waiter), and waits for the reply, the channel's end,
     /// or `timeout` (then fails with `timeoutError`).
     func awaitReply(key: String, timeout: Duration?, timeoutError: @autoclosure @escaping @Sendable () -> VirError,
-                    afterRegistering: () throws(VirError) -> Void = {}) async throws(VirError) -> QMPReply {
+                    afterRegistering: () throws(VirError) -> Void = {}) async throws(VirError) -> JSONValue {
         let timer = timeout.map { timeout in
             Task { [self] in
                 try? await Task.sleep(for: timeout)
@@ -57,7 +57,7 @@ final class ReplyWaiters: Sendable {
 
     /// Gives `result` to the waiter under `key`; false if nobody waits for it (any more).
     @discardableResult
-    func resume(_ key: String, with result: Result<QMPReply, VirError>) -> Bool {
+    func resume(_ key: String, with result: Result<JSONValue, VirError>) -> Bool {
         guard let waiter = state.withLock({ $0.waiters.removeValue(forKey: key) }) else { return false }
         waiter.resume(returning: result)
         return true

@@ -4,7 +4,8 @@ import VirtError
 
 extension QEMUDriver {
     /// Corresponds to `virDomainQemuMonitorCommand`: sends `command`, a QMP command object,
-    /// and returns QEMU's whole reply (an error reply too) as QEMU wrote it, or with
+    /// and returns QEMU's whole reply (an error reply too) in compact JSON, as libvirt
+    /// re-serializes it, or with
     /// `VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP` runs a human-monitor command
     /// (`human-monitor-command`) and returns its output. A job like any other: it waits for
     /// the domain's running jobs.
@@ -26,7 +27,7 @@ extension QEMUDriver {
                 let output = try await vm.qemu.monitor.execute("human-monitor-command", arguments: arguments, passing: files.first)
                 return QemuMonitorCommandResult(result: output.stringValue ?? "")
             }
-            return QemuMonitorCommandResult(result: try await vm.qemu.monitor.passThrough(request, passing: files.first).text)
+            return QemuMonitorCommandResult(result: try await vm.qemu.monitor.passThrough(request, passing: files.first).serialized)
         }
     }
 }
@@ -39,10 +40,6 @@ extension QEMUDriver {
     /// agent that does not answer `guest-sync` within 5 s, is `VIR_ERR_AGENT_UNRESPONSIVE`.
     public func qemuAgentCommand(_ identity: DomainIdentity, command: String, timeout: Int32, flags: UInt32) async throws -> String? {
         guard flags == 0 else { throw VirError(.invalidArg, "qemuDomainQemuAgentCommand: unsupported flags (0x\(String(flags, radix: 16)))", domain: .qemu) }
-        guard timeout >= QemuAgentTimeout.block else {
-            throw VirError(.invalidArg, "guest agent timeout '\(timeout)' is less than VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK(-2)", domain: .qemu)
-        }
-        let request = try JSONValue(parsing: command)
         let (vm, definition) = try domains.withLock { (domains) throws(VirError) in
             let domain = try domains.find(identity)
             guard let vm = domain.running else { throw VirError(.operationInvalid, "domain is not running", domain: .qemu) }
@@ -55,6 +52,11 @@ extension QEMUDriver {
         let chardevs = try await vm.qemu.monitor.execute("query-chardev").arrayValue ?? []
         guard chardevs.first(where: { $0["label"]?.stringValue == "charchannel\(index)" })?["frontend-open"]?.boolValue == true else {
             throw VirError(.agentUnresponsive, "QEMU guest agent is not connected", domain: .qemu)
+        }
+        // As libvirt's, the command and the timeout are looked at once the agent is there.
+        let request = try JSONValue(parsing: command)
+        guard timeout >= QemuAgentTimeout.block else {
+            throw VirError(.invalidArg, "guest agent timeout '\(timeout)' is less than VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK(-2)", domain: .qemu)
         }
         return try await QEMUAgent.execute(request, socketPath: path, timeout: timeout)
     }

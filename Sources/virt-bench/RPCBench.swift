@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// `virt-bench rpc` (as root): virtd against a private libvirtd 9.0, both serving the test
-/// driver over `test+unix`, in one run (one daemon after the other). Each daemon runs on CPU 0 and its clients on CPU 1,
+/// driver over `test+unix`, in one run (one daemon after the other). Each daemon runs on CPU 0 and its clients on CPU 1
+/// (and once more, 8 clients on both CPUs),
 /// the same for both: python3-libvirt (1 and 8 client processes, open+close), SwiftVirt's
 /// remote driver, start-up time and resident memory, idle and with 1000 connections.
 enum RPCBench {
@@ -54,6 +55,7 @@ enum RPCBench {
             row("info(), 1 client on the daemon's CPU 0", "sameCPURate", "/s", higherIsBetter: true, ""),
             row("info() p99, 1 client on the daemon's CPU 0", "sameCPUp99", "us", higherIsBetter: false, ""),
             row("info(), python3-libvirt, \(parallelClients) processes", "parallel", "/s", higherIsBetter: true, ">= 2.5x"),
+            row("info(), \(parallelClients) processes on both CPUs (the daemon's too)", "parallelBothCPUs", "/s", higherIsBetter: true, ""),
             row("open+close, python3-libvirt", "openclose", "ms", higherIsBetter: false, "virtd < 0.3 ms"),
             row("info(), SwiftVirt remote driver, 1 client", "remoteRate", "/s", higherIsBetter: true, ""),
             row("info() p99, SwiftVirt remote driver", "remoteP99", "us", higherIsBetter: false, ""),
@@ -84,9 +86,10 @@ enum RPCBench {
         measured["sameCPURate"] = sameCPU["rate"]
         measured["sameCPUp99"] = sameCPU["p99"]
         measured.merge(try python(["openclose", daemon.uri, "\(openCloses)"])) { $1 }
-        let (parallel, clientCPU) = try parallelRate(daemon.uri)
+        let (parallel, clientCPU) = try parallelRate(daemon.uri, cpus: "1")
         measured["parallel"] = parallel
         measured["parallelClientCPU"] = clientCPU
+        measured["parallelBothCPUs"] = try parallelRate(daemon.uri, cpus: "0,1").rate
         measured.merge(try await remoteDriver(daemon.uri)) { $1 }
         measured["idleConnections"] = try await residentWithIdleConnections(daemon)
         return measured
@@ -99,13 +102,14 @@ enum RPCBench {
     }
 
     /// The calls per second of ``parallelClients`` python3-libvirt processes together, from
-    /// the first start to the last end, and the CPU time they used per call (microseconds).
-    private static func parallelRate(_ uri: String) throws -> (rate: Double, clientCPU: Double) {
+    /// the first start to the last end, and the CPU time they used per call (microseconds),
+    /// run on `cpus` (a taskset list).
+    private static func parallelRate(_ uri: String, cpus: String) throws -> (rate: Double, clientCPU: Double) {
         let script = try ReferenceScripts.script("rpc_client.py")
         let clients = (0..<parallelClients).map { _ in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
-            process.arguments = ["-c", "1", "/usr/bin/python3", script, "burst", uri, "\(burstCalls)"]
+            process.arguments = ["-c", cpus, "/usr/bin/python3", script, "burst", uri, "\(burstCalls)"]
             let output = Pipe()
             process.standardOutput = output
             return (process, output)

@@ -37,6 +37,31 @@ struct JSONValueTests {
         #expect(value.setting("c", to: .null).serialized == #"{"a":1,"b":2,"c":null}"#)
     }
 
+    @Test("beautified text is yajl's, as virsh --pretty prints it")
+    func beautified() throws {
+        let value = try JSONValue(parsing: #"{"return":{"status":"running","cpus":[0,1],"none":{},"empty":[]},"id":"x"}"#)
+        #expect(value.beautified == """
+            {
+              "return": {
+                "status": "running",
+                "cpus": [
+                  0,
+                  1
+                ],
+                "none": {
+
+                },
+                "empty": [
+
+                ]
+              },
+              "id": "x"
+            }
+            """)
+        #expect(JSONValue.string("a\nb").beautified == #""a\nb""#)
+        #expect(JSONValue.object([:]).beautified == "{\n\n}")
+    }
+
     @Test("malformed text is refused with libvirt's error", arguments: [
         "", "{", "[1,]", "{\"a\" 1}", "{\"a\":1,}", "01", "1.", "-", "1e", "tru", "nul", "\"abc", "\"\\x\"",
         "\"\\ud800\"", "\"\\udc00x\"", "\"a\u{1}b\"", "{} {}", "[1] x", "\"\\u12G4\"", "{1:2}",

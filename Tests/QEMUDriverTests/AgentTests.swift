@@ -72,8 +72,9 @@ struct AgentTests {
             #expect(try await domain.definition(flags: .inactive).devices.channels.first?.sourcePath == nil)
             let silent = await #expect(throws: VirError.self) { try await domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#, timeout: 1) }
             #expect(silent?.code == .agentUnresponsive && silent?.message.contains("QEMU guest agent is not connected") == true, "\(silent?.message ?? "")")
-            let tooNegative = await #expect(throws: VirError.self) { try await domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#, timeout: -3) }
-            #expect(tooNegative?.code == .invalidArg)
+            // As in libvirt, the agent's absence is found before the command is looked at.
+            let unread = await #expect(throws: VirError.self) { try await domain.qemuAgentCommand("{not json", timeout: -3) }
+            #expect(unread?.code == .agentUnresponsive)
 
             let plain = try await conn.createDomain(xml: try EmbeddedQEMU.guestXML("plain"))
             let unconfigured = await #expect(throws: VirError.self) { try await plain.qemuAgentCommand(#"{"execute":"guest-ping"}"#) }

@@ -86,11 +86,15 @@ struct LinuxGuestTests {
             #expect(try await domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#, timeout: QemuAgentTimeout.noWait) == nil)
             let unknown = await #expect(throws: VirError.self) { try await domain.qemuAgentCommand(#"{"execute":"guest-no-such"}"#, timeout: 10) }
             #expect(unknown?.code == .internalError, "\(unknown?.message ?? "")")
+            let tooNegative = await #expect(throws: VirError.self) { try await domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#, timeout: -3) }
+            #expect(tooNegative?.code == .invalidArg)
+            let notJSON = await #expect(throws: VirError.self) { try await domain.qemuAgentCommand("guest-ping", timeout: 10) }
+            #expect(notJSON?.code == .internalError && notJSON?.message.contains("cannot parse json guest-ping") == true)
 
             // The guest's balloon driver gives memory back to the host.
             try await domain.setMemory(kib: 196608, flags: .live)
             #expect(await eventually {
-                try await domain.qemuMonitorCommand(#"{"execute":"query-balloon"}"#).contains(#""actual": \#(196608 * 1024)"#)
+                try await domain.qemuMonitorCommand(#"{"execute":"query-balloon"}"#).contains(#""actual":\#(196608 * 1024)"#)
             })
 
             // An internal snapshot with its memory, and a revert to it: the guest lives on.

@@ -20,21 +20,21 @@ struct MonitorFilesTests {
             defer { close(file) }
 
             let added = try await domain.qemuMonitorCommandWithFiles(#"{"execute":"add-fd","arguments":{"fdset-id":7}}"#, files: [file])
-            #expect(added.result.contains(#""fdset-id": 7"#), "\(added.result)")
+            #expect(added.result.contains(#""fdset-id":7"#), "\(added.result)")
             #expect(added.files.isEmpty, "QEMU sends no descriptors back")
-            #expect(try await Self.fdSets(domain).contains(#""fdset-id": 7"#))
+            #expect(try await Self.fdSets(domain).contains(#""fdset-id":7"#))
             #expect(fcntl(file, F_GETFD) >= 0, "the caller's descriptor is still open")
 
             // getfd names the descriptor; closefd finds it by that name afterwards.
             let named = try await domain.qemuMonitorCommandWithFiles(#"{"execute":"getfd","arguments":{"fdname":"passed"}}"#, files: [file])
-            #expect(named.result.contains(#""return": {}"#), "\(named.result)")
+            #expect(named.result.contains(#""return":{}"#), "\(named.result)")
             let closeNamed = #"{"execute":"closefd","arguments":{"fdname":"passed"}}"#
-            #expect(try await domain.qemuMonitorCommand(closeNamed).contains(#""return": {}"#))
+            #expect(try await domain.qemuMonitorCommand(closeNamed).contains(#""return":{}"#))
             let gone = try await domain.qemuMonitorCommand(closeNamed)
             #expect(gone.contains("File descriptor named 'passed' not found"), "\(gone)")
 
             // Without files it is the plain monitor command.
-            #expect(try await domain.qemuMonitorCommandWithFiles(#"{"execute":"query-status"}"#, files: []).result.contains(#""running": true"#))
+            #expect(try await domain.qemuMonitorCommandWithFiles(#"{"execute":"query-status"}"#, files: []).result.contains(#""running":true"#))
             try await domain.destroy()
         }
     }
@@ -59,7 +59,7 @@ struct MonitorFilesTests {
 
             // QEMU's own refusal is its reply, as with the plain command.
             let notAnFdSet = try await domain.qemuMonitorCommandWithFiles(#"{"execute":"add-fd","arguments":{"fdset-id":"x"}}"#, files: [first])
-            #expect(notAnFdSet.result.contains(#""class": "GenericError""#), "\(notAnFdSet.result)")
+            #expect(notAnFdSet.result.contains(#""class":"GenericError""#), "\(notAnFdSet.result)")
 
             try await domain.destroy()
             let defined = try await conn.defineDomain(xml: try EmbeddedQEMU.guestXML("badfiles"))

@@ -47,7 +47,7 @@ struct QEMUProcessTests {
             _ = try await qemu.monitor.execute("stop")
             #expect(try await qemu.monitor.execute("query-status")["status"]?.stringValue == "paused")
             let reply = try await qemu.monitor.passThrough(try JSONValue(parsing: #"{"execute":"query-name"}"#))
-            #expect(reply.message["return"]?["name"]?.stringValue == "bench")
+            #expect(reply["return"]?["name"]?.stringValue == "bench")
             #expect(try qemu.process.exitStatus() == nil)
         } catch {
             await qemu.terminate()

@@ -145,11 +145,9 @@ struct QMPMonitorTests {
         ])
         let monitor = try await QMPMonitor(socket: peer.clientSocket)
         let status = try await monitor.passThrough(try JSONValue(parsing: #"{"execute": "query-status"}"#))
-        #expect(status.message.serialized == #"{"return":{"status":"running","singlestep":false,"running":true},"id":"libvirt-2"}"#)
-        #expect(status.text == #"{"return": {"status": "running", "singlestep": false, "running": true}, "id": "libvirt-2"}"#, "QEMU's own text: \(status.text)")
-        #expect(!status.text.hasSuffix("\r"))
+        #expect(status.serialized == #"{"return":{"status":"running","singlestep":false,"running":true},"id":"libvirt-2"}"#)
         let bogus = try await monitor.passThrough(try JSONValue(parsing: #"{"execute":"bogus"}"#))
-        #expect(bogus.message["error"]?["class"]?.stringValue == "CommandNotFound")
+        #expect(bogus["error"]?["class"]?.stringValue == "CommandNotFound")
 
         let withID = await #expect(throws: VirError.self) { try await monitor.passThrough(try JSONValue(parsing: #"{"execute":"x","id":"mine"}"#)) }
         #expect(withID?.message == "internal error: duplicate key 'id'")

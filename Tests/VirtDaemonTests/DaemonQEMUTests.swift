@@ -32,13 +32,45 @@ struct DaemonQEMUTests {
             domstate vm --reason; snapshot-delete vm s1; destroy vm; undefine vm
             """])
         #expect(run.status == 0, "\(run.output)")
-        for expected in ["Domain 'vm' started", "running (booted)", #""status": "running""#, "VM status: running", "Domain snapshot s1 created",
+        for expected in ["Domain 'vm' started", "running (booted)", #""status":"running""#, "VM status: running", "Domain snapshot s1 created",
                          "Save: [100 %]", "Domain 'vm' saved to \(saved)", "shut off (saved)", "Domain restored from \(saved)",
                          "running (restored)", "running (from snapshot)", "Domain snapshot s1 deleted", "Domain 'vm' has been undefined"] {
             #expect(run.output.contains(expected), "missing \(expected) in \(run.output)")
         }
         let readOnly = try await DaemonFixture.virsh(["-c", uri, "-r", "qemu-monitor-command vm '{\"execute\":\"query-status\"}'"])
         #expect(readOnly.status == 1)
+    }
+
+    /// The pass-through commands of virsh and of virtsh, against the same machine: QMP as
+    /// typed or wrapped from words, --pretty, --return-value, HMP, and their refusals.
+    @Test func virtshPrintsWhatVirshPrintsForThePassThrough() async throws {
+        let virtsh = try #require(builtExecutable("virtsh"), "virtsh is built beside the tests")
+        let fixture = try await DaemonFixture.start()
+        let uri = "qemu+unix:///system?socket=\(fixture.socket)"
+        let file = fixture.directory + "/vm.xml"
+        try """
+        <domain type='kvm'><name>mon</name><memory unit='KiB'>131072</memory><vcpu>1</vcpu>
+          <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><memballoon model='none'/></devices></domain>
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try await DaemonFixture.virsh(["-c", uri, "create \(file)"]).status == 0)
+        let script = """
+            qemu-monitor-command mon query-status; qemu-monitor-command mon --pretty query-status; \
+            qemu-monitor-command mon --return-value query-status; qemu-monitor-command mon --pretty --return-value query-kvm; \
+            qemu-monitor-command mon --pretty '{"execute":"query-fdsets"}'; qemu-monitor-command mon qom-get '{"path":"/machine","property":"type"}'; \
+            qemu-monitor-command mon query-block-jobs '"x":1'; qemu-monitor-command mon --return-value no-such; \
+            qemu-monitor-command mon --hmp info status; qemu-monitor-command mon --hmp --pretty x; qemu-monitor-command mon --hmp --return-value x; \
+            qemu-monitor-command mon --pass-fds 3,x query-status; qemu-monitor-command mon --pass-fds '' --return-value query-name; \
+            qemu-agent-command mon --timeout 0 x; qemu-agent-command mon --timeout abc x; qemu-agent-command mon --async --block x; \
+            qemu-agent-command mon '{"execute":"guest-ping"}'; qemu-monitor-command nosuch query-status
+            """
+        let theirs = try await DaemonFixture.virsh(["-c", uri, script])
+        let ours = try await offPool { try runTool([virtsh, "-c", uri, script]) }
+        // The ids are the monitor's serial numbers, which the two runs advance.
+        let ids = /libvirt-[0-9]+/
+        #expect(ours.output.replacing(ids, with: "ID") == theirs.output.replacing(ids, with: "ID"))
+        #expect(ours.status == theirs.status)
+        #expect(theirs.output.contains(#""enabled": true"#) && theirs.output.contains("Unable to parse FD number 'x'"), "\(theirs.output)")
+        #expect(try await DaemonFixture.virsh(["-c", uri, "destroy mon"]).status == 0)
     }
 
     @Test func aFilePassesThroughVirtdToQEMU() async throws {
@@ -60,7 +92,7 @@ struct DaemonQEMUTests {
         }
         let run = try await virshWithFile("qemu-monitor-command fds --pass-fds 3 '\(addFd)'; qemu-monitor-command fds '{\"execute\":\"query-fdsets\"}'")
         #expect(run.status == 0, "\(run.output)")
-        #expect(run.output.components(separatedBy: #""fdset-id": 5"#).count == 3, "add-fd's answer and the fd set: \(run.output)")
+        #expect(run.output.components(separatedBy: #""fdset-id":5"#).count == 3, "add-fd's answer and the fd set: \(run.output)")
         let two = try await virshWithFile("qemu-monitor-command fds --pass-fds 3,3 '\(addFd)'")
         #expect(two.status == 1 && two.output.contains("at most 1 fd can be passed to qemu along with a command"), "\(two.output)")
 
@@ -70,8 +102,8 @@ struct DaemonQEMUTests {
         let descriptor = open(passed, O_RDONLY | O_CLOEXEC)
         defer { close(descriptor) }
         let named = try await domain.qemuMonitorCommandWithFiles(#"{"execute":"getfd","arguments":{"fdname":"remote"}}"#, files: [descriptor])
-        #expect(named.result.contains(#""return": {}"#) && named.files.isEmpty, "\(named.result)")
-        #expect(try await domain.qemuMonitorCommand(#"{"execute":"closefd","arguments":{"fdname":"remote"}}"#).contains(#""return": {}"#))
+        #expect(named.result.contains(#""return":{}"#) && named.files.isEmpty, "\(named.result)")
+        #expect(try await domain.qemuMonitorCommand(#"{"execute":"closefd","arguments":{"fdname":"remote"}}"#).contains(#""return":{}"#))
         let refused = await #expect(throws: VirError.self) { try await domain.qemuMonitorCommandWithFiles(addFd, files: [descriptor, descriptor]) }
         #expect(refused?.code == .operationUnsupported)
         await conn.close()

@@ -44,8 +44,8 @@ struct OptionSpec: Sendable {
     }
 
     /// A number option.
-    static func int(_ name: String, required: Bool = false, _ help: String) -> OptionSpec {
-        OptionSpec(name: name, kind: .int, required: required, namedOnly: false, help: help)
+    static func int(_ name: String, required: Bool = false, namedOnly: Bool = false, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, kind: .int, required: required, namedOnly: namedOnly, help: help)
     }
 
     /// A list of remaining words.

@@ -20,7 +20,7 @@ enum CommandRegistry {
         + DefinitionCommands.all + LifecycleCommands.all + SaveRestoreCommands.all
         + MemoryCommands.all + VcpuCommands.all + SnapshotCreateCommands.all
         + SnapshotListCommands.all + SnapshotQueryCommands.all + SnapshotChangeCommands.all
-        + EventCommands.all + [ConsoleCommand.console, LxcEnterNamespaceCommand.command] + ContextCommands.all
+        + EventCommands.all + [ConsoleCommand.console, LxcEnterNamespaceCommand.command] + QemuPassthroughCommands.all + ContextCommands.all
 
     /// The command called `name`.
     static func command(named name: String) -> Command? {
