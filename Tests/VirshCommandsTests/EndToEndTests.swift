@@ -212,7 +212,9 @@ func json(_ line: Substring) throws -> Any {
 
     @Test func eventsArePrintedAsTheyHappen() async throws {
         let connection = try await Connection.open("test:///default")
-        let domain = try await connection.lookupDomain(name: "test")
+        // A domain of the test's own: other suites share this process's test:///default and
+        // change its "test" domain meanwhile.
+        let domain = try await connection.createDomain(xml: domainXML("e2e-events", uuid: "0e2e0000-0000-4000-8000-0000000000e7"))
         // The domain is paused and resumed until virtsh is done: however late its start (the
         // QEMU suites load the machine), it sees events happen while it waits.
         let done = Mutex(false)
@@ -223,14 +225,15 @@ func json(_ line: Substring) throws -> Any {
                 try await domain.resume()
             }
         }
-        let run = await virtsh("event --all --loop --timeout 2")
+        let run = await virtsh("event --domain e2e-events --all --loop --timeout 2")
         done.withLock { $0 = true }
         try await trigger.value
+        try await domain.destroy()
         await connection.close()
         let lines = run.out.split(separator: "\n", omittingEmptySubsequences: false)
         let events = lines.filter { $0.hasPrefix("event 'lifecycle'") }
         #expect(!events.isEmpty, "\(run.out)")
-        #expect(events.allSatisfy { $0 == "event 'lifecycle' for domain 'test': Suspended Paused" || $0 == "event 'lifecycle' for domain 'test': Resumed Unpaused" },
+        #expect(events.allSatisfy { $0 == "event 'lifecycle' for domain 'e2e-events': Suspended Paused" || $0 == "event 'lifecycle' for domain 'e2e-events': Resumed Unpaused" },
                 "\(run.out)")
         #expect(run.out.hasSuffix("event loop timed out\nevents received: \(events.count)\n\n"), "\(run.out)")
         #expect(run.status == 0)
