@@ -55,7 +55,7 @@ enum RPCBench {
             row("info(), 1 client on the daemon's CPU 0", "sameCPURate", "/s", higherIsBetter: true, ""),
             row("info() p99, 1 client on the daemon's CPU 0", "sameCPUp99", "us", higherIsBetter: false, ""),
             row("info(), python3-libvirt, \(parallelClients) processes", "parallel", "/s", higherIsBetter: true, ">= 2.5x"),
-            row("info(), \(parallelClients) processes on both CPUs (the daemon's too)", "parallelBothCPUs", "/s", higherIsBetter: true, ""),
+            row("info(), \(parallelClients) processes on CPUs 0 and 1", "parallelBothCPUs", "/s", higherIsBetter: true, ""),
             row("open+close, python3-libvirt", "openclose", "ms", higherIsBetter: false, "virtd < 0.3 ms"),
             row("info(), SwiftVirt remote driver, 1 client", "remoteRate", "/s", higherIsBetter: true, ""),
             row("info() p99, SwiftVirt remote driver", "remoteP99", "us", higherIsBetter: false, ""),
