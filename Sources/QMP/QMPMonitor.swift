@@ -70,7 +70,8 @@ public final class QMPMonitor: Sendable {
     }
 
     /// Sends `command`, an object as a user wrote it, with an `id` of ours added, and returns
-    /// the whole reply, an error reply too, as `virDomainQemuMonitorCommand` does. `descriptor` goes with it, as with ``execute(_:arguments:passing:timeout:)``.
+    /// the whole reply, an error reply too, as `virDomainQemuMonitorCommand` does.
+    /// `descriptor` goes with it, as with ``execute(_:arguments:passing:timeout:)``.
     public func passThrough(_ command: JSONValue, passing descriptor: Int32? = nil, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
         guard let members = command.members else {
             throw VirError(.internalError, "the QEMU monitor command must be a JSON object: \(command.serialized)", domain: .qemu)

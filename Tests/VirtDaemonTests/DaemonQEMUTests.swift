@@ -41,18 +41,26 @@ struct DaemonQEMUTests {
         #expect(readOnly.status == 1)
     }
 
-    /// The pass-through commands of virsh and of virtsh, against the same machine: QMP as
-    /// typed or wrapped from words, --pretty, --return-value, HMP, and their refusals.
-    @Test func virtshPrintsWhatVirshPrintsForThePassThrough() async throws {
-        let virtsh = try #require(builtExecutable("virtsh"), "virtsh is built beside the tests")
+    /// A virtd of the test's own running a diskless firmware guest named `name`, which stock
+    /// virsh created; and virtd's `qemu+unix` URI.
+    static func virtdWithMachine(named name: String) async throws -> (DaemonFixture, String) {
         let fixture = try await DaemonFixture.start()
         let uri = "qemu+unix:///system?socket=\(fixture.socket)"
         let file = fixture.directory + "/vm.xml"
         try """
-        <domain type='kvm'><name>mon</name><memory unit='KiB'>131072</memory><vcpu>1</vcpu>
+        <domain type='kvm'><name>\(name)</name><memory unit='KiB'>131072</memory><vcpu>1</vcpu>
           <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><memballoon model='none'/></devices></domain>
         """.write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try await DaemonFixture.virsh(["-c", uri, "create \(file)"]).status == 0)
+        return (fixture, uri)
+    }
+
+    /// The pass-through commands of virsh and of virtsh, against the same machine: QMP as
+    /// typed or wrapped from words, --pretty, --return-value, HMP, and their refusals.
+    @Test func virtshPrintsWhatVirshPrintsForThePassThrough() async throws {
+        let virtsh = try #require(builtExecutable("virtsh"), "virtsh is built beside the tests")
+        let (fixture, uri) = try await Self.virtdWithMachine(named: "mon")
+        defer { withExtendedLifetime(fixture) {} }  // virtd lives until the test ends
         let script = """
             qemu-monitor-command mon query-status; qemu-monitor-command mon --pretty query-status; \
             qemu-monitor-command mon --return-value query-status; qemu-monitor-command mon --pretty --return-value query-kvm; \
@@ -74,14 +82,7 @@ struct DaemonQEMUTests {
     }
 
     @Test func aFilePassesThroughVirtdToQEMU() async throws {
-        let fixture = try await DaemonFixture.start()
-        let uri = "qemu+unix:///system?socket=\(fixture.socket)"
-        let file = fixture.directory + "/vm.xml"
-        try """
-        <domain type='kvm'><name>fds</name><memory unit='KiB'>131072</memory><vcpu>1</vcpu>
-          <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><memballoon model='none'/></devices></domain>
-        """.write(toFile: file, atomically: true, encoding: .utf8)
-        #expect(try await DaemonFixture.virsh(["-c", uri, "create \(file)"]).status == 0)
+        let (fixture, uri) = try await Self.virtdWithMachine(named: "fds")
         let descriptorsBefore = try fixture.openDescriptorCount()
 
         // Stock virsh hands its descriptor 3 over (QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES).
