@@ -29,10 +29,13 @@ enum LinuxGuest {
             """
     }
 
-    /// Runs `arguments` in the guest through the agent (`guest-exec`), not waiting for it.
+    /// Runs `arguments` in the guest through the agent (`guest-exec`), waiting neither for
+    /// the command nor for the agent's answer: a command that resets or panics the guest
+    /// may end it before the agent answers.
     static func exec(_ domain: Domain, _ arguments: [String]) async throws {
         let args = arguments.dropFirst().map { "\"\($0)\"" }.joined(separator: ",")
-        _ = try await domain.qemuAgentCommand(#"{"execute":"guest-exec","arguments":{"path":"\#(arguments[0])","arg":[\#(args)]}}"#, timeout: 10)
+        let command = #"{"execute":"guest-exec","arguments":{"path":"\#(arguments[0])","arg":[\#(args)]}}"#
+        _ = try await domain.qemuAgentCommand(command, timeout: QemuAgentTimeout.noWait)
     }
 
     /// Whether the guest's /tmp/marker exists: the test makes it, and a reset of the guest
