@@ -55,7 +55,7 @@ LoggingSystem.bootstrap { label in
 let containers = DriverHost<LXCDriver>(systemRoot: configuration.lxcRoot, keepsDriversOpen: true)
 let machines = DriverHost<QEMUDriver>(systemRoot: configuration.qemuRoot, keepsDriversOpen: true)
 var drivers = DriverRegistry()
-drivers.register("test", TestDriver.open)
+drivers.register("test", opensMayBlock: false, TestDriver.open)
 drivers.register("lxc", containers.open)
 drivers.register("qemu", machines.open)
 

@@ -48,12 +48,17 @@ final class ClientState: Sendable {
         return open
     }
 
-    /// Whether the call `header` runs on a worker thread rather than the event loop, because
-    /// it may block its thread: CONNECT_OPEN (a driver may read its state when it opens) and
-    /// every call of a driver whose calls block (`NodeDriver.callsMayBlock`). The calls
-    /// before CONNECT_OPEN only read the client's own state.
-    func runsOnWorker(_ header: PacketHeader) -> Bool {
-        if header.program == .remote && header.procedure == RemoteProcedure.connectOpen.rawValue { return true }
+    /// Whether the call `packet` runs on a worker thread rather than the event loop, because
+    /// it may block its thread: a CONNECT_OPEN of a driver that may read its state when it
+    /// opens (``DriverRegistry/openMayBlock(_:)``), and every call of a driver whose calls
+    /// block (`NodeDriver.callsMayBlock`). The calls before CONNECT_OPEN only read the
+    /// client's own state.
+    func runsOnWorker(_ packet: Packet) -> Bool {
+        let header = packet.header
+        if header.program == .remote && header.procedure == RemoteProcedure.connectOpen.rawValue {
+            guard let args = try? packet.decode(RemoteConnectOpenArgs.self) else { return false }  // refused, on the loop
+            return drivers.openMayBlock(uriToOpen(args.name))
+        }
         return callsMayBlock
     }
 
@@ -69,9 +74,13 @@ final class ClientState: Sendable {
         guard !isOpen else {
             throw VirError(code: .internalError, domain: .rpc, message: "internal error: connection already open")
         }
-        let name = uri.flatMap { $0.isEmpty ? nil : $0 } ?? defaultURI
-        let opened = try await Connection.open(name, readOnly: readOnlySocket || readOnly, drivers: drivers)
+        let opened = try await Connection.open(uriToOpen(uri), readOnly: readOnlySocket || readOnly, drivers: drivers)
         connection.withLock { $0 = opened }
+    }
+
+    /// The URI a CONNECT_OPEN of `uri` opens: the default when it is empty or absent.
+    private func uriToOpen(_ uri: String?) -> String {
+        uri.flatMap { $0.isEmpty ? nil : $0 } ?? defaultURI
     }
 
     /// CONNECT_CLOSE, or the client hanging up: closes the connection, if any.

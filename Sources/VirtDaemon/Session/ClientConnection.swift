@@ -114,7 +114,7 @@ final class ClientConnection: LoopHandler, @unchecked Sendable {
         guard !callRunning, !ended, !waitingCalls.isEmpty else { return }
         let packet = waitingCalls.removeFirst()
         callRunning = true
-        let executor: any TaskExecutor = state.runsOnWorker(packet.header) ? workers : loop
+        let executor: any TaskExecutor = state.runsOnWorker(packet) ? workers : loop
         Task(executorPreference: executor) { [self, state, loop] in
             let reply = await RemoteDispatcher.answer(call: packet, for: state)
             loop.execute { self.finish(reply) }
