@@ -50,7 +50,8 @@ enum QemuPassthroughCommands {
             guard let returned = reply["return"] else { throw VirshError("'return' member missing") }
             value = returned
         }
-        ctx.print(trimmingTrailingWhitespace(ctx.flag("pretty") ? value.beautified : value.serialized))
+        // Printed without a line end (virsh trims yajl's); the one after every command follows.
+        ctx.print(ctx.flag("pretty") ? value.beautified : value.serialized)
         ctx.result(.object(["result": value]))
     }
 
@@ -136,11 +137,5 @@ enum QemuPassthroughCommands {
             guard let number = Int32(piece) else { throw VirshError("Unable to parse FD number '\(piece)'") }
             return number
         }
-    }
-
-    private static func trimmingTrailingWhitespace(_ text: String) -> String {
-        var trimmed = Substring(text)
-        while let last = trimmed.last, last.isWhitespace { trimmed.removeLast() }
-        return String(trimmed)
     }
 }
