@@ -4,11 +4,12 @@ import TestSupport
 import Testing
 
 /// `qemu-agent-command` of stock virsh and of virtsh, against the same Linux guest's real
-/// qemu-ga, hosted by a virtd of the test's own (`qemu+unix`).
-@Suite("virsh and virtsh: qemu-agent-command against a real agent", .enabled(if: LinuxGuest.available, LinuxGuest.why),
-       .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/virsh"), "needs stock virsh (libvirt-clients)"), .serialized)
-struct AgentThroughVirshTests {
-    @Test func bothPrintTheSame() async throws {
+/// qemu-ga, hosted by a virtd of the test's own (`qemu+unix`). One of the Linux guest's
+/// serialized tests, so that no two TCG guests take both CPUs at once.
+extension LinuxGuestTests {
+    @Test("virsh and virtsh print the same for qemu-agent-command against a real agent",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/virsh"), "needs stock virsh (libvirt-clients)"))
+    func agentCommandsThroughVirshAndVirtsh() async throws {
         let virtsh = try #require(builtExecutable("virtsh"), "virtsh is built beside the tests")
         let directory = try RealQEMU.scratchDirectory()
         let qemuRoot = directory + "/qemu"
