@@ -9,12 +9,17 @@ diskless KVM guest: 256 MiB, SeaBIOS, a serial console):
           only the QEMU driver module loaded (create, destroy, suspend, resume, monitor
           pass-through, save and restore of the running guest);
   Part 2  raw QEMU: the same machine started by hand (-S, QMP on a unix socket, cont),
-          quit, and query-status round trips on its QMP socket;
-  and, in both parts, snapshot create, revert and delete of a shut-off domain with one
-  qcow2 disk: through libvirt, and as the qemu-img snapshot -c/-a/-d commands underneath.
+          and quit;
+  and snapshot create, revert and delete of a shut-off domain with one qcow2 disk
+  through libvirt.
 
 Prints ONE JSON object of medians (milliseconds) on stdout; diagnostics go to stderr.
 Usage: /usr/bin/python3 qemu_reference.py XML-FILE [ROUNDS]. Must run as root.
+
+With --raw-qmp-rounds instead, it starts the raw machine, prints "ready", and then for
+each line N it reads on stdin makes N query-status round trips on the QMP socket and
+prints their durations (seconds) as one JSON list: virt-bench interleaves these rounds
+with its own, so that both sides see the same moments of a noisy machine.
 """
 
 import argparse
@@ -209,23 +214,9 @@ def three_phases(args, first, second, third):
     return results
 
 
-def raw_qemu_img(args):
-    directory = tempfile.mkdtemp(prefix="swiftvirt-qemu-img-")
-    image = new_image(directory)
-    try:
-        def snapshot(flag, name):
-            subprocess.run([QEMU_IMG, "snapshot", flag, name, image], check=True)
-        rounds = three_phases(args, lambda i: snapshot("-c", "s%d" % i) or "s%d" % i,
-                              lambda name: snapshot("-a", name), lambda name: snapshot("-d", name))
-    finally:
-        os.unlink(image)
-        os.rmdir(directory)
-    return {"qemu_img_snapshot_%s_ms" % name: median_ms(values) for name, values in zip(("create", "revert", "delete"), rounds)}
-
-
 def raw_qemu(args):
     directory = tempfile.mkdtemp(prefix="swiftvirt-qemu-raw-")
-    starts, quits, status = [], [], []
+    starts, quits = [], []
     live = None
     try:
         for i in range(args.warmup + args.rounds):
@@ -239,13 +230,30 @@ def raw_qemu(args):
             if i >= args.warmup:
                 starts.append(t1 - t0)
                 quits.append(t2 - t1)
+    finally:
+        if live is not None:
+            live.kill()
+        for name in os.listdir(directory):
+            os.unlink(os.path.join(directory, name))
+        os.rmdir(directory)
+    return {"start_to_running_ms": median_ms(starts), "quit_ms": median_ms(quits)}
+
+
+def raw_qmp_rounds():
+    """the --raw-qmp-rounds mode: query-status round trips, as many at a time as asked"""
+    directory = tempfile.mkdtemp(prefix="swiftvirt-qemu-raw-")
+    live = None
+    try:
         live = RawQMP(directory, 0)
         live.execute("cont")
-        for i in range(args.warmup + 10 * args.rounds):
-            t0 = time.perf_counter()
-            live.execute("query-status")
-            if i >= args.warmup:
-                status.append(time.perf_counter() - t0)
+        print("ready", flush=True)
+        for line in sys.stdin:
+            durations = []
+            for _ in range(int(line)):
+                t0 = time.perf_counter()
+                live.execute("query-status")
+                durations.append(time.perf_counter() - t0)
+            print(json.dumps(durations), flush=True)
         live.quit()
         live = None
     finally:
@@ -254,11 +262,12 @@ def raw_qemu(args):
         for name in os.listdir(directory):
             os.unlink(os.path.join(directory, name))
         os.rmdir(directory)
-    return {"start_to_running_ms": median_ms(starts), "quit_ms": median_ms(quits),
-            "query_status_ms": median_ms(status)}
+    return 0
 
 
 def main():
+    if sys.argv[1:] == ["--raw-qmp-rounds"]:
+        return raw_qmp_rounds()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("xml_file", help="the domain XML, with {name} where the name goes")
     ap.add_argument("rounds", nargs="?", type=int, default=20)
@@ -291,7 +300,6 @@ def main():
     if clean:
         state.clear()
     raw = raw_qemu(args)
-    raw.update(raw_qemu_img(args))
     out = {"libvirt": bench.result(), "raw": raw, "notes": notes}
     print(json.dumps(out, indent=1))
     return 0
