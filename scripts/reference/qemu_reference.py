@@ -214,6 +214,15 @@ def three_phases(args, first, second, third):
     return results
 
 
+def clean_up_raw(live, directory):
+    """kills the raw QEMU still running, if any, and removes its socket directory"""
+    if live is not None:
+        live.kill()
+    for name in os.listdir(directory):
+        os.unlink(os.path.join(directory, name))
+    os.rmdir(directory)
+
+
 def raw_qemu(args):
     directory = tempfile.mkdtemp(prefix="swiftvirt-qemu-raw-")
     starts, quits = [], []
@@ -231,11 +240,7 @@ def raw_qemu(args):
                 starts.append(t1 - t0)
                 quits.append(t2 - t1)
     finally:
-        if live is not None:
-            live.kill()
-        for name in os.listdir(directory):
-            os.unlink(os.path.join(directory, name))
-        os.rmdir(directory)
+        clean_up_raw(live, directory)
     return {"start_to_running_ms": median_ms(starts), "quit_ms": median_ms(quits)}
 
 
@@ -257,11 +262,7 @@ def raw_qmp_rounds():
         live.quit()
         live = None
     finally:
-        if live is not None:
-            live.kill()
-        for name in os.listdir(directory):
-            os.unlink(os.path.join(directory, name))
-        os.rmdir(directory)
+        clean_up_raw(live, directory)
     return 0
 
 
