@@ -68,6 +68,21 @@ enum Bench {
         return (medianOf(suspends), medianOf(resumes))
     }
 
+    /// Waits until `domain`'s QEMU uses under a tenth of a CPU (`virDomainGetInfo`'s CPU
+    /// time): SeaBIOS with nothing to boot spins a whole CPU for its first seconds here,
+    /// which on a 2-CPU machine swamps any figure measured meanwhile.
+    static func waitUntilIdle(_ domain: Domain, limit: Duration = .seconds(30)) async throws {
+        let clock = ContinuousClock(), deadline = clock.now + limit, interval = Duration.milliseconds(200)
+        var previous = try await domain.info().cpuTime
+        while clock.now < deadline {
+            try await Task.sleep(for: interval)
+            let now = try await domain.info().cpuTime
+            if Double(now - previous) <= interval / .nanoseconds(10) { return }
+            previous = now
+        }
+        throw BenchError.commandFailed("\(domain.name) still busy after \(limit)", 0)
+    }
+
     static func medianOf(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }

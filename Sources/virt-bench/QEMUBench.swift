@@ -112,10 +112,11 @@ enum QEMUBench {
 
     /// The medians, in milliseconds, of `query-status` through `domain`'s
     /// `virDomainQemuMonitorCommand` and through the raw client, in alternating blocks of
-    /// ten; the first block of each is a warm-up.
+    /// ten, once both guests have settled; the first block of each is a warm-up.
     private static func monitorMedians(_ domain: Domain) async throws -> (swiftVirt: Double, raw: Double) {
         let raw = try RawQMPRounds()
         defer { raw.finish() }
+        try await Bench.waitUntilIdle(domain)
         var swiftVirt: [Double] = [], reference: [Double] = []
         let clock = ContinuousClock()
         for block in 0...rounds {

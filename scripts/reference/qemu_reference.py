@@ -244,13 +244,35 @@ def raw_qemu(args):
     return {"start_to_running_ms": median_ms(starts), "quit_ms": median_ms(quits)}
 
 
+def wait_until_idle(pid, limit=30.0):
+    """waits until process pid uses under a tenth of a CPU: SeaBIOS with nothing to boot
+    spins a whole CPU for its first seconds here, which would swamp a 2-CPU machine"""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu_ticks():
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    deadline = time.monotonic() + limit
+    previous = cpu_ticks()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = cpu_ticks()
+        if now - previous <= 0.2 * tick / 10:
+            return
+        previous = now
+    raise RuntimeError("QEMU %d still busy after %.0f s" % (pid, limit))
+
+
 def raw_qmp_rounds():
-    """the --raw-qmp-rounds mode: query-status round trips, as many at a time as asked"""
+    """the --raw-qmp-rounds mode: query-status round trips, as many at a time as asked, once
+    the guest has settled"""
     directory = tempfile.mkdtemp(prefix="swiftvirt-qemu-raw-")
     live = None
     try:
         live = RawQMP(directory, 0)
         live.execute("cont")
+        wait_until_idle(live.process.pid)
         print("ready", flush=True)
         for line in sys.stdin:
             durations = []
