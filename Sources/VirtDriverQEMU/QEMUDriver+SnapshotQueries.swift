@@ -94,14 +94,16 @@ extension QEMUDriver {
     }
 
     /// Changes the snapshots of `name` with `body`, then writes the metadata of those it
-    /// names (the changed ones, and the current one before and after) and removes that of
-    /// those it removed.
+    /// names (the changed ones, and the current one before and after if it moved; nothing
+    /// else's file changes) and removes that of those it removed.
     func updateSnapshots(of name: String, _ body: (inout SnapshotTree) throws(VirError) -> (changed: [String], removed: [String])) throws(VirError) {
         try domains.withLock { (domains) throws(VirError) in
             guard var domain = domains[name] else { return }
             let before = domain.snapshots.current
             let (changed, removed) = try body(&domain.snapshots)
-            let written = Set(changed + [before, domain.snapshots.current].compactMap { $0 }).subtracting(removed)
+            // A move of `current` changes the `<active>` of the snapshots it leaves and reaches.
+            let moved = before == domain.snapshots.current ? [] : [before, domain.snapshots.current].compactMap { $0 }
+            let written = Set(changed + moved).subtracting(removed)
             try store.saveSnapshots(Array(written), of: domain.snapshots, domain: name)
             store.removeSnapshots(removed, domain: name)
             domains[name] = domain

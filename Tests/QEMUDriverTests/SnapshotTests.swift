@@ -38,6 +38,17 @@ struct SnapshotTests {
             #expect(try DiskImages.holds(0xaa, image))
             #expect(try await domain.currentSnapshot().name == "s1")
             #expect(try await domain.state().state == .shutoff)
+            // Current moved: both files were rewritten. A revert to the current one rewrites none.
+            let metadata = embedded.root + "/snapshot/offline/"
+            let left = try String(contentsOfFile: metadata + "s2.xml", encoding: .utf8)
+            #expect(left.contains("<active>0</active>"), "\(left)")
+            func fileNumber(_ name: String) throws -> Int? {
+                try FileManager.default.attributesOfItem(atPath: metadata + name)[.systemFileNumber] as? Int
+            }
+            let files = try (fileNumber("s1.xml"), fileNumber("s2.xml"))
+            try await s1.revert()
+            #expect(try DiskImages.holds(0xaa, image))
+            #expect(try (fileNumber("s1.xml"), fileNumber("s2.xml")) == files)
 
             // The metadata is libvirt's, on disk: a new driver on the root has the same tree.
             await conn.close()
