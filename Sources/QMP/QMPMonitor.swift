@@ -4,8 +4,8 @@ import VirtError
 import VirtSystem
 
 /// A client of QEMU's machine protocol (QMP) on a connected socket: the greeting and
-/// capabilities negotiation, commands matched to their replies by `id` (several may be
-/// outstanding), and events. One thread of its own reads the socket, so no task ever blocks
+/// capabilities negotiation, commands matched to their replies in the order they were sent
+/// (``AnswerOrder``; several may be outstanding), and events. One thread of its own reads the socket, so no task ever blocks
 /// on it. libvirt's `qemuMonitor` in its JSON mode.
 public final class QMPMonitor: Sendable {
     /// QEMU's greeting (`{"QMP": {"version": …, "capabilities": …}}`).
@@ -15,10 +15,11 @@ public final class QMPMonitor: Sendable {
 
     private let socket: GuardedSocket
     private let waiters = ReplyWaiters()
+    private let unanswered = AnswerOrder()
     private let handler = EventHandlerSlot()
 
     private let eventSink: AsyncStream<QMPEvent>.Continuation
-    /// The key the greeting is awaited under: no command id looks like it.
+    /// The key the greeting is awaited under: no command's key looks like it.
     private static let greetingKey = " greeting"
 
     /// Takes over `socket` (connected to QEMU's monitor), waits up to `timeout` for the
@@ -29,6 +30,7 @@ public final class QMPMonitor: Sendable {
         self.socket = socket
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
         let waiters = waiters
+        let unanswered = unanswered
         let eventSink = eventSink
         let handler = handler
         let reader = QMPReader(socket: socket)
@@ -37,7 +39,7 @@ public final class QMPMonitor: Sendable {
         let greeting: JSONValue
         do throws(VirError) {
             greeting = try await waiters.awaitReply(key: Self.greetingKey, timeout: timeout, timeoutError: Self.timedOut("the greeting", after: timeout)) { () throws(VirError) in
-                try DetachedThread.start { Self.read(reader, into: waiters, events: eventSink, handler: handler) }
+                try DetachedThread.start { Self.read(reader, into: waiters, answering: unanswered, events: eventSink, handler: handler) }
                 readerStarted = true
             }
             guard greeting["QMP"] != nil else { throw VirError(.internalError, "the QEMU monitor did not greet with QMP: \(greeting.serialized)", domain: .qemu) }
@@ -61,7 +63,7 @@ public final class QMPMonitor: Sendable {
     public func execute(_ name: String, arguments: JSONValue? = nil, passing descriptor: Int32? = nil, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
         var request: [JSONValue.Member] = [.init("execute", .string(name))]
         if let arguments { request.append(.init("arguments", arguments)) }
-        let reply = try await send(request, timeout: timeout, what: "'\(name)'", passing: descriptor)
+        let reply = try await send(request, timeout: timeout, what: "'\(name)'", passing: descriptor).reply
         if let error = reply["error"] {
             let description = error["desc"]?.stringValue ?? error.serialized
             throw VirError(.internalError, "unable to execute QEMU command '\(name)': \(description)", domain: .qemu)
@@ -69,9 +71,11 @@ public final class QMPMonitor: Sendable {
         return reply["return"] ?? .null
     }
 
-    /// Sends `command`, an object as a user wrote it, with an `id` of ours added, and returns
-    /// the whole reply, an error reply too, as `virDomainQemuMonitorCommand` does.
-    /// `descriptor` goes with it, as with ``execute(_:arguments:passing:timeout:)``.
+    /// Sends `command`, an object as a user wrote it, and returns the whole reply, an error
+    /// reply too, as `virDomainQemuMonitorCommand` does: ending with the `id` libvirt would
+    /// have given the command ("libvirt-N"). A command with an `id` of its own is refused,
+    /// as libvirt refuses it. `descriptor` goes with it, as with
+    /// ``execute(_:arguments:passing:timeout:)``.
     public func passThrough(_ command: JSONValue, passing descriptor: Int32? = nil, timeout: Duration? = nil) async throws(VirError) -> JSONValue {
         guard let members = command.members else {
             throw VirError(.internalError, "the QEMU monitor command must be a JSON object: \(command.serialized)", domain: .qemu)
@@ -79,7 +83,8 @@ public final class QMPMonitor: Sendable {
         guard !members.contains(where: { $0.key == "id" }) else {
             throw VirError(.internalError, "duplicate key 'id'", domain: .qemu)
         }
-        return try await send(members, timeout: timeout, what: command["execute"]?.serialized ?? "the command", passing: descriptor)
+        let (reply, key) = try await send(members, timeout: timeout, what: command["execute"]?.serialized ?? "the command", passing: descriptor)
+        return .object((reply.members ?? []) + [.init("id", .string(key))])
     }
 
     /// Hands every later event to `handler` instead of ``events``, on the monitor's reader
@@ -99,12 +104,17 @@ public final class QMPMonitor: Sendable {
     /// Whether the monitor has ended (QEMU closed it, or ``close()``).
     public var hasEnded: Bool { waiters.ended != nil }
 
-    private func send(_ request: [JSONValue.Member], timeout: Duration?, what: String, passing descriptor: Int32? = nil) async throws(VirError) -> JSONValue {
-        let id = try waiters.nextID(prefix: "libvirt-")
-        let line = Array((JSONValue.object(request + [.init("id", .string(id))]).serialized + "\r\n").utf8)
-        return try await waiters.awaitReply(key: id, timeout: timeout, timeoutError: Self.timedOut(what, after: timeout ?? .zero)) { () throws(VirError) in
-            guard try socket.write(line, passing: descriptor) else { throw waiters.ended ?? Self.endOfFile }
+    /// Sends `request` compact, without an `id`, and ended by a newline alone (every byte
+    /// costs QEMU, ``AnswerOrder``), and returns its reply with the key it was awaited under
+    /// ("libvirt-N").
+    private func send(_ request: [JSONValue.Member], timeout: Duration?, what: String, passing descriptor: Int32? = nil) async throws(VirError)
+        -> (reply: JSONValue, key: String) {
+        let key = try waiters.nextID(prefix: "libvirt-")
+        let line = Array((JSONValue.object(request).serialized + "\n").utf8)
+        let reply = try await waiters.awaitReply(key: key, timeout: timeout, timeoutError: Self.timedOut(what, after: timeout ?? .zero)) { () throws(VirError) in
+            guard try unanswered.write(line, awaitedUnder: key, to: socket, passing: descriptor) else { throw waiters.ended ?? Self.endOfFile }
         }
+        return (reply, key)
     }
 
     private static func timedOut(_ what: String, after timeout: Duration) -> VirError {
@@ -113,10 +123,11 @@ public final class QMPMonitor: Sendable {
 
     private static let endOfFile = VirError(.operationFailed, "End of file from qemu monitor", domain: .qemu)
 
-    /// The reader thread: every message is the greeting, an event, or a reply to a waiter
-    /// (replies nobody waits for any more, after a timeout, are dropped). At the end of the
-    /// stream every waiter fails.
-    private static func read(_ reader: QMPReader, into waiters: ReplyWaiters, events: AsyncStream<QMPEvent>.Continuation, handler: EventHandlerSlot) {
+    /// The reader thread: every message is the greeting, an event, or the reply to the oldest
+    /// unanswered command (dropped if nobody waits for it any more, after a timeout). At the
+    /// end of the stream every waiter fails.
+    private static func read(_ reader: QMPReader, into waiters: ReplyWaiters, answering unanswered: AnswerOrder,
+                             events: AsyncStream<QMPEvent>.Continuation, handler: EventHandlerSlot) {
         var greeted = false
         while true {
             let reply: JSONValue
@@ -135,8 +146,8 @@ public final class QMPMonitor: Sendable {
                 waiters.resume(greetingKey, with: .success(reply))
             } else if let event = QMPEvent(message: reply) {
                 if let handle = handler.current { handle(event) } else { events.yield(event) }
-            } else if let id = reply["id"]?.stringValue {
-                waiters.resume(id, with: .success(reply))
+            } else if let key = unanswered.answerOldest() {
+                waiters.resume(key, with: .success(reply))
             }
         }
         events.finish()

@@ -6,7 +6,7 @@ import VirtError
 
 @Suite("QMP monitor against a scripted peer")
 struct QMPMonitorTests {
-    @Test("greeting, capabilities negotiation, then a command's return value")
+    @Test("greeting, capabilities negotiation, then a command's return value; commands go compact, one a line, without an id")
     func handshakeAndCommand() async throws {
         let peer = try FakeQMPPeer([
             .answer("query-status", reply: #"{"return": {"status": "prelaunch", "singlestep": false, "running": false}}"#),
@@ -19,6 +19,7 @@ struct QMPMonitorTests {
         monitor.close()
         try await waitUntilEnded(monitor)
         #expect(peer.problems.all.isEmpty)
+        #expect(peer.received.all == [#"{"execute":"qmp_capabilities"}"#, #"{"execute":"query-status"}"#])
     }
 
     @Test("an error reply is libvirt's 'unable to execute QEMU command' error")
@@ -35,11 +36,11 @@ struct QMPMonitorTests {
         monitor.close()
     }
 
-    @Test("replies are matched by id, in whatever order they come; events arrive in order")
-    func outOfOrderRepliesAndEvents() async throws {
+    @Test("several commands at once each get their own reply (QEMU answers in the order sent); events arrive in order")
+    func concurrentCommandsAndEvents() async throws {
         let peer = try FakeQMPPeer([
             .send(#"{"timestamp": {"seconds": 1700000000, "microseconds": 250}, "event": "STOP"}"#),
-            .answerReversed(count: 3),
+            .answerTogether(count: 3),
             .send(#"{"timestamp": {"seconds": 1700000001, "microseconds": 0}, "event": "RESUME", "data": {"x": 1}}"#),
             .waitForClose,
         ])
@@ -65,7 +66,7 @@ struct QMPMonitorTests {
         let peer = try FakeQMPPeer([
             .swallow("stop"),
             .send(#"{"timestamp": {"seconds": 1700000000, "microseconds": 0}, "event": "STOP"}"#),
-            .send(#"{"return": {}, "id": "libvirt-2"}"#),
+            .send(#"{"return": {}}"#),
             .waitForClose,
         ])
         let monitor = try await QMPMonitor(socket: peer.clientSocket)
@@ -95,7 +96,9 @@ struct QMPMonitorTests {
     func peerHangs() async throws {
         let peer = try FakeQMPPeer([
             .swallow("query-status"),
-            .answer("query-name", reply: #"{"return": {"name": "vm"}}"#),
+            .swallow("query-name"),
+            .send(#"{"return": {"status": "running", "singlestep": false, "running": true}}"#),
+            .send(#"{"return": {"name": "vm"}}"#),
             .waitForClose,
         ])
         let monitor = try await QMPMonitor(socket: peer.clientSocket)
