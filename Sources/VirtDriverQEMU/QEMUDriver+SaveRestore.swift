@@ -25,9 +25,7 @@ extension QEMUDriver {
                     _ = try await vm.qemu.monitor.execute("stop")
                     transition(identity.name, vm, to: .paused, otherwise: .pausedSave)
                 }
-                defer { vm.jobProgress.withLock { $0 = nil } }
-                vm.jobProgress.withLock { $0 = DomainJobInfo(elapsed: 0, memoryProcessed: 0, memoryRemaining: 0, memoryTotal: 0) }
-                try await vm.qemu.migrate(to: fd) { progress in vm.jobProgress.withLock { $0 = progress } }
+                try await streamState(of: vm, to: fd)
                 guard fsync(fd) == 0 else { throw VirError(.systemError, "cannot sync save file '\(path)': \(String(cString: strerror(errno)))", domain: .qemu) }
             } catch {
                 unlink(path)
@@ -92,11 +90,13 @@ extension QEMUDriver {
         return image.xml
     }
 
-    /// Corresponds to `virDomainCoreDump`: the guest's memory as an ELF core file (QEMU's
-    /// `dump-guest-memory`, into the file's descriptor passed over QMP), the guest paused
-    /// for it unless `LIVE`. Then `CRASH` stops the domain as crashed and `RESET` resets the
-    /// guest. Without `MEMORY_ONLY` the file is the same ELF core: this driver writes no
-    /// other dump format. A failed dump removes the file and changes nothing.
+    /// Corresponds to `virDomainCoreDump`: with `MEMORY_ONLY`, the guest's memory as an ELF
+    /// core file (QEMU's `dump-guest-memory`); without, as libvirt writes it, QEMU's whole
+    /// state as its migration stream (what `crash` reads as a QEMU save file). Either goes
+    /// into the file's descriptor passed over QMP, the guest paused for it unless `LIVE`
+    /// (the migration stream pauses it at its end anyway). Then `CRASH` stops the domain as
+    /// crashed, `RESET` resets the guest, and a guest that was running runs on. A failed
+    /// dump removes the file and changes nothing.
     public func coreDump(_ identity: DomainIdentity, to path: String, flags: DumpFlags) async throws {
         try flags.check(supported: [.crash, .live, .bypassCache, .reset, .memoryOnly], function: "qemuDomainCoreDumpWithFormat", domain: .qemu)
         try await job(identity) { (vm) throws(VirError) in
@@ -105,24 +105,40 @@ extension QEMUDriver {
             guard fd >= 0 else { throw VirError(.systemError, "Failed to create file '\(path)': \(String(cString: strerror(errno)))", domain: .qemu) }
             defer { Glibc.close(fd) }
             let pausedHere = !flags.contains(.live) && state == .running
+            // The migration stream stops the guest at its end, live or not.
+            let resumes = state == .running && (pausedHere || !flags.contains(.memoryOnly))
             do throws(VirError) {
-                if pausedHere {
+                if resumes {
                     mutate { (domains, _) in domains[identity.name]?.expectedReason = .pausedDump }
+                }
+                if pausedHere {
                     _ = try await vm.qemu.monitor.execute("stop")
                     transition(identity.name, vm, to: .paused, otherwise: .pausedDump)
                 }
-                _ = try await vm.qemu.monitor.execute("getfd", arguments: .object([("fdname", .string("dump"))]), passing: fd)
-                _ = try await vm.qemu.monitor.execute("dump-guest-memory", arguments: .object([("paging", .bool(false)), ("protocol", .string("fd:dump"))]))
+                if flags.contains(.memoryOnly) {
+                    _ = try await vm.qemu.monitor.execute("getfd", arguments: .object([("fdname", .string("dump"))]), passing: fd)
+                    _ = try await vm.qemu.monitor.execute("dump-guest-memory", arguments: .object([("paging", .bool(false)), ("protocol", .string("fd:dump"))]))
+                } else {
+                    try await streamState(of: vm, to: fd)
+                }
                 guard fsync(fd) == 0 else { throw VirError(.systemError, "cannot sync dump file '\(path)': \(String(cString: strerror(errno)))", domain: .qemu) }
             } catch {
                 unlink(path)
-                if pausedHere { try? await resumeAfterDump(identity.name, vm) }
+                if resumes { try? await resumeAfterDump(identity.name, vm) }
                 throw error
             }
             if flags.contains(.crash) { return await end(vm, of: identity.name, as: .crashed) }
             if flags.contains(.reset) { _ = try await vm.qemu.monitor.execute("system_reset") }
-            if pausedHere { try await resumeAfterDump(identity.name, vm) }
+            if resumes { try await resumeAfterDump(identity.name, vm) }
         }
+    }
+
+    /// Streams `vm`'s state into `fd` (QEMU's migration, which leaves the guest paused), its
+    /// progress reported meanwhile as the domain's job info.
+    private func streamState(of vm: QEMURunningDomain, to fd: Int32) async throws(VirError) {
+        defer { vm.jobProgress.withLock { $0 = nil } }
+        vm.jobProgress.withLock { $0 = DomainJobInfo(elapsed: 0, memoryProcessed: 0, memoryRemaining: 0, memoryTotal: 0) }
+        try await vm.qemu.migrate(to: fd) { progress in vm.jobProgress.withLock { $0 = progress } }
     }
 
     /// Lets a guest paused for a dump run again.

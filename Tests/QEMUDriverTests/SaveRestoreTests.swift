@@ -92,21 +92,32 @@ struct SaveRestoreTests {
     }
 }
 
-/// Core dumps of a running QEMU: the guest's memory as an ELF core.
+/// Core dumps of a running QEMU: the guest's memory as an ELF core, or its whole state as
+/// QEMU's migration stream.
 @Suite("qemu:///embed: core dumps", .enabled(if: RealQEMU.available, RealQEMU.why), .serialized)
 struct CoreDumpTests {
-    @Test("dump-guest-memory writes an ELF core; the guest runs on, or is reset, or stops crashed")
+    @Test("a memory-only dump is an ELF core, a full one QEMU's migration stream; the guest runs on, or is reset, or stops crashed")
     func coreDump() async throws {
         try await EmbeddedQEMU.with { embedded, conn in
             let domain = try await conn.defineDomain(xml: try EmbeddedQEMU.guestXML("dumped")).create()
             let core = embedded.root + "/dumped.core"
+            func magic() throws -> [UInt8] { Array(try #require(FileHandle(forReadingAtPath: core)?.readData(ofLength: 8))) }
             try await domain.coreDump(to: core, flags: .memoryOnly)
-            let magic = try #require(FileHandle(forReadingAtPath: core)?.readData(ofLength: 4))
-            #expect(Array(magic) == [0x7f, 0x45, 0x4c, 0x46])
+            #expect(try magic().prefix(4) == [0x7f, 0x45, 0x4c, 0x46])
             let size = try FileManager.default.attributesOfItem(atPath: core)[.size] as? Int ?? 0
             #expect(size > 256 << 20, "the whole 256 MiB of memory: \(size)")
             #expect(try await domain.state() == (.running, .runningUnpaused))
-            try await domain.coreDump(to: core, flags: [.live, .reset])
+            // "QEVM", version 3: what libvirt's dump without --memory-only writes too.
+            for flags: DumpFlags in [[], .live] {
+                try await domain.coreDump(to: core, flags: flags)
+                #expect(try magic() == [0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3], "\(flags)")
+                #expect(try await domain.state() == (.running, .runningUnpaused), "\(flags)")
+            }
+            try await domain.suspend()
+            try await domain.coreDump(to: core)
+            #expect(try await domain.state() == (.paused, .pausedUser))
+            try await domain.resume()
+            try await domain.coreDump(to: core, flags: [.live, .reset, .memoryOnly])
             #expect(try await domain.state().state == .running)
 
             let nowhere = await #expect(throws: VirError.self) { try await domain.coreDump(to: embedded.root + "/no/such/dir/core") }
