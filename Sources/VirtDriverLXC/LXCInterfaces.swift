@@ -87,14 +87,14 @@ enum LXCInterfaces {
                     try HostInterfaces.attach(index, named: name, to: bridge, host: host, domain: .lxc)
                 }
                 try host.setLink(index, up: true)
-                try configure(index, addresses: interface.hostIPs, routes: interface.hostRoutes, in: host)
+                try HostInterfaces.configure(index, addresses: interface.hostIPs, routes: interface.hostRoutes, in: host, domain: .lxc)
             }
             let inside = try RouteNetlink(namespace: namespace)
             try inside.setLink(try inside.linkIndex("lo"), up: true)
             for (interface, guestName) in zip(interfaces, guestNames) {
                 let index = try inside.linkIndex(guestName)
                 if !interface.ips.isEmpty || interface.linkState == "up" { try inside.setLink(index, up: true) }
-                try configure(index, addresses: interface.ips, routes: interface.routes, in: inside)
+                try HostInterfaces.configure(index, addresses: interface.ips, routes: interface.routes, in: inside, domain: .lxc)
             }
         } catch {
             disconnect(made.all)
@@ -138,22 +138,6 @@ enum LXCInterfaces {
                 skipped += 1
             }
             number += 1
-        }
-    }
-
-    /// Gives the link `index` its addresses, then its routes, in the order of the XML.
-    private static func configure(_ index: Int32, addresses: [InterfaceDevice.IPAddress], routes: [InterfaceDevice.Route], in netlink: RouteNetlink) throws(VirError) {
-        for ip in addresses {
-            guard let address = NetworkAddress(ip.address), let prefix = ip.effectivePrefix else {
-                throw VirError(.internalError, "Failed to determine prefix for IP address '\(ip.address)'", domain: .lxc)
-            }
-            try netlink.addAddress(address, prefix: UInt8(prefix), peer: ip.peer.flatMap(NetworkAddress.init), to: index)
-        }
-        for route in routes {
-            guard let destination = NetworkAddress(route.address), let gateway = NetworkAddress(route.gateway) else {
-                throw VirError(.internalError, "route to '\(route.address)' via '\(route.gateway)' has an invalid address", domain: .lxc)
-            }
-            try netlink.addRoute(to: destination, prefix: UInt8(route.effectivePrefix), via: gateway, metric: route.metric ?? 1)
         }
     }
 }

@@ -15,8 +15,9 @@ struct QEMUTaps {
     /// `<target dev>`, or the first free `vnetN`, which becomes the interface's `<target
     /// dev>` in `definition` (the live XML). Each joins its bridge, then takes the guest's
     /// MAC with its first byte made 0xFE (so that a bridge never takes the guest's address
-    /// as its own) and comes up, in one netlink request. On failure, the taps opened so far
-    /// are closed (and so gone).
+    /// as its own) and comes up, in one netlink request; then an ethernet tap takes the
+    /// host-side addresses and routes of its `<source>`, as libvirt gives them. On failure,
+    /// the taps opened so far are closed (and so gone, with their addresses and routes).
     static func open(for definition: inout DomainDefinition) throws(VirError) -> QEMUTaps {
         var devices: [TapDevice] = []
         do throws(VirError) {
@@ -32,6 +33,7 @@ struct QEMUTaps {
                     try HostInterfaces.attach(link, named: tap.name, to: bridge, host: host, domain: .qemu)
                 }
                 try host.setLink(link, mac: interface.mac.flatMap(MACAddress.init).map(hostSide), up: true)
+                try HostInterfaces.configure(link, addresses: interface.hostIPs, routes: interface.hostRoutes, in: host, domain: .qemu)
                 definition.devices.interfaces[index].targetDev = tap.name
             }
             return QEMUTaps(devices: devices)

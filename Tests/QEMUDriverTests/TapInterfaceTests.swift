@@ -48,6 +48,33 @@ struct TapInterfaceTests {
         }
     }
 
+    @Test("an ethernet tap takes the host-side addresses and routes of its <source>, which leave with it; a route it cannot take fails the start")
+    func hostSideAddresses() async throws {
+        let (tap, other) = (testLinkName("svth"), testLinkName("svth"))
+        try await EmbeddedQEMU.with { _, conn in
+            // Benchmarking addresses (RFC 2544) on the test's own taps: nothing routes there.
+            let interfaces = "<interface type='ethernet'><source><ip address='198.18.213.1' prefix='30'/><ip address='fd5e:7e57::1' prefix='64'/>"
+                + "<route address='198.18.214.0' prefix='24' gateway='198.18.213.2'/></source><target dev='\(tap)'/></interface>"
+            let domain = try await conn.createDomain(xml: try xml("addressed", interfaces))
+            let addresses = try runTool(["/usr/sbin/ip", "-o", "addr", "show", "dev", tap]).output
+            #expect(addresses.contains("inet 198.18.213.1/30") && addresses.contains("inet6 fd5e:7e57::1/64"), "\(addresses)")
+            let routes = try runTool(["/usr/sbin/ip", "route", "show", "dev", tap]).output
+            #expect(routes.contains("198.18.214.0/24 via 198.18.213.2"), "\(routes)")
+            try await domain.destroy()
+            #expect(await eventually { !hostHasLink(tap) })
+            #expect(try runTool(["/usr/sbin/ip", "route", "show", "198.18.214.0/24"]).output.isEmpty)
+
+            // The gateway is on no network of the tap's.
+            let unreachable = "<interface type='ethernet'><source><ip address='198.18.213.5' prefix='30'/>"
+                + "<route address='198.18.215.0' prefix='24' gateway='198.18.99.1'/></source><target dev='\(other)'/></interface>"
+            let refused = try await conn.defineDomain(xml: try xml("unroutable", unreachable))
+            let error = await #expect(throws: VirError.self) { _ = try await refused.create() }
+            #expect(error?.code == .systemError, "\(error?.message ?? "")")
+            #expect(try await refused.state().0 == .shutoff)
+            #expect(!hostHasLink(other))
+        }
+    }
+
     @Test("a missing bridge, a device that is no tap or a bad name fails the start or the definition, and leaves no tap")
     func badInterfaces() async throws {
         let bridge = try TestBridge()

@@ -49,4 +49,24 @@ public enum HostInterfaces {
         }
         throw Syscall.error("Unable to add bridge \(bridge) port \(name)", errno: code, domain: domain)
     }
+
+    /// Gives the link `index` of `netlink`'s namespace `addresses` (each with its prefix, or
+    /// its class's, and its peer) and adds `routes` through them: a host end's
+    /// `<source><ip/><route/></source>`, or a container end's `<ip/>` and `<route/>`. Errors
+    /// carry `domain`.
+    public static func configure(_ index: Int32, addresses: [InterfaceDevice.IPAddress], routes: [InterfaceDevice.Route],
+                                 in netlink: RouteNetlink, domain: ErrorDomain) throws(VirError) {
+        for ip in addresses {
+            guard let address = NetworkAddress(ip.address), let prefix = ip.effectivePrefix else {
+                throw VirError(.internalError, "Failed to determine prefix for IP address '\(ip.address)'", domain: domain)
+            }
+            try netlink.addAddress(address, prefix: UInt8(prefix), peer: ip.peer.flatMap(NetworkAddress.init), to: index)
+        }
+        for route in routes {
+            guard let destination = NetworkAddress(route.address), let gateway = NetworkAddress(route.gateway) else {
+                throw VirError(.internalError, "route to '\(route.address)' via '\(route.gateway)' has an invalid address", domain: domain)
+            }
+            try netlink.addRoute(to: destination, prefix: UInt8(route.effectivePrefix), via: gateway, metric: route.metric ?? 1)
+        }
+    }
 }
