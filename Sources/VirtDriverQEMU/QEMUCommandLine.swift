@@ -19,13 +19,18 @@ public enum QEMUCommandLine {
         /// The descriptor number (in QEMU) of the first tap device: the K-th bridge or
         /// ethernet interface's tap is this plus K.
         public var firstTapDescriptor: Int32
+        /// The taps (K, as above) that come with a vhost-net device: their descriptors follow
+        /// the taps', in the same order.
+        public var vhostNetTaps: Set<Int>
 
         /// A launch whose monitor socket is descriptor `monitorDescriptor`, restoring the
-        /// state at `incomingDescriptor` if given, with its taps from `firstTapDescriptor` on.
-        public init(monitorDescriptor: Int32 = 3, incomingDescriptor: Int32? = nil, firstTapDescriptor: Int32 = 5) {
+        /// state at `incomingDescriptor` if given, with its taps from `firstTapDescriptor` on,
+        /// then the vhost-net devices of `vhostNetTaps`.
+        public init(monitorDescriptor: Int32 = 3, incomingDescriptor: Int32? = nil, firstTapDescriptor: Int32 = 5, vhostNetTaps: Set<Int> = []) {
             self.monitorDescriptor = monitorDescriptor
             self.incomingDescriptor = incomingDescriptor
             self.firstTapDescriptor = firstTapDescriptor
+            self.vhostNetTaps = vhostNetTaps
         }
     }
 
@@ -54,7 +59,7 @@ public enum QEMUCommandLine {
         if definition.onReboot == .destroy { line.append("-no-reboot") }
         try appendBoot(definition, to: &line)
         try QEMUDisks.append(definition.devices.disks, bootOrder: definition.os.bootDevices, to: &line)
-        try QEMUNetworks.append(definition.devices.interfaces, bootOrder: definition.os.bootDevices, firstTap: launch.firstTapDescriptor, to: &line)
+        try QEMUNetworks.append(definition.devices.interfaces, bootOrder: definition.os.bootDevices, launch: launch, to: &line)
         try QEMUCharacterDevices.append(definition.devices, to: &line)
         try QEMUOtherDevices.append(definition.devices, to: &line)
         line.append("-msg", "timestamp=on")

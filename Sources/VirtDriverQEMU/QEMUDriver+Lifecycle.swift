@@ -117,7 +117,7 @@ extension QEMUDriver {
             let capabilities = try await capabilities(for: definition)
             let taps = try QEMUTaps.open(for: &definition)
             defer { taps.close() }
-            let qemu = try await QEMUProcess.launch(definition, capabilities: capabilities, paths: store.paths(of: name), incoming: incoming, taps: taps.devices)
+            let qemu = try await QEMUProcess.launch(definition, capabilities: capabilities, paths: store.paths(of: name), incoming: incoming, taps: taps)
             let id = nextID.withLock { next in
                 defer { next += 1 }
                 return next

@@ -5,15 +5,24 @@ import VirtXML
 /// that the driver opened and passes, ``QEMUTaps``) and a NIC front end.
 enum QEMUNetworks {
     /// Appends the interfaces; the K-th one on a tap (bridge or ethernet) takes its tap as
-    /// descriptor `firstTap` + K.
-    static func append(_ interfaces: [InterfaceDevice], bootOrder: [String], firstTap: Int32, to line: inout ArgumentList) throws(VirError) {
-        var taps: Int32 = 0
+    /// descriptor `launch.firstTapDescriptor` + K, and its vhost-net device, if
+    /// `launch.vhostNetTaps` has K, as the next descriptor after the taps and the vhost-net
+    /// devices of the taps before it.
+    static func append(_ interfaces: [InterfaceDevice], bootOrder: [String], launch: QEMUCommandLine.Launch, to line: inout ArgumentList) throws(VirError) {
+        let firstVhostNet = launch.firstTapDescriptor + Int32(interfaces.filter(usesTap).count)
+        var taps = 0, vhostNets: Int32 = 0
         for (index, interface) in interfaces.enumerated() {
+            _ = try vhostNet(of: interface)
             switch interface.type {
             case "user":
                 line.append("-netdev", "user,id=hostnet\(index)")
             case _ where usesTap(interface):
-                line.append("-netdev", "tap,id=hostnet\(index),fd=\(firstTap + taps)")
+                var backend = "tap,id=hostnet\(index),fd=\(launch.firstTapDescriptor + Int32(taps))"
+                if launch.vhostNetTaps.contains(taps) {
+                    backend += ",vhost=on,vhostfd=\(firstVhostNet + vhostNets)"
+                    vhostNets += 1
+                }
+                line.append("-netdev", backend)
                 taps += 1
             default:
                 throw QEMUCommandLine.unsupported("interface type '\(interface.type)'")
@@ -22,6 +31,40 @@ enum QEMUNetworks {
             if let mac = interface.mac { options.append("mac=\(mac)") }
             if index == 0, let order = bootOrder.firstIndex(of: "network") { options.append("bootindex=\(order + 1)") }
             try line.device(try model(of: interface, machine: line.machine), options.joined(separator: ","))
+        }
+    }
+
+    /// Whether `interface`'s back end may use the host kernel's vhost-net (`/dev/vhost-net`).
+    enum VhostNet {
+        /// Never: `<driver name='qemu'/>`, or not a virtio NIC on a tap.
+        case off
+        /// If the host has it, as libvirt does for a virtio NIC on a tap by default.
+        case preferred
+        /// Or the start fails: `<driver name='vhost'/>`.
+        case required
+    }
+
+    /// What `interface`'s `<driver>` asks for, as libvirt reads it. Its attributes but
+    /// `name` and a single queue (`queues='1'`), and its children (offload settings), are
+    /// refused: this driver does not make them.
+    static func vhostNet(of interface: InterfaceDevice) throws(VirError) -> VhostNet {
+        let onVirtioTap = usesTap(interface) && interface.model == "virtio"
+        guard let driver = interface.extras.elements.first(where: { $0.name == "driver" }) else { return onVirtioTap ? .preferred : .off }
+        if let attribute = driver.attributes.first(where: { !($0.name == "name" || $0.name == "queues" && $0.value == "1") }) {
+            throw QEMUCommandLine.unsupported("interface driver attribute \(attribute.name)='\(attribute.value)'")
+        }
+        if let child = driver.elements.first { throw QEMUCommandLine.unsupported("interface driver element <\(child.name)>") }
+        switch driver.attribute("name") {
+        case nil:
+            return onVirtioTap ? .preferred : .off
+        case "qemu":
+            return .off
+        case "vhost":
+            guard interface.model == "virtio" else { throw QEMUCommandLine.unsupported("vhost-net is only supported for virtio network interfaces") }
+            guard usesTap(interface) else { throw QEMUCommandLine.unsupported("vhost-net on an interface of type '\(interface.type)'") }
+            return .required
+        case let name?:
+            throw QEMUCommandLine.unsupported("interface driver name '\(name)'")
         }
     }
 

@@ -37,10 +37,12 @@ final class QEMUProcess: Sendable {
     /// Starts QEMU for `definition`, paused, and connects its monitor; with `incoming`, QEMU
     /// takes in the saved state read from that descriptor (at its offset). Fails with QEMU's
     /// own words (the end of its log) when it exits instead. QEMU inherits `taps`, the
-    /// devices of the definition's tap interfaces in order (``QEMUTaps``).
+    /// devices of the definition's tap interfaces in order, then their vhost-net devices
+    /// (``QEMUTaps``).
     static func launch(_ definition: DomainDefinition, capabilities: QEMUCapabilities, paths: Paths, incoming: Int32? = nil,
-                       taps: [TapDevice] = []) async throws(VirError) -> QEMUProcess {
-        let launch = QEMUCommandLine.Launch(monitorDescriptor: 3, incomingDescriptor: incoming.map { _ in 4 }, firstTapDescriptor: 5)
+                       taps: QEMUTaps = QEMUTaps(devices: [], vhostNet: [:])) async throws(VirError) -> QEMUProcess {
+        let launch = QEMUCommandLine.Launch(monitorDescriptor: 3, incomingDescriptor: incoming.map { _ in 4 }, firstTapDescriptor: 5,
+                                            vhostNetTaps: Set(taps.vhostNet.keys))
         let arguments = try QEMUCommandLine.build(definition, capabilities: capabilities, launch: launch)
         let listener = try SocketListener(unixPath: paths.monitor, mode: 0o600)
         let log = open(paths.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
@@ -57,7 +59,11 @@ final class QEMUProcess: Sendable {
         var plan = SpawnPlan(.path(capabilities.emulator), arguments: arguments)
         plan.descriptors = [0: null, 1: log, 2: log, 3: listener.descriptor]
         if let incoming { plan.descriptors[4] = incoming }
-        for (offset, tap) in taps.enumerated() { plan.descriptors[launch.firstTapDescriptor + Int32(offset)] = tap.descriptor }
+        for (offset, tap) in taps.devices.enumerated() { plan.descriptors[launch.firstTapDescriptor + Int32(offset)] = tap.descriptor }
+        let firstVhostNet = launch.firstTapDescriptor + Int32(taps.devices.count)
+        for (offset, vhostNet) in taps.vhostNet.sorted(by: { $0.key < $1.key }).enumerated() {
+            plan.descriptors[firstVhostNet + Int32(offset)] = vhostNet.value
+        }
         plan.newSession = true
         // Connected before QEMU runs: the connection waits in the backlog for QEMU to accept
         // it, and a QEMU that fails cannot refuse it first.

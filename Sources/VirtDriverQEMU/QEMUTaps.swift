@@ -1,3 +1,4 @@
+import Glibc
 import VirtCore
 import VirtError
 import VirtSystem
@@ -10,6 +11,9 @@ import VirtXML
 struct QEMUTaps {
     /// The taps, in the order of the interfaces on them.
     let devices: [TapDevice]
+    /// The open `/dev/vhost-net` descriptors, by the place (in `devices`) of the tap each
+    /// accelerates.
+    let vhostNet: [Int: Int32]
 
     /// Opens a tap for each tap interface of `definition` (``QEMUNetworks/usesTap(_:)``):
     /// `<target dev>`, or the first free `vnetN`, which becomes the interface's `<target
@@ -18,14 +22,26 @@ struct QEMUTaps {
     /// as its own) and comes up, in one netlink request; then an ethernet tap takes the
     /// host-side addresses and routes of its `<source>`, as libvirt gives them. On failure,
     /// the taps opened so far are closed (and so gone, with their addresses and routes).
+    /// A virtio NIC's tap also gets a vhost-net device, the guest's packets then moved by
+    /// the host kernel, not by QEMU: if the host has one, or else, when `<driver
+    /// name='vhost'/>` requires it, the start fails with libvirt's error.
     static func open(for definition: inout DomainDefinition) throws(VirError) -> QEMUTaps {
-        var devices: [TapDevice] = []
+        var devices: [TapDevice] = [], vhostNet: [Int: Int32] = [:]
         do throws(VirError) {
             let indices = definition.devices.interfaces.indices.filter { QEMUNetworks.usesTap(definition.devices.interfaces[$0]) }
-            guard !indices.isEmpty else { return QEMUTaps(devices: []) }
+            guard !indices.isEmpty else { return QEMUTaps(devices: [], vhostNet: [:]) }
             let host = try RouteNetlink()
             for index in indices {
                 let interface = definition.devices.interfaces[index]
+                let wanted = try QEMUNetworks.vhostNet(of: interface)
+                if wanted != .off {
+                    let descriptor = Glibc.open("/dev/vhost-net", O_RDWR | O_CLOEXEC)
+                    if descriptor >= 0 {
+                        vhostNet[devices.count] = descriptor
+                    } else if wanted == .required {
+                        throw VirError(.configUnsupported, "vhost-net was requested for an interface, but is unavailable", domain: .qemu)
+                    }
+                }
                 let tap = try TapDevice.open(named: interface.targetDev, vnetHeader: interface.model == "virtio", domain: .qemu)
                 devices.append(tap)
                 let link = try host.linkIndex(tap.name)
@@ -36,9 +52,9 @@ struct QEMUTaps {
                 try HostInterfaces.configure(link, addresses: interface.hostIPs, routes: interface.hostRoutes, in: host, domain: .qemu)
                 definition.devices.interfaces[index].targetDev = tap.name
             }
-            return QEMUTaps(devices: devices)
+            return QEMUTaps(devices: devices, vhostNet: vhostNet)
         } catch {
-            QEMUTaps(devices: devices).close()
+            QEMUTaps(devices: devices, vhostNet: vhostNet).close()
             throw error
         }
     }
@@ -46,6 +62,7 @@ struct QEMUTaps {
     /// Closes this process's descriptors: once QEMU has its own, or to remove the taps.
     func close() {
         for device in devices { device.close() }
+        for descriptor in vhostNet.values { Glibc.close(descriptor) }
     }
 
     /// The tap's own MAC for a guest whose NIC has `mac`: the same but for the first byte,

@@ -50,6 +50,11 @@ struct CommandLineTests {
         ("", "", "<disk type='file' device='disk'><target dev='vda'/></disk>", "disk vda has no source"),
         ("", "", "<interface type='direct'><source dev='eth0' mode='bridge'/></interface>", "interface type 'direct'"),
         ("", "", "<interface type='user'><model type='ne2k_pci'/></interface>", "interface model 'ne2k_pci' on a pc-i440fx-7.2 machine"),
+        ("", "", "<interface type='ethernet'><model type='virtio'/><driver name='vhost' queues='4'/></interface>", "interface driver attribute queues='4'"),
+        ("", "", "<interface type='ethernet'><model type='virtio'/><driver><host csum='off'/></driver></interface>", "interface driver element <host>"),
+        ("", "", "<interface type='ethernet'><model type='e1000'/><driver name='vhost'/></interface>", "vhost-net is only supported for virtio network interfaces"),
+        ("", "", "<interface type='user'><model type='virtio'/><driver name='vhost'/></interface>", "vhost-net on an interface of type 'user'"),
+        ("", "", "<interface type='ethernet'><driver name='vfio'/></interface>", "interface driver name 'vfio'"),
         ("", "", "<console type='pty'><target type='serial'/></console>", "a serial console needs a <serial> device"),
         ("", "", "<serial type='tcp'><source mode='bind' host='0.0.0.0' service='4444'/></serial>", "serial type 'tcp'"),
         ("", "", "<rng model='virtio'><backend model='random'>/etc/passwd</backend></rng>", "file '/etc/passwd' is not a supported random source"),
@@ -67,6 +72,21 @@ struct CommandLineTests {
         #expect(error?.code == .configUnsupported)
         #expect(error?.domain == .qemu)
         #expect(error?.message == "unsupported configuration: \(message)")
+    }
+
+    @Test("a tap with a vhost-net device gets it as its vhostfd, numbered after every tap")
+    func vhostNetDescriptors() throws {
+        let xml = """
+            <domain type='kvm'><name>x</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid><memory>65536</memory><os><type>hvm</type></os><devices>\
+            <interface type='ethernet'><model type='virtio'/></interface><interface type='user'/>\
+            <interface type='ethernet'><model type='e1000'/></interface>\
+            <interface type='bridge'><source bridge='br0'/><model type='virtio'/><driver name='vhost' queues='1'/></interface>\
+            </devices></domain>
+            """
+        let line = try QEMUCommandLine.build(try DomainDefinition.parse(xml), capabilities: Fixtures.capabilities,
+                                             launch: QEMUCommandLine.Launch(firstTapDescriptor: 5, vhostNetTaps: [0, 2]))
+        let netdevs = line.indices.filter { line[$0] == "-netdev" }.map { line[$0 + 1] }
+        #expect(netdevs == ["tap,id=hostnet0,fd=5,vhost=on,vhostfd=8", "user,id=hostnet1", "tap,id=hostnet2,fd=6", "tap,id=hostnet3,fd=7,vhost=on,vhostfd=9"])
     }
 
     @Test("KVM is refused where the host has none; TCG needs none")

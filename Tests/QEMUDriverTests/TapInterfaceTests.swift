@@ -1,7 +1,9 @@
 import Foundation
+import Glibc
 import SwiftVirt
 import TestSupport
 import Testing
+@testable import VirtDriverQEMU
 
 /// `<interface type='bridge'>` and `<interface type='ethernet'>`: tap devices the driver
 /// opens, gives QEMU as descriptors and, for a bridge, adds to it; on bridges of the test's
@@ -73,6 +75,35 @@ struct TapInterfaceTests {
             #expect(try await refused.state().0 == .shutoff)
             #expect(!hostHasLink(other))
         }
+    }
+
+    @Test("a virtio NIC's tap takes vhost-net where the host has it; <driver name='vhost'/> where it has none fails the start, as libvirt's")
+    func vhostNet() async throws {
+        let hostHasVhostNet = access("/dev/vhost-net", R_OK | W_OK) == 0
+        let (preferredTap, requiredTap) = (testLinkName("svtv"), testLinkName("svtv"))
+        try await EmbeddedQEMU.with { embedded, conn in
+            let preferred = try await conn.createDomain(xml: try xml("preferred", "<interface type='ethernet'><model type='virtio'/><target dev='\(preferredTap)'/></interface>"))
+            let status = try JSONDecoder().decode(QEMURunStatus.self, from: Data(contentsOf: URL(fileURLWithPath: embedded.root + "/run/preferred.json")))
+            let held = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(status.pid)/fd").compactMap {
+                try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(status.pid)/fd/\($0)")
+            }
+            #expect(held.contains("/dev/vhost-net") == hostHasVhostNet, "\(held)")
+            try await preferred.destroy()
+
+            let required = try await conn.defineDomain(xml: try xml("required", "<interface type='ethernet'><model type='virtio'/><driver name='vhost'/><target dev='\(requiredTap)'/></interface>"))
+            if hostHasVhostNet {
+                _ = try await required.create()
+                try await required.destroy()
+            } else {
+                let error = await #expect(throws: VirError.self) { _ = try await required.create() }
+                #expect(error?.code == .configUnsupported && error?.message == "unsupported configuration: vhost-net was requested for an interface, but is unavailable")
+                #expect(try await required.state().0 == .shutoff)
+            }
+            // qemu, not vhost: QEMU moves the packets itself, wherever.
+            let userspace = try await conn.createDomain(xml: try xml("userspace", "<interface type='ethernet'><model type='virtio'/><driver name='qemu'/></interface>"))
+            try await userspace.destroy()
+        }
+        #expect(await eventually { !hostHasLink(preferredTap) && !hostHasLink(requiredTap) })
     }
 
     @Test("a missing bridge, a device that is no tap or a bad name fails the start or the definition, and leaves no tap")
