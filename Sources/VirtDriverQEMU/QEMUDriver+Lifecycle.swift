@@ -100,6 +100,14 @@ extension QEMUDriver {
         await vm.watcher.withLock { $0 }?.value
     }
 
+    /// Takes down the links of the NICs whose `<link state='down'/>` says so (`set_link`),
+    /// before the guest runs, as libvirt does.
+    private func takeDownLinks(of definition: DomainDefinition, in qemu: QEMUProcess) async throws(VirError) {
+        for (index, interface) in definition.devices.interfaces.enumerated() where interface.linkState == "down" {
+            _ = try await qemu.monitor.execute("set_link", arguments: .object([("name", .string("net\(index)")), ("up", .bool(false))]))
+        }
+    }
+
     /// Launches the QEMU of `name` (marked as starting), connects its monitor, records what
     /// runs (its consoles' ptys and taps in the live definition), lets its vCPUs run unless `paused`,
     /// and watches it. A failure leaves the domain as it was, with nothing running.
@@ -126,6 +134,7 @@ extension QEMUDriver {
             do throws(VirError) {
                 live = try await QEMUConsoles.withPtyPaths(definition, monitor: qemu.monitor)
                 try await applyVcpuPins(of: live, to: qemu)
+                try await takeDownLinks(of: live, in: qemu)
                 try store.saveRun(live, id: id, qemu: qemu)
                 if !paused { _ = try await qemu.monitor.execute("cont") }
             } catch {

@@ -13,9 +13,10 @@ enum QEMUNetworks {
         var taps = 0, vhostNets: Int32 = 0
         for (index, interface) in interfaces.enumerated() {
             _ = try vhostNet(of: interface)
+            try checkUnmodelled(interface)
             switch interface.type {
             case "user":
-                line.append("-netdev", "user,id=hostnet\(index)")
+                line.append("-netdev", (["user,id=hostnet\(index)"] + (try userNetwork(interface))).joined(separator: ","))
             case _ where usesTap(interface):
                 var backend = "tap,id=hostnet\(index),fd=\(launch.firstTapDescriptor + Int32(taps))"
                 if launch.vhostNetTaps.contains(taps) {
@@ -32,6 +33,50 @@ enum QEMUNetworks {
             if index == 0, let order = bootOrder.firstIndex(of: "network") { options.append("bootindex=\(order + 1)") }
             try line.device(try model(of: interface, machine: line.machine), options.joined(separator: ","))
         }
+    }
+
+    /// Refuses what an interface says that this driver does not make: elements it keeps
+    /// unmodelled (`<mtu>`, `<bandwidth>`, `<boot>`, …; `<driver>` is read by
+    /// ``vhostNet(of:)``, `<alias>` names nothing QEMU sees), unknown attributes, and the
+    /// guest side's addresses and routes, which QEMU takes from user networking only.
+    private static func checkUnmodelled(_ interface: InterfaceDevice) throws(VirError) {
+        if let element = interface.extras.elements.first(where: { !["driver", "alias"].contains($0.name) }) {
+            throw QEMUCommandLine.unsupported("interface element <\(element.name)>")
+        }
+        if let attribute = interface.extras.attributes.first {
+            throw QEMUCommandLine.unsupported("interface attribute \(attribute.name)='\(attribute.value)'")
+        }
+        if interface.type != "user", !interface.ips.isEmpty || !interface.routes.isEmpty {
+            throw QEMUCommandLine.unsupported("Invalid attempt to set network interface guest-side IP route and/or address info, not supported by QEMU")
+        }
+    }
+
+    /// The `-netdev user` options of the guest-side `<ip>` addresses, libvirt's checks
+    /// first: one IPv4 network (`net=`, prefix 4 to 27) and one IPv6 prefix (`ipv6-prefix=`,
+    /// 64 bits), and no routes.
+    private static func userNetwork(_ interface: InterfaceDevice) throws(VirError) -> [String] {
+        guard interface.routes.isEmpty else {
+            throw QEMUCommandLine.unsupported("Invalid attempt to set network interface guest-side IP route, not supported by QEMU")
+        }
+        var options: [String] = []
+        for family in ["ipv4", "ipv6"] {
+            let addresses = interface.ips.filter { $0.family == family }
+            guard addresses.count <= 1 else {
+                throw QEMUCommandLine.unsupported("Only one \(family == "ipv4" ? "IPv4" : "IPv6") address per interface is allowed")
+            }
+            guard let ip = addresses.first else { continue }
+            if family == "ipv4" {
+                if let prefix = ip.prefix, prefix > 0, !(4...27).contains(prefix) { throw VirError.xml("invalid prefix, must be in range of 4-27") }
+                options.append("net=\(ip.address)" + (ip.prefix.map { $0 > 0 ? "/\($0)" : "" } ?? ""))
+            } else {
+                if let prefix = ip.prefix, prefix > 0, prefix != 64 {
+                    throw QEMUCommandLine.unsupported("unsupported IPv6 address prefix='\(prefix)' - must be 64")
+                }
+                options.append("ipv6-prefix=\(ip.address)")
+                if let prefix = ip.prefix, prefix > 0 { options.append("ipv6-prefixlen=\(prefix)") }
+            }
+        }
+        return options
     }
 
     /// Whether `interface`'s back end may use the host kernel's vhost-net (`/dev/vhost-net`).

@@ -55,6 +55,14 @@ struct CommandLineTests {
         ("", "", "<interface type='ethernet'><model type='e1000'/><driver name='vhost'/></interface>", "vhost-net is only supported for virtio network interfaces"),
         ("", "", "<interface type='user'><model type='virtio'/><driver name='vhost'/></interface>", "vhost-net on an interface of type 'user'"),
         ("", "", "<interface type='ethernet'><driver name='vfio'/></interface>", "interface driver name 'vfio'"),
+        ("", "", "<interface type='user'><mtu size='1400'/></interface>", "interface element <mtu>"),
+        ("", "", "<interface type='ethernet'><ip address='10.0.0.2'/></interface>",
+         "Invalid attempt to set network interface guest-side IP route and/or address info, not supported by QEMU"),
+        ("", "", "<interface type='user'><route address='10.1.0.0' prefix='16' gateway='10.0.2.2'/></interface>",
+         "Invalid attempt to set network interface guest-side IP route, not supported by QEMU"),
+        ("", "", "<interface type='user'><ip address='10.0.0.0' prefix='24'/><ip address='10.1.0.0' prefix='24'/></interface>",
+         "Only one IPv4 address per interface is allowed"),
+        ("", "", "<interface type='user'><ip family='ipv6' address='fd00::' prefix='48'/></interface>", "unsupported IPv6 address prefix='48' - must be 64"),
         ("", "", "<console type='pty'><target type='serial'/></console>", "a serial console needs a <serial> device"),
         ("", "", "<serial type='tcp'><source mode='bind' host='0.0.0.0' service='4444'/></serial>", "serial type 'tcp'"),
         ("", "", "<rng model='virtio'><backend model='random'>/etc/passwd</backend></rng>", "file '/etc/passwd' is not a supported random source"),
@@ -87,6 +95,18 @@ struct CommandLineTests {
                                              launch: QEMUCommandLine.Launch(firstTapDescriptor: 5, vhostNetTaps: [0, 2]))
         let netdevs = line.indices.filter { line[$0] == "-netdev" }.map { line[$0 + 1] }
         #expect(netdevs == ["tap,id=hostnet0,fd=5,vhost=on,vhostfd=8", "user,id=hostnet1", "tap,id=hostnet2,fd=6", "tap,id=hostnet3,fd=7,vhost=on,vhostfd=9"])
+    }
+
+    @Test("user networking takes the guest side's addresses as its networks")
+    func userNetworks() throws {
+        let xml = """
+            <domain type='kvm'><name>x</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid><memory>65536</memory><os><type>hvm</type></os><devices>\
+            <interface type='user'><ip address='172.17.2.0' prefix='24'/><ip family='ipv6' address='fd00:1::' prefix='64'/></interface>\
+            <interface type='user'><ip address='10.9.0.0'/></interface></devices></domain>
+            """
+        let line = try QEMUCommandLine.build(try DomainDefinition.parse(xml), capabilities: Fixtures.capabilities)
+        let netdevs = line.indices.filter { line[$0] == "-netdev" }.map { line[$0 + 1] }
+        #expect(netdevs == ["user,id=hostnet0,net=172.17.2.0/24,ipv6-prefix=fd00:1::,ipv6-prefixlen=64", "user,id=hostnet1,net=10.9.0.0"])
     }
 
     @Test("KVM is refused where the host has none; TCG needs none")

@@ -99,8 +99,10 @@ struct TapInterfaceTests {
                 #expect(error?.code == .configUnsupported && error?.message == "unsupported configuration: vhost-net was requested for an interface, but is unavailable")
                 #expect(try await required.state().0 == .shutoff)
             }
-            // qemu, not vhost: QEMU moves the packets itself, wherever.
-            let userspace = try await conn.createDomain(xml: try xml("userspace", "<interface type='ethernet'><model type='virtio'/><driver name='qemu'/></interface>"))
+            // qemu, not vhost: QEMU moves the packets itself, wherever. The link starts down
+            // (set_link on the NIC's id, which a wrong id would fail).
+            let userspace = try await conn.createDomain(xml: try xml("userspace", "<interface type='ethernet'><model type='virtio'/><driver name='qemu'/><link state='down'/></interface>"))
+            #expect(try await userspace.definition().devices.interfaces.first?.linkState == "down")
             try await userspace.destroy()
         }
         #expect(await eventually { !hostHasLink(preferredTap) && !hostHasLink(requiredTap) })
