@@ -20,20 +20,12 @@ extension QEMUDriver {
             defer { Glibc.close(fd) }
             let pausedHere = domain.state == .running
             do throws(VirError) {
-                if pausedHere {
-                    mutate { (domains, _) in domains[identity.name]?.expectedReason = .pausedSave }
-                    _ = try await vm.qemu.monitor.execute("stop")
-                    transition(identity.name, vm, to: .paused, otherwise: .pausedSave)
-                }
+                if pausedHere { try await stopGuest(of: identity.name, vm, reason: .pausedSave) }
                 try await streamState(of: vm, to: fd)
                 guard fsync(fd) == 0 else { throw VirError(.systemError, "cannot sync save file '\(path)': \(String(cString: strerror(errno)))", domain: .qemu) }
             } catch {
                 unlink(path)
-                if pausedHere {
-                    mutate { (domains, _) in domains[identity.name]?.expectedReason = .runningUnpaused }
-                    _ = try? await vm.qemu.monitor.execute("cont")
-                    transition(identity.name, vm, to: .running, otherwise: .runningUnpaused)
-                }
+                if pausedHere { try? await continueGuest(of: identity.name, vm, reason: .runningUnpaused) }
                 throw error
             }
             await end(vm, of: identity.name, as: .saved)
@@ -69,9 +61,7 @@ extension QEMUDriver {
                     vm.jobProgress.withLock { $0 = DomainJobInfo(elapsed: progress.timeElapsed, memoryProcessed: read, memoryRemaining: stateSize - read, memoryTotal: stateSize) }
                 }
                 if runs {
-                    mutate { (domains, _) in domains[identity.name]?.expectedReason = .runningRestored }
-                    _ = try await vm.qemu.monitor.execute("cont")
-                    transition(identity.name, vm, to: .running, otherwise: .runningRestored)
+                    try await continueGuest(of: identity.name, vm, reason: .runningRestored)
                 } else {
                     mutate { (domains, _) in domains[identity.name]?.reason = .pausedSave }
                 }
@@ -111,10 +101,7 @@ extension QEMUDriver {
                 if resumes {
                     mutate { (domains, _) in domains[identity.name]?.expectedReason = .pausedDump }
                 }
-                if pausedHere {
-                    _ = try await vm.qemu.monitor.execute("stop")
-                    transition(identity.name, vm, to: .paused, otherwise: .pausedDump)
-                }
+                if pausedHere { try await stopGuest(of: identity.name, vm, reason: .pausedDump) }
                 if flags.contains(.memoryOnly) {
                     _ = try await vm.qemu.monitor.execute("getfd", arguments: .object([("fdname", .string("dump"))]), passing: fd)
                     _ = try await vm.qemu.monitor.execute("dump-guest-memory", arguments: .object([("paging", .bool(false)), ("protocol", .string("fd:dump"))]))
@@ -124,28 +111,21 @@ extension QEMUDriver {
                 guard fsync(fd) == 0 else { throw VirError(.systemError, "cannot sync dump file '\(path)': \(String(cString: strerror(errno)))", domain: .qemu) }
             } catch {
                 unlink(path)
-                if resumes { try? await resumeAfterDump(identity.name, vm) }
+                if resumes { try? await continueGuest(of: identity.name, vm, reason: .runningUnpaused) }
                 throw error
             }
             if flags.contains(.crash) { return await end(vm, of: identity.name, as: .crashed) }
             if flags.contains(.reset) { _ = try await vm.qemu.monitor.execute("system_reset") }
-            if resumes { try await resumeAfterDump(identity.name, vm) }
+            if resumes { try await continueGuest(of: identity.name, vm, reason: .runningUnpaused) }
         }
     }
 
     /// Streams `vm`'s state into `fd` (QEMU's migration, which leaves the guest paused), its
     /// progress reported meanwhile as the domain's job info.
-    private func streamState(of vm: QEMURunningDomain, to fd: Int32) async throws(VirError) {
+    func streamState(of vm: QEMURunningDomain, to fd: Int32) async throws(VirError) {
         defer { vm.jobProgress.withLock { $0 = nil } }
         vm.jobProgress.withLock { $0 = DomainJobInfo(elapsed: 0, memoryProcessed: 0, memoryRemaining: 0, memoryTotal: 0) }
         try await vm.qemu.migrate(to: fd) { progress in vm.jobProgress.withLock { $0 = progress } }
-    }
-
-    /// Lets a guest paused for a dump run again.
-    private func resumeAfterDump(_ name: String, _ vm: QEMURunningDomain) async throws(VirError) {
-        mutate { (domains, _) in domains[name]?.expectedReason = .runningUnpaused }
-        _ = try await vm.qemu.monitor.execute("cont")
-        transition(name, vm, to: .running, otherwise: .runningUnpaused)
     }
 
     /// Corresponds to `virDomainGetJobInfo`: the progress of a save under way.

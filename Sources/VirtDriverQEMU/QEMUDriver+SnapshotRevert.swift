@@ -13,7 +13,8 @@ extension QEMUDriver {
     /// internal snapshot without memory is applied to the images of the shut-off domain
     /// (`qemu-img snapshot -a`). Reverting to an external snapshot, which libvirt could not
     /// do for years, puts a fresh overlay on each image the snapshot froze; the discarded
-    /// overlay is removed when no snapshot keeps it.
+    /// overlay is removed when no snapshot keeps it. An external snapshot's memory file is
+    /// taken in by a new QEMU, as a restore takes in a save image.
     public func revert(_ identity: DomainIdentity, snapshot name: String, flags: SnapshotRevertFlags) async throws {
         try flags.check(supported: [.running, .paused, .force], function: "qemuDomainRevertToSnapshot", domain: .qemu)
         try await withSnapshotJob(identity) { (vm, domain) throws(VirError) in
@@ -26,6 +27,10 @@ extension QEMUDriver {
             if !domain.isPersistent && finalState == nil {
                 throw VirError(.operationInvalid, "transient domain needs to request run or pause to revert to inactive snapshot", domain: .qemu)
             }
+            // The memory file is opened before anything changes: a file that is gone, or is no
+            // save image, fails the revert here.
+            let memory = try target.memory == .external ? QEMUSaveFile.open(target.memoryFile ?? "").1 : nil
+            defer { if let memory { Glibc.close(memory) } }
             if !target.isExternal, target.isOnline, let vm, saved.devices.disks.map(\.images) == domain.definition.devices.disks.map(\.images) {
                 try await loadInto(vm, of: identity.name, name, target, saved: saved, finalState: finalState ?? .running)
             } else {
@@ -40,7 +45,7 @@ extension QEMUDriver {
                         try await QEMUSnapshotImages.internalOffline(.apply, name, disks: try QEMUSnapshotImages.internalDisks(of: target, in: restored))
                     }
                     try restoreDefinition(restored, of: identity.name)
-                    if let finalState { try await startReverted(identity, name, target, finalState: finalState) }
+                    if let finalState { try await startReverted(identity, name, target, finalState: finalState, memory: memory) }
                 } catch {
                     if !domain.isPersistent { removeStoppedTransient(identity.name) }
                     throw error
@@ -58,9 +63,7 @@ extension QEMUDriver {
     private func loadInto(_ vm: QEMURunningDomain, of domainName: String, _ name: String, _ target: DomainSnapshotDefinition,
                           saved: DomainDefinition, finalState: DomainState) async throws(VirError) {
         let disks = try QEMUSnapshotImages.internalDisks(of: target, in: saved)
-        mutate { (domains, _) in domains[domainName]?.expectedReason = .pausedFromSnapshot }
-        _ = try await vm.qemu.monitor.execute("stop")
-        transition(domainName, vm, to: .paused, otherwise: .pausedFromSnapshot)
+        try await stopGuest(of: domainName, vm, reason: .pausedFromSnapshot)
         try await QEMUSnapshotImages.internalLive("snapshot-load", name, disks: disks, qemu: vm.qemu)
         try await settle(vm, of: domainName, in: finalState)
     }
@@ -68,9 +71,7 @@ extension QEMUDriver {
     /// Lets a guest whose snapshot was just loaded (paused) run, or records why it stays paused.
     private func settle(_ vm: QEMURunningDomain, of name: String, in state: DomainState) async throws(VirError) {
         if state == .running {
-            mutate { (domains, _) in domains[name]?.expectedReason = .runningFromSnapshot }
-            _ = try await vm.qemu.monitor.execute("cont")
-            transition(name, vm, to: .running, otherwise: .runningFromSnapshot)
+            try await continueGuest(of: name, vm, reason: .runningFromSnapshot)
         } else {
             mutate { (domains, events) in
                 guard var domain = domains[name], domain.running === vm else { return }
@@ -81,13 +82,17 @@ extension QEMUDriver {
         }
     }
 
-    /// Starts the reverted domain paused, loads the snapshot's memory if it has some, and
-    /// lets it run or keeps it paused as `finalState` says.
-    private func startReverted(_ identity: DomainIdentity, _ name: String, _ target: DomainSnapshotDefinition, finalState: DomainState) async throws(VirError) {
+    /// Starts the reverted domain paused, loads the snapshot's memory if it has some (from
+    /// its memory file as it starts, or `snapshot-load` from the images), and lets it run or
+    /// keeps it paused as `finalState` says.
+    private func startReverted(_ identity: DomainIdentity, _ name: String, _ target: DomainSnapshotDefinition, finalState: DomainState,
+                               memory: Int32?) async throws(VirError) {
         mutate { (domains, _) in domains[identity.name]?.isStarting = true }
-        _ = try await boot(identity.name, paused: true, reason: (.runningFromSnapshot, .startedFromSnapshot))
+        _ = try await boot(identity.name, paused: true, reason: (.runningFromSnapshot, .startedFromSnapshot), incoming: memory)
         try await job(identity) { (vm) throws(VirError) in
-            if target.isOnline && !target.isExternal {
+            if memory != nil {
+                try await vm.qemu.waitForMigration()
+            } else if target.isOnline && !target.isExternal {
                 let saved = try find(identity).definition
                 try await QEMUSnapshotImages.internalLive("snapshot-load", name, disks: try QEMUSnapshotImages.internalDisks(of: target, in: saved), qemu: vm.qemu)
             }

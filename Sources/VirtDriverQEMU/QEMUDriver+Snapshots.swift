@@ -6,10 +6,13 @@ import VirtXML
 extension QEMUDriver {
     /// Corresponds to `virDomainSnapshotCreateXML`. Internal snapshots go into the qcow2
     /// images (with the VM state while running); external ones put a qcow2 overlay on each
-    /// disk (`DISK_ONLY` while running, `REUSE_EXT` to take overlays already there). One
-    /// domain's snapshots are all internal or all external: mixing them is refused.
+    /// disk (`DISK_ONLY` while running, `REUSE_EXT` to take overlays already there) and, with
+    /// `<memory snapshot='external' file=…/>`, write the running guest's state to that file
+    /// as a save image. One domain's snapshots are all internal or all external: mixing
+    /// them is refused.
     public func createSnapshot(_ identity: DomainIdentity, xml: String, flags: SnapshotCreateFlags) async throws -> String {
         try flags.check(supported: [.redefine, .current, .noMetadata, .halt, .diskOnly, .reuseExt, .atomic, .live], function: "qemuDomainSnapshotCreateXML", domain: .qemu)
+        let live = flags.contains(.live)
         let requested = try DomainSnapshotDefinition.parse(xml, redefine: flags.contains(.redefine))
         if flags.contains(.redefine) { return try redefineSnapshot(requested, of: identity, makeCurrent: flags.contains(.current)) }
         return try await withSnapshotJob(identity) { (vm, domain) throws(VirError) -> String in
@@ -24,7 +27,14 @@ extension QEMUDriver {
                     if entry.snapshot == .external && entry.driverType == nil { entry.driverType = "qcow2" }
                     return entry
                 }
-                try await createExternal(snapshot, of: domain, vm, reuse: flags.contains(.reuseExt))
+                if snapshot.memory == .external, let vm {
+                    guard !live else {
+                        throw VirError(.operationUnsupported, "a live snapshot with external memory is not supported: the guest is paused for it", domain: .qemu)
+                    }
+                    try await createExternalWithMemory(snapshot, of: domain, vm, reuse: flags.contains(.reuseExt), halting: flags.contains(.halt))
+                } else {
+                    try await createExternal(snapshot, of: domain, vm, reuse: flags.contains(.reuseExt))
+                }
             } else {
                 let disks = try QEMUSnapshotImages.internalDisks(of: snapshot, in: domain.definition)
                 if let vm {
@@ -47,15 +57,15 @@ extension QEMUDriver {
     }
 
     /// Whether `snapshot` is external, after refusing what this driver does not do: internal
-    /// and external targets in one snapshot, external memory, internal disks without memory
-    /// while running, and a kind the domain's other snapshots do not have.
+    /// and external targets in one snapshot, memory of a domain that does not run, internal
+    /// disks without memory while running, and a kind the domain's other snapshots do not have.
     static func kind(of snapshot: DomainSnapshotDefinition, running: Bool, existing: SnapshotTree) throws(VirError) -> Bool {
         let external = snapshot.isExternal
         if external && snapshot.disks.contains(where: { $0.snapshot == .internal }) || snapshot.memory == .internal && snapshot.disks.contains(where: { $0.snapshot == .external }) {
             throw VirError(.configUnsupported, "mixing internal and external targets for a snapshot is not yet supported", domain: .qemu)
         }
-        if snapshot.memory == .external {
-            throw VirError(.operationUnsupported, "external memory snapshots are not supported: take a disk-only snapshot, or an internal one", domain: .qemu)
+        if snapshot.memory == .external && !running {
+            throw VirError(.configUnsupported, "memory state cannot be saved with offline or disk-only snapshot", domain: .qemu)
         }
         if running && !external && snapshot.memory != .internal {
             throw VirError(.operationUnsupported, "an internal snapshot of a running domain includes its memory", domain: .qemu)
@@ -94,6 +104,39 @@ extension QEMUDriver {
             for file in created { unlink(file) }
             throw error
         }
+    }
+
+    /// An external snapshot with memory of the running `vm`: the memory file created (so
+    /// that a path it cannot have fails before anything changes; a file already there is
+    /// refused unless `reuse`), the guest paused, the disks switched to their overlays, then
+    /// the guest's state written to the file, as a save image with the domain's XML
+    /// (`virsh restore` takes it too), and the guest let run again unless `halting`. Should
+    /// writing the state fail, the disks stay on the overlays, which hold every write
+    /// since: nothing is lost, and no snapshot is recorded.
+    private func createExternalWithMemory(_ snapshot: DomainSnapshotDefinition, of domain: QEMUDomain, _ vm: QEMURunningDomain,
+                                          reuse: Bool, halting: Bool) async throws(VirError) {
+        let name = domain.identity.name, path = snapshot.memoryFile ?? ""
+        let wasRunning = domain.state == .running
+        if !reuse && access(path, F_OK) == 0 {
+            throw VirError(.operationInvalid, "external memory snapshot file '\(path)' already exists", domain: .qemu)
+        }
+        let fd = try QEMUSaveFile(xml: domain.definition.format(), wasRunning: wasRunning).create(path)
+        defer { Glibc.close(fd) }
+        do throws(VirError) {
+            if wasRunning { try await stopGuest(of: name, vm, reason: .pausedSnapshot) }
+            do throws(VirError) {
+                try await createExternal(snapshot, of: domain, vm, reuse: reuse)
+                try await streamState(of: vm, to: fd)
+                guard fsync(fd) == 0 else { throw VirError(.systemError, "cannot sync memory file '\(path)': \(String(cString: strerror(errno)))", domain: .qemu) }
+            } catch {
+                if wasRunning { try? await continueGuest(of: name, vm, reason: .runningUnpaused) }
+                throw error
+            }
+        } catch {
+            unlink(path)
+            throw error
+        }
+        if wasRunning && !halting { try await continueGuest(of: name, vm, reason: .runningUnpaused) }
     }
 
     /// Applies `change` to every disk of the persistent definition of `identity`'s domain

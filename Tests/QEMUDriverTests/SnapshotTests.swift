@@ -226,6 +226,55 @@ struct SnapshotTests {
         }
     }
 
+    @Test("an external snapshot with memory writes a save image and moves the disk to an overlay; a revert starts the guest from that memory")
+    func externalWithMemory() async throws {
+        try await EmbeddedQEMU.with { embedded, conn in
+            let image = try DiskImages.fresh(in: embedded.root)
+            let domain = try await conn.defineDomain(xml: try DiskImages.guestXML("memext", disk: image))
+            _ = try await domain.create()
+            let memory = embedded.root + "/memext.mem"
+            func withMemory(_ name: String, _ file: String) -> String {
+                "<domainsnapshot><name>\(name)</name><memory snapshot='external' file='\(file)'/></domainsnapshot>"
+            }
+            let m1 = try await domain.createSnapshot(xml: withMemory("m1", memory))
+            #expect(try await domain.state() == (.running, .runningUnpaused))
+            let magic = FileHandle(forReadingAtPath: memory)?.readData(ofLength: 16)
+            #expect(magic.map { String(decoding: $0, as: UTF8.self) } == "LibvirtQemudSave")
+            let overlay = embedded.root + "/disk.m1"
+            #expect(try await domain.definition().devices.disks.first?.source == overlay)
+            let xml = try await m1.xmlDescription()
+            #expect(xml.contains("<state>running</state>") && xml.contains("<memory snapshot='external' file='\(memory)'/>"), "\(xml)")
+
+            // What cannot be done fails before anything changes.
+            let taken = await #expect(throws: VirError.self) { try await domain.createSnapshot(xml: withMemory("m2", memory)) }
+            #expect(taken?.code == .operationInvalid && taken?.message.contains("already exists") == true, "\(taken?.message ?? "")")
+            let nowhere = await #expect(throws: VirError.self) { try await domain.createSnapshot(xml: withMemory("m2", embedded.root + "/no/such/dir/mem")) }
+            #expect(nowhere?.code == .systemError)
+            let live = await #expect(throws: VirError.self) { try await domain.createSnapshot(xml: withMemory("m2", memory + "2"), flags: .live) }
+            #expect(live?.code == .operationUnsupported)
+            #expect(try await domain.snapshotNames() == ["m1"])
+            #expect(try await domain.definition().devices.disks.first?.source == overlay)
+            #expect(try await domain.state() == (.running, .runningUnpaused))
+
+            // A new QEMU takes in the memory, on a fresh overlay over the image the snapshot froze.
+            try await m1.revert(flags: .paused)
+            #expect(try await domain.state() == (.paused, .pausedFromSnapshot))
+            try await m1.revert()
+            #expect(try await domain.state() == (.running, .runningFromSnapshot))
+            let blocks = try await domain.qemuMonitorCommand(#"{"execute":"query-block"}"#)
+            #expect(blocks.contains(image), "\(blocks)")
+
+            // Without its memory file the revert fails, and the guest runs on.
+            unlink(memory)
+            let gone = await #expect(throws: VirError.self) { try await m1.revert() }
+            #expect(gone?.code == .systemError)
+            #expect(try await domain.state() == (.running, .runningFromSnapshot))
+            try await domain.destroy()
+            let offline = await #expect(throws: VirError.self) { try await domain.createSnapshot(xml: withMemory("m3", memory)) }
+            #expect(offline?.code == .configUnsupported)
+        }
+    }
+
     @Test("a disk-only snapshot of a running guest switches it to an overlay live, and delete commits it back live")
     func runningExternal() async throws {
         try await EmbeddedQEMU.with { embedded, conn in
