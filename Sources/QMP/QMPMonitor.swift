@@ -5,8 +5,8 @@ import VirtSystem
 
 /// A client of QEMU's machine protocol (QMP) on a connected socket: the greeting and
 /// capabilities negotiation, commands matched to their replies in the order they were sent
-/// (``AnswerOrder``; several may be outstanding), and events. One thread of its own reads the socket, so no task ever blocks
-/// on it. libvirt's `qemuMonitor` in its JSON mode.
+/// (``AnswerOrder``; several may be outstanding), and events. One thread of its own reads
+/// the socket, so no task ever blocks on it. libvirt's `qemuMonitor` in its JSON mode.
 public final class QMPMonitor: Sendable {
     /// QEMU's greeting (`{"QMP": {"version": …, "capabilities": …}}`).
     public let greeting: JSONValue

@@ -12,6 +12,7 @@ enum QEMUNetworks {
         let firstVhostNet = launch.firstTapDescriptor + Int32(interfaces.filter(usesTap).count)
         var taps = 0, vhostNets: Int32 = 0
         for (index, interface) in interfaces.enumerated() {
+            // Checked here too, so that a definition no start could take fails as it is built.
             _ = try vhostNet(of: interface)
             try checkUnmodelled(interface)
             switch interface.type {

@@ -40,7 +40,7 @@ final class QEMUProcess: Sendable {
     /// devices of the definition's tap interfaces in order, then their vhost-net devices
     /// (``QEMUTaps``).
     static func launch(_ definition: DomainDefinition, capabilities: QEMUCapabilities, paths: Paths, incoming: Int32? = nil,
-                       taps: QEMUTaps = QEMUTaps(devices: [], vhostNet: [:])) async throws(VirError) -> QEMUProcess {
+                       taps: QEMUTaps = .none) async throws(VirError) -> QEMUProcess {
         let launch = QEMUCommandLine.Launch(monitorDescriptor: 3, incomingDescriptor: incoming.map { _ in 4 }, firstTapDescriptor: 5,
                                             vhostNetTaps: Set(taps.vhostNet.keys))
         let arguments = try QEMUCommandLine.build(definition, capabilities: capabilities, launch: launch)

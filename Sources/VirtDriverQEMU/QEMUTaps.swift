@@ -15,6 +15,9 @@ struct QEMUTaps {
     /// accelerates.
     let vhostNet: [Int: Int32]
 
+    /// No taps: a domain without tap interfaces.
+    static let none = QEMUTaps(devices: [], vhostNet: [:])
+
     /// Opens a tap for each tap interface of `definition` (``QEMUNetworks/usesTap(_:)``):
     /// `<target dev>`, or the first free `vnetN`, which becomes the interface's `<target
     /// dev>` in `definition` (the live XML). Each joins its bridge, then takes the guest's
@@ -29,7 +32,7 @@ struct QEMUTaps {
         var devices: [TapDevice] = [], vhostNet: [Int: Int32] = [:]
         do throws(VirError) {
             let indices = definition.devices.interfaces.indices.filter { QEMUNetworks.usesTap(definition.devices.interfaces[$0]) }
-            guard !indices.isEmpty else { return QEMUTaps(devices: [], vhostNet: [:]) }
+            guard !indices.isEmpty else { return .none }
             let host = try RouteNetlink()
             for index in indices {
                 let interface = definition.devices.interfaces[index]
