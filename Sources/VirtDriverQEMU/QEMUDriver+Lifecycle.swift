@@ -104,7 +104,7 @@ extension QEMUDriver {
     /// before the guest runs, as libvirt does.
     private func takeDownLinks(of definition: DomainDefinition, in qemu: QEMUProcess) async throws(VirError) {
         for (index, interface) in definition.devices.interfaces.enumerated() where interface.linkState == "down" {
-            _ = try await qemu.monitor.execute("set_link", arguments: .object([("name", .string("net\(index)")), ("up", .bool(false))]))
+            _ = try await qemu.monitor.execute("set_link", arguments: .object([("name", .string(QEMUNetworks.nicID(index))), ("up", .bool(false))]))
         }
     }
 

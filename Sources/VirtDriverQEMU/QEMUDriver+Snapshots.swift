@@ -12,7 +12,6 @@ extension QEMUDriver {
     /// them is refused.
     public func createSnapshot(_ identity: DomainIdentity, xml: String, flags: SnapshotCreateFlags) async throws -> String {
         try flags.check(supported: [.redefine, .current, .noMetadata, .halt, .diskOnly, .reuseExt, .atomic, .live], function: "qemuDomainSnapshotCreateXML", domain: .qemu)
-        let live = flags.contains(.live)
         let requested = try DomainSnapshotDefinition.parse(xml, redefine: flags.contains(.redefine))
         if flags.contains(.redefine) { return try redefineSnapshot(requested, of: identity, makeCurrent: flags.contains(.current)) }
         return try await withSnapshotJob(identity) { (vm, domain) throws(VirError) -> String in
@@ -28,7 +27,7 @@ extension QEMUDriver {
                     return entry
                 }
                 if snapshot.memory == .external, let vm {
-                    guard !live else {
+                    guard !flags.contains(.live) else {
                         throw VirError(.operationUnsupported, "a live snapshot with external memory is not supported: the guest is paused for it", domain: .qemu)
                     }
                     try await createExternalWithMemory(snapshot, of: domain, vm, reuse: flags.contains(.reuseExt), halting: flags.contains(.halt))

@@ -29,7 +29,7 @@ enum QEMUNetworks {
             default:
                 throw QEMUCommandLine.unsupported("interface type '\(interface.type)'")
             }
-            var options = ["netdev=hostnet\(index)", "id=net\(index)"]
+            var options = ["netdev=hostnet\(index)", "id=\(nicID(index))"]
             if let mac = interface.mac { options.append("mac=\(mac)") }
             if index == 0, let order = bootOrder.firstIndex(of: "network") { options.append("bootindex=\(order + 1)") }
             try line.device(try model(of: interface, machine: line.machine), options.joined(separator: ","))
@@ -113,6 +113,9 @@ enum QEMUNetworks {
             throw QEMUCommandLine.unsupported("interface driver name '\(name)'")
         }
     }
+
+    /// The QEMU device id of the `index`-th interface's NIC, which `set_link` names.
+    static func nicID(_ index: Int) -> String { "net\(index)" }
 
     /// Whether `interface` is backed by a tap device.
     static func usesTap(_ interface: InterfaceDevice) -> Bool {
